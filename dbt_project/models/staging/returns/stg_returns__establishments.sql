@@ -1,0 +1,44 @@
+with
+
+source as (
+
+    select * from {{ source('returns', 'establishment') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        file_sha256,
+        cast(council_code as varchar) as council_code,
+        cast(period as varchar) as period,
+        cast(source_row_number as integer) as source_row_number,
+
+        -- dimensions
+        team as local_team,
+        grade as local_grade,
+
+        -- measures
+        cast(establishment_fte as double) as establishment_fte,
+        cast(permanent_fte as double) as permanent_fte,
+        cast(agency_fte as double) as agency_fte,
+        cast(agency_vacancy_fte as double) as agency_vacancy_fte,
+        cast(vacancy_fte as double) as vacancy_fte,
+        cast(starters_fte as double) as starters_fte,
+        cast(starters_headcount as integer) as starters_headcount,
+        cast(leavers_fte as double) as leavers_fte,
+        cast(leavers_headcount as integer) as leavers_headcount,
+        cast(leavers_to_agency_headcount as integer) as leavers_to_agency_headcount,
+        cast(cases_held as integer) as cases_held,
+        cast(case_holder_fte as double) as case_holder_fte,
+
+        -- dates and timestamps
+        last_day(cast(period || '-01' as date)) as month_end_date,
+        cast(received_at as timestamp) as received_at
+
+    from source
+
+)
+
+select * from renamed

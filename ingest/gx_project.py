@@ -1,0 +1,103 @@
+"""The Great Expectations project under ``expectations/``: write it from the rules, run it.
+
+Runtime only *reads* the committed project (suites, validation definitions, checkpoints);
+``write_project`` regenerates it from :mod:`ingest.suites` when rules change.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ingest.config import GX_PROJECT_DIR
+from ingest.readers import ROW_NUMBER
+from ingest.suites import FILE_KEY, RULES_BY_TABLE
+from ingest.tables import TABLES
+
+DATASOURCE = "council_returns"
+BATCH_DEFINITION = "whole_batch"
+INDEX_COLUMNS = [FILE_KEY, ROW_NUMBER]
+
+
+def _quiet_gx():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    for name in ("great_expectations", "great_expectations._docs_decorators"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    import great_expectations as gx
+
+    return gx
+
+
+def get_context(project_dir: Path = GX_PROJECT_DIR):
+    gx = _quiet_gx()
+    return gx.get_context(mode="file", project_root_dir=str(project_dir))
+
+
+def write_project(project_dir: Path = GX_PROJECT_DIR) -> list[str]:
+    """(Re)write datasource, suites, validation definitions and checkpoints. Returns names."""
+    gx = _quiet_gx()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = get_context(project_dir)
+    # Progress bars would print hundreds of lines into Airflow task logs per batch.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    context.variables.save()
+    datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
+    written = []
+    for table_name, rules in RULES_BY_TABLE.items():
+        table = TABLES[table_name]
+        try:
+            asset = datasource.get_asset(table_name)
+        except LookupError:
+            asset = datasource.add_dataframe_asset(table_name)
+        try:
+            batch_definition = asset.get_batch_definition(BATCH_DEFINITION)
+        except (KeyError, LookupError):
+            batch_definition = asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION)
+        suite = gx.ExpectationSuite(name=table_name, meta={"table": table_name})
+        for rule in rules:
+            expectation_class = getattr(gx.expectations, rule.expectation)
+            suite.add_expectation(expectation_class(**rule.kwargs, meta=rule.to_meta(table)))
+        suite = context.suites.add_or_update(suite)
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=table_name, data=batch_definition, suite=suite)
+        )
+        context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=table_name,
+                validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": INDEX_COLUMNS,
+                },
+            )
+        )
+        written.append(table_name)
+    return written
+
+
+def run_checkpoint(table_name: str, frame: pd.DataFrame, project_dir: Path = GX_PROJECT_DIR):
+    """Run the committed checkpoint for ``table_name`` on one batch (rows of many files)."""
+    context = get_context(project_dir)
+    checkpoint = context.checkpoints.get(table_name)
+    return checkpoint.run(batch_parameters={"dataframe": frame})
+
+
+def failing_rows(checkpoint_result) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(expectation meta, failing index rows) for every failed expectation of a checkpoint run."""
+    failures = []
+    for validation in checkpoint_result.run_results.values():
+        for result in validation.results:
+            if result.success:
+                continue
+            meta = dict(result.expectation_config.meta or {})
+            index_rows = result.result.get("unexpected_index_list") or []
+            if not index_rows and result.exception_info.get("raised_exception"):
+                meta["exception"] = result.exception_info.get("exception_message")
+            failures.append((meta, index_rows))
+    return failures

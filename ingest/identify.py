@@ -1,0 +1,93 @@
+"""Work out whose file it is, which month it covers and what it holds, or say why we cannot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.bucket import DroppedFile
+from ingest.members import Member, members_by_slug
+from ingest.tables import TABLES
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv",)
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+_NUMERIC_PERIOD = re.compile(r"(?<!\d)(20\d{2})[-_ .]?(0[1-9]|1[0-2])(?!\d)")
+_NAMED_PERIOD = re.compile(
+    r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_ .]*(20\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+class IdentificationError(ValueError):
+    """The file cannot be placed; the message tells the council officer what to do."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    member: Member
+    period: str  # YYYY-MM
+    file_format: str  # "csv" | "workbook"
+    return_type: str  # a table name for a CSV, "workbook" for an Excel return
+
+
+def period_from_name(name: str) -> str | None:
+    match = _NUMERIC_PERIOD.search(name)
+    if match:
+        return f"{match.group(1)}-{match.group(2)}"
+    match = _NAMED_PERIOD.search(name)
+    if match:
+        return f"{match.group(2)}-{_MONTHS[match.group(1).lower()]:02d}"
+    return None
+
+
+def table_from_name(name: str) -> str | None:
+    lowered = name.lower()
+    found = [table for table in TABLES if table in lowered]
+    return found[0] if len(found) == 1 else None
+
+
+def identify(dropped: DroppedFile) -> Identity:
+    members = members_by_slug()
+    if dropped.folder is None:
+        raise IdentificationError(
+            f"'{dropped.name}' was dropped at the top of the bucket. Move it into your "
+            "council's own folder so we know whose return it is."
+        )
+    member = members.get(dropped.folder.lower())
+    if member is None:
+        raise IdentificationError(
+            f"Folder '{dropped.folder}' is not a member council of the MoC data share. "
+            f"Member folders are: {', '.join(sorted(members))}."
+        )
+    name = dropped.name
+    lowered = name.lower()
+    if lowered.endswith(WORKBOOK_SUFFIXES):
+        file_format, return_type = "workbook", "workbook"
+    elif lowered.endswith(CSV_SUFFIXES):
+        file_format = "csv"
+        table = table_from_name(name)
+        if table is None:
+            raise IdentificationError(
+                f"Cannot tell which table '{name}' holds. Put the table name in the file name, "
+                f"e.g. '{member.council_slug}_2025-03_establishment.csv' "
+                f"(tables: {', '.join(TABLES)})."
+            )
+        return_type = table
+    else:
+        raise IdentificationError(
+            f"'{name}' is not a file type we accept. Send an Excel workbook (.xlsx) or CSV files."
+        )
+    period = period_from_name(name)
+    if period is None:
+        raise IdentificationError(
+            f"Cannot tell which month '{name}' covers. Put the month in the file name as "
+            "YYYY-MM, e.g. '2025-03'."
+        )
+    return Identity(member=member, period=period, file_format=file_format, return_type=return_type)

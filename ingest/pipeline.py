@@ -1,0 +1,235 @@
+"""Ingest one batch: every new file in the bucket ends in the ledger with a status and feedback.
+
+Order per file: read bytes -> hash -> archive -> identify -> duplicate check -> read table.
+Then all readable files of a table are validated together in one GX run, accepted rows are
+loaded, and the ledger and feedback are written. One bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ingest import ledger, warehouse
+from ingest.archive import archive_bytes, sha256_of
+from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_bucket
+from ingest.config import Settings
+from ingest.feedback import write_feedback
+from ingest.identify import IdentificationError, Identity, identify
+from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table
+from ingest.tables import ESTABLISHMENT, TABLES, ReturnTable
+from ingest.validate import FileToValidate, Problem, validate_files
+
+log = logging.getLogger(__name__)
+
+# Called after each file is settled: (files done, files in batch, its ledger entry).
+Progress = Callable[[int, int, ledger.LedgerEntry], None]
+
+
+@dataclass
+class Arrival:
+    """One new file on its way through the batch."""
+
+    dropped: DroppedFile
+    entry: ledger.LedgerEntry
+    identity: Identity | None = None
+    tables: dict[str, ParsedTable] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    entries: list[ledger.LedgerEntry]
+    changed_tables: set[str]
+
+    def count(self, status: str) -> int:
+        return sum(1 for e in self.entries if e.status == status)
+
+
+def _tables_in(identity: Identity) -> list[ReturnTable]:
+    if identity.return_type in TABLES:
+        return [TABLES[identity.return_type]]
+    # A workbook return: today the establishment sheet is required; more tables come later.
+    return [ESTABLISHMENT]
+
+
+@dataclass
+class _BatchState:
+    """What earlier files in this batch mean for later ones (duplicates, version numbers)."""
+
+    first_seen: dict[str, tuple[str, str, dt.datetime]] = field(default_factory=dict)
+    versions: dict[tuple[str, str, str], int] = field(default_factory=dict)
+
+    def earlier_copy(self, con, sha256: str) -> tuple[str, str, dt.datetime] | None:
+        return self.first_seen.get(sha256) or ledger.find_by_sha256(con, sha256)
+
+    def next_version(self, con, key: tuple[str, str, str]) -> int:
+        if key not in self.versions:
+            self.versions[key] = ledger.next_version(con, *key) - 1
+        self.versions[key] += 1
+        return self.versions[key]
+
+
+def _receive(
+    con, settings: Settings, fs, dropped: DroppedFile, now: dt.datetime, batch: _BatchState
+) -> Arrival:
+    data = fs.cat_file(dropped.path)
+    sha256 = sha256_of(data)
+    archive_bytes(str(settings.archive_dir), sha256, dropped.name, data)
+    entry = ledger.LedgerEntry(
+        relative_path=dropped.relative_path,
+        file_name=dropped.name,
+        size_bytes=len(data),
+        sha256=sha256,
+        received_at=dropped.modified_at,
+        processed_at=now,
+    )
+    arrival = Arrival(dropped=dropped, entry=entry)
+    try:
+        arrival.identity = identify(dropped)
+    except IdentificationError as exc:
+        entry.message = str(exc)
+        entry.error_count = 1
+        return arrival
+    entry.council_code = arrival.identity.member.council_code
+    entry.period = arrival.identity.period
+    entry.return_type = arrival.identity.return_type
+
+    earlier = batch.earlier_copy(con, sha256)
+    if earlier is not None:
+        path, status, received = earlier
+        entry.status = "duplicate"
+        entry.message = (
+            f"Identical to '{path}' received {received:%Y-%m-%d %H:%M} (status: {status}); "
+            "not processed again."
+        )
+        return arrival
+
+    batch.first_seen[sha256] = (dropped.relative_path, "received in the same batch", now)
+    entry.version = batch.next_version(con, (entry.council_code, entry.period, entry.return_type))
+    try:
+        for table in _tables_in(arrival.identity):
+            arrival.tables[table.name] = read_table(
+                data, dropped.name, arrival.identity.file_format, table
+            )
+    except ReadError as exc:
+        arrival.tables.clear()
+        entry.message = str(exc)
+        entry.error_count = 1
+    return arrival
+
+
+def _decide(arrival: Arrival) -> None:
+    entry = arrival.entry
+    if entry.status == "duplicate" or not arrival.tables:
+        return
+    entry.error_count = sum(1 for p in arrival.problems if p.severity == "error")
+    entry.warning_count = sum(1 for p in arrival.problems if p.severity == "warning")
+    rows = sum(len(parsed.typed) for parsed in arrival.tables.values())
+    if entry.error_count:
+        entry.status = "rejected"
+        entry.message = (
+            f"Rejected: {entry.error_count} error(s) must be fixed before this return can be "
+            "loaded. See the feedback report for each row and column."
+        )
+    else:
+        entry.status = "accepted_with_warnings" if entry.warning_count else "accepted"
+        entry.rows_loaded = rows
+        entry.message = f"Accepted: {rows} row(s) loaded" + (
+            f", with {entry.warning_count} warning(s) to check." if entry.warning_count else "."
+        )
+
+
+def _unexpected_failure(dropped: DroppedFile, now: dt.datetime) -> Arrival:
+    entry = ledger.LedgerEntry(
+        relative_path=dropped.relative_path,
+        file_name=dropped.name,
+        size_bytes=dropped.size_bytes,
+        sha256="",
+        received_at=dropped.modified_at,
+        processed_at=now,
+        error_count=1,
+        message=(
+            "We could not process this file because of a problem on our side. The regional "
+            "team has been alerted; you do not need to send it again."
+        ),
+    )
+    return Arrival(dropped=dropped, entry=entry)
+
+
+def _feedback(fs, root: str, arrival: Arrival) -> str | None:
+    try:
+        council = arrival.identity.member.council_name if arrival.identity else None
+        return write_feedback(
+            fs, feedback_base(root, arrival.dropped), arrival.entry, council, arrival.problems
+        )
+    except Exception:  # feedback failing must not lose the ledger row
+        log.exception("Could not write feedback for %s", arrival.dropped.relative_path)
+        return None
+
+
+def _raw_rows(arrival: Arrival, parsed: ParsedTable) -> pd.DataFrame:
+    frame = parsed.typed.rename(columns={ROW_NUMBER: "source_row_number"})
+    frame["file_sha256"] = arrival.entry.sha256
+    frame["council_code"] = arrival.entry.council_code
+    frame["period"] = arrival.entry.period
+    frame["received_at"] = arrival.entry.received_at
+    return frame
+
+
+def ingest_new_files(settings: Settings, progress: Progress | None = None) -> IngestSummary:
+    """Process every file in the bucket that the ledger has not seen; return what happened."""
+    fs, root = open_bucket(settings.bucket_url)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    con = warehouse.connect(settings.warehouse_path)
+    try:
+        ledger.ensure_ledger(con)
+        warehouse.ensure_raw_tables(con)
+        seen = ledger.seen_arrivals(con)
+        new_files = [
+            d
+            for d in list_dropped_files(fs, root)
+            if (d.relative_path, d.size_bytes, d.modified_at) not in seen
+        ]
+        arrivals: list[Arrival] = []
+        batch = _BatchState()
+        for dropped in new_files:
+            try:
+                arrivals.append(_receive(con, settings, fs, dropped, now, batch))
+            except Exception:  # one bad file must not stop the batch
+                log.exception("Could not receive %s", dropped.relative_path)
+                arrivals.append(_unexpected_failure(dropped, now))
+
+        for table in TABLES.values():
+            to_validate = [
+                FileToValidate(file_key=a.entry.sha256, member=a.identity.member, parsed=p)
+                for a in arrivals
+                for name, p in a.tables.items()
+                if name == table.name and a.identity is not None
+            ]
+            problems = validate_files(table, to_validate)
+            for arrival in arrivals:
+                arrival.problems.extend(problems.get(arrival.entry.sha256, []))
+
+        changed: set[str] = set()
+        con.execute("BEGIN TRANSACTION")
+        for index, arrival in enumerate(arrivals, start=1):
+            _decide(arrival)
+            if arrival.entry.status in ledger.ACCEPTED_STATUSES:
+                for name, parsed in arrival.tables.items():
+                    warehouse.append_rows(con, TABLES[name], _raw_rows(arrival, parsed))
+                    changed.add(name)
+            arrival.entry.feedback_path = _feedback(fs, root, arrival)
+            ledger.record(con, arrival.entry)
+            if arrival.entry.status in ledger.ACCEPTED_STATUSES:
+                ledger.supersede_earlier(con, arrival.entry)
+            if progress:
+                progress(index, len(arrivals), arrival.entry)
+        con.execute("COMMIT")
+        return IngestSummary(entries=[a.entry for a in arrivals], changed_tables=changed)
+    finally:
+        con.close()

@@ -1,0 +1,70 @@
+"""Run dbt on the DuckDB warehouse. dbt runs in its own process: it holds the DuckDB write lock
+only while it runs, and its failures come back as a clear error with dbt's own output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ingest.config import DBT_PROJECT_DIR, Settings
+
+
+class DbtError(RuntimeError):
+    pass
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["MOC_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env.setdefault("DO_NOT_TRACK", "1")
+    return env
+
+
+def run_dbt(settings: Settings, *args: str, stream: bool = True) -> str:
+    """Run ``dbt <args>`` against the settings' warehouse; raise DbtError on failure."""
+    dbt_dir = settings.data_dir / "dbt"
+    command = [
+        dbt_executable(),
+        "--no-use-colors",
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(dbt_dir / "target"),
+        "--log-path",
+        str(dbt_dir / "logs"),
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=DBT_PROJECT_DIR,
+        env=dbt_environment(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        if stream:
+            print(line, end="", flush=True)
+    if process.wait() != 0:
+        tail = "".join(lines[-40:])
+        raise DbtError(f"dbt {' '.join(args)} failed (exit {process.returncode}):\n{tail}")
+    return "".join(lines)
+
+
+def build_marts(settings: Settings) -> None:
+    """Seeds, models, data tests and unit tests, in DAG order; then the docs site."""
+    run_dbt(settings, "build")
+    run_dbt(settings, "docs", "generate", stream=False)

@@ -1,0 +1,51 @@
+"""The DuckDB warehouse: connection, raw tables that dbt reads as sources, and loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingest.tables import TABLES, ReturnTable
+
+RAW_SCHEMA = "raw"
+# Columns every raw table carries so dbt can pick the latest accepted version of a return.
+RAW_METADATA_COLUMNS = {
+    "file_sha256": "VARCHAR NOT NULL",
+    "council_code": "VARCHAR NOT NULL",
+    "period": "VARCHAR NOT NULL",
+    "received_at": "TIMESTAMP NOT NULL",
+    "source_row_number": "INTEGER NOT NULL",
+}
+_KIND_TYPES = {"text": "VARCHAR", "fte": "DOUBLE", "count": "DOUBLE"}
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def raw_table_ddl(table: ReturnTable) -> str:
+    columns = [f"{c.name} {_KIND_TYPES[c.kind]}" for c in table.columns]
+    columns += [f"{name} {sql_type}" for name, sql_type in RAW_METADATA_COLUMNS.items()]
+    return f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table.name} ({', '.join(columns)})"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    for table in TABLES.values():
+        con.execute(raw_table_ddl(table))
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, table: ReturnTable, frame: pd.DataFrame) -> int:
+    """Append rows whose columns are the table's stored names plus RAW_METADATA_COLUMNS."""
+    if frame.empty:
+        return 0
+    columns = [*table.column_names, *RAW_METADATA_COLUMNS]
+    ordered = frame[columns]  # noqa: F841 - read by DuckDB's replacement scan below
+    con.execute(
+        f"INSERT INTO {RAW_SCHEMA}.{table.name} ({', '.join(columns)}) "
+        f"SELECT {', '.join(columns)} FROM ordered"
+    )
+    return len(frame)
