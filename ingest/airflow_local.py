@@ -51,7 +51,7 @@ def run_dag(dag_id: str, run_conf: dict | None = None):
     bag = DagBag(dag_folder=str(DAGS_DIR))
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
-    dag = bag.get_dag(dag_id)
+    dag = bag.dags[dag_id]
     run = dag.test(run_conf=run_conf)
     if str(run.state) not in ("success", "DagRunState.SUCCESS"):
         raise RuntimeError(f"DAG {dag_id} finished in state {run.state}")

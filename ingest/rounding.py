@@ -12,7 +12,7 @@ UNAVAILABLE = "x"  # e.g. the council sent no return for the month
 def round_half_away(value: float, places: int = 1) -> Decimal:
     """0.05 -> 0.1 and -0.05 -> -0.1 (Python's round() would give banker's rounding)."""
     quantum = Decimal(1).scaleb(-places)
-    return Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def publish_figure(value: float | None, places: int = 1, missing: str = NOT_APPLICABLE) -> str:

@@ -22,7 +22,7 @@ def test_every_dag_imports_without_errors(dagbag):
 
 @pytest.mark.parametrize("dag_id", PIPELINE_DAGS)
 def test_dag_follows_house_rules(dagbag, dag_id):
-    dag = dagbag.get_dag(dag_id)
+    dag = dagbag.dags[dag_id]
     assert dag.tags, "every DAG is tagged"
     assert dag.doc_md and len(dag.doc_md) > 80, "every DAG documents itself"
     assert dag.max_active_runs == 1, "max_active_runs is set on purpose"

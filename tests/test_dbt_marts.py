@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -28,15 +27,16 @@ RESUBMITTED = ("881", "2024-03")  # Essex sends a corrected file for March
 RESUBMISSION_SEED = 7
 REGION_CODE = "E12000006"
 
+# As ingest creates it: every numeric column double (counts included), then file metadata.
 RAW_ESTABLISHMENT_DDL = """
 create schema if not exists raw;
 create table raw.establishment (
     team varchar, grade varchar,
     establishment_fte double, permanent_fte double, agency_fte double,
     agency_vacancy_fte double, vacancy_fte double,
-    starters_fte double, starters_headcount integer,
-    leavers_fte double, leavers_headcount integer, leavers_to_agency_headcount integer,
-    cases_held integer, case_holder_fte double,
+    starters_fte double, starters_headcount double,
+    leavers_fte double, leavers_headcount double, leavers_to_agency_headcount double,
+    cases_held double, case_holder_fte double,
     file_sha256 varchar, council_code varchar, period varchar,
     received_at timestamp, source_row_number integer
 );
@@ -49,7 +49,8 @@ def _file_version(frame: pd.DataFrame, council_code: str, period: str, version: 
         file_sha256=f"{council_code}-{period}-v{version}".ljust(64, "0"),
         council_code=council_code,
         period=period,
-        received_at=datetime(2024, 1, 1) + pd.DateOffset(months=PERIODS.index(period) + 1, days=version),
+        # sent early the following month; a resubmission (higher version) days later
+        received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1, days=version),
         source_row_number=range(2, len(frame) + 2),
     )
 
@@ -74,7 +75,8 @@ def warehouse(tmp_path_factory, latest_frames) -> Path:
     warehouse_path = work_dir / "warehouse.duckdb"
 
     file_versions = [
-        _file_version(frame, code, period, version=1) for (code, period), frame in latest_frames.items()
+        _file_version(frame, code, period, version=1)
+        for (code, period), frame in latest_frames.items()
     ]
     # The first version of the resubmitted period arrived earlier and must lose.
     superseded = establishment_frame(*RESUBMITTED)

@@ -1,4 +1,4 @@
-"""The sample-return generator: deterministic, in the councils' own vocabulary, internally consistent."""
+"""The sample-return generator: deterministic, in each council's own vocabulary, consistent."""
 
 from __future__ import annotations
 
