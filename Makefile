@@ -35,7 +35,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt_project && ../$(BIN)/sqlfluff lint models
+	cd dbt_project && MOC_WAREHOUSE_PATH=$${MOC_WAREHOUSE_PATH:-../data/lint.duckdb} ../$(BIN)/sqlfluff lint models
 
 lock:
 	$(BIN)/uv pip compile requirements.in --universal --python-version 3.11 -o requirements.lock

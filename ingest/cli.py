@@ -118,13 +118,26 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     print("Preparing local Airflow (SQLite metadata under the data folder)...", flush=True)
     prepare_airflow(settings)
     run_pipeline_dags()
-    print("\nDemo finished.")
+    print("\nDemo finished. Files by ledger status:")
+    _print_status_counts(settings)
     print(f"  Ledger:      moc ledger   (warehouse {settings.warehouse_path})")
     print(f"  Feedback:    {_local_bucket(settings)}/<council>/feedback/")
     print(f"  Extracts:    {settings.published_dir}")
     for path in sorted(settings.published_dir.rglob("*")):
         if path.is_file():
             print(f"    {path}")
+
+
+def _print_status_counts(settings: Settings) -> None:
+    from ingest import ledger, warehouse
+
+    con = warehouse.connect(settings.warehouse_path, read_only=True)
+    try:
+        counts = ledger.read_ledger(con)["status"].value_counts().sort_index()
+    finally:
+        con.close()
+    for status, count in counts.items():
+        print(f"  {status:<24}{count}")
 
 
 def cmd_gx_suites(settings: Settings, args: argparse.Namespace) -> None:
