@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.bucket import DroppedFile
-from ingest.members import Member, members_by_slug
-from ingest.tables import TABLES
+from ingest.members import Member, members_by_code, members_by_slug
+from ingest.tables import RETURN_TABLES
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
@@ -19,8 +19,14 @@ _MONTHS = {
     )
 }
 _NUMERIC_PERIOD = re.compile(r"(?<!\d)(20\d{2})[-_ .]?(0[1-9]|1[0-2])(?!\d)")
+# A month's name or its abbreviation as a whole word ("Mar", "March", "Sept"), not any word that
+# starts like one ("market", "decision").
+_MONTH_WORD = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _NAMED_PERIOD = re.compile(
-    r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_ .]*(20\d{2})(?!\d)",
+    rf"(?<![a-z])({_MONTH_WORD})(?![a-z])[-_ .]*(20\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
 
@@ -43,13 +49,13 @@ def period_from_name(name: str) -> str | None:
         return f"{match.group(1)}-{match.group(2)}"
     match = _NAMED_PERIOD.search(name)
     if match:
-        return f"{match.group(2)}-{_MONTHS[match.group(1).lower()]:02d}"
+        return f"{match.group(2)}-{_MONTHS[match.group(1).lower()[:3]]:02d}"
     return None
 
 
 def table_from_name(name: str) -> str | None:
     lowered = name.lower()
-    found = [table for table in TABLES if table in lowered]
+    found = [table for table in RETURN_TABLES if table in lowered]
     return found[0] if len(found) == 1 else None
 
 
@@ -77,7 +83,7 @@ def identify(dropped: DroppedFile) -> Identity:
             raise IdentificationError(
                 f"Cannot tell which table '{name}' holds. Put the table name in the file name, "
                 f"e.g. '{member.council_slug}_2025-03_establishment.csv' "
-                f"(tables: {', '.join(TABLES)})."
+                f"(tables: {', '.join(RETURN_TABLES)})."
             )
         return_type = table
     else:
@@ -91,3 +97,25 @@ def identify(dropped: DroppedFile) -> Identity:
             "YYYY-MM, e.g. '2025-03'."
         )
     return Identity(member=member, period=period, file_format=file_format, return_type=return_type)
+
+
+def check_declarations(identity: Identity, codes: set[str], periods: set[str]) -> None:
+    """What a file says about itself must agree with where it was dropped and its name.
+
+    A council must never be able to write another council's data, so a file whose LA code
+    is not the folder's council is rejected, whoever it claims to be for.
+    """
+    member = identity.member
+    for code in sorted(codes - {member.council_code}):
+        claimed = members_by_code().get(code)
+        who = f"{claimed.council_name} ({code})" if claimed else f"'{code}', not a member council"
+        raise IdentificationError(
+            f"This file gives its LA code as {who}, but it was dropped in "
+            f"{member.council_name}'s folder ({member.council_code}). A council can only send "
+            "its own return: correct the LA code, or drop the file in the right folder."
+        )
+    for period in sorted(periods - {identity.period}):
+        raise IdentificationError(
+            f"The file name says the return is for {identity.period}, but the file itself "
+            f"says {period}. Correct one of them and send the file again."
+        )

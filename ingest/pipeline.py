@@ -19,15 +19,20 @@ from ingest.archive import archive_bytes, sha256_of
 from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_bucket
 from ingest.config import Settings
 from ingest.feedback import write_feedback
-from ingest.identify import IdentificationError, Identity, identify
-from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table
-from ingest.tables import ESTABLISHMENT, TABLES, ReturnTable
+from ingest.identify import IdentificationError, Identity, check_declarations, identify
+from ingest.pseudonymise import hash_secret, pseudonymise
+from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
+from ingest.tables import TABLES
 from ingest.validate import FileToValidate, Problem, validate_files
 
 log = logging.getLogger(__name__)
 
 # Called after each file is settled: (files done, files in batch, its ledger entry).
 Progress = Callable[[int, int, ledger.LedgerEntry], None]
+
+
+class StillUploading(Exception):
+    """The file grew or shrank while we read it: leave it for the next run, unrecorded."""
 
 
 @dataclass
@@ -50,17 +55,11 @@ class IngestSummary:
         return sum(1 for e in self.entries if e.status == status)
 
 
-def _tables_in(identity: Identity) -> list[ReturnTable]:
-    if identity.return_type in TABLES:
-        return [TABLES[identity.return_type]]
-    # A workbook return: today the establishment sheet is required; more tables come later.
-    return [ESTABLISHMENT]
-
-
 @dataclass
 class _BatchState:
     """What earlier files in this batch mean for later ones (duplicates, version numbers)."""
 
+    secret: bytes
     first_seen: dict[str, tuple[str, str, dt.datetime]] = field(default_factory=dict)
     versions: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
@@ -78,6 +77,8 @@ def _receive(
     con, settings: Settings, fs, dropped: DroppedFile, now: dt.datetime, batch: _BatchState
 ) -> Arrival:
     data = fs.cat_file(dropped.path)
+    if len(data) != dropped.size_bytes:
+        raise StillUploading(dropped.relative_path)
     sha256 = sha256_of(data)
     archive_bytes(str(settings.archive_dir), sha256, dropped.name, data)
     entry = ledger.LedgerEntry(
@@ -112,11 +113,17 @@ def _receive(
     batch.first_seen[sha256] = (dropped.relative_path, "received in the same batch", now)
     entry.version = batch.next_version(con, (entry.council_code, entry.period, entry.return_type))
     try:
-        for table in _tables_in(arrival.identity):
-            arrival.tables[table.name] = read_table(
-                data, dropped.name, arrival.identity.file_format, table
+        if arrival.identity.file_format == "workbook":
+            arrival.tables = read_workbook(data)
+        else:
+            table = TABLES[arrival.identity.return_type]
+            arrival.tables = {table.name: read_table(data, dropped.name, "csv", table)}
+        for parsed in arrival.tables.values():
+            check_declarations(
+                arrival.identity, parsed.declared_council_codes, parsed.declared_periods
             )
-    except ReadError as exc:
+            pseudonymise(parsed, batch.secret)
+    except (ReadError, IdentificationError) as exc:
         arrival.tables.clear()
         entry.message = str(exc)
         entry.error_count = 1
@@ -196,10 +203,12 @@ def ingest_new_files(settings: Settings, progress: Progress | None = None) -> In
             if (d.relative_path, d.size_bytes, d.modified_at) not in seen
         ]
         arrivals: list[Arrival] = []
-        batch = _BatchState()
+        batch = _BatchState(secret=hash_secret(settings.data_dir))
         for dropped in new_files:
             try:
                 arrivals.append(_receive(con, settings, fs, dropped, now, batch))
+            except StillUploading:
+                log.info("Still uploading, left for the next run: %s", dropped.relative_path)
             except Exception:  # one bad file must not stop the batch
                 log.exception("Could not receive %s", dropped.relative_path)
                 arrivals.append(_unexpected_failure(dropped, now))

@@ -8,17 +8,22 @@ Every row keeps the row number the officer sees in Excel, so feedback can point 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ingest.tables import ReturnTable
+from ingest.cells import cell_text, parse_code, parse_date, parse_flag, parse_number
+from ingest.tables import RETURN_TABLES, Column, ReturnTable
+
+__all__ = ["ParsedTable", "ReadError", "cell_text", "parse_number", "read_table"]
 
 ROW_NUMBER = "_row_number"  # row as the officer sees it in Excel (1-based, header included)
+# Headers (normalised) under which a file may state its own council code or month.
+COUNCIL_CODE_LABELS = {"la code", "dfe la code", "lea", "council code", "la"}
+PERIOD_LABELS = {"period", "month", "return month"}
+ABOUT_SHEET = "about"
 HEADER_SEARCH_ROWS = 30
 
 
@@ -33,38 +38,14 @@ class ParsedTable:
     raw: pd.DataFrame  # cells as the officer typed them (text), stored column names
     typed: pd.DataFrame  # parsed values, stored column names, plus ROW_NUMBER
     ignored_headers: list[str]
+    # What the file says about itself (an "LA code" column, the template's About sheet),
+    # checked against the folder it was dropped in and the month in its name.
+    declared_council_codes: set[str] = field(default_factory=set)
+    declared_periods: set[str] = field(default_factory=set)
 
 
 def _normalise_header(text: object) -> str:
     return re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).strip()
-
-
-def cell_text(value: object) -> str:
-    """A cell as the officer would read it, for feedback and for parsing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-_NUMBER_NOISE = re.compile(r"[£,\s]")
-
-
-def parse_number(text: str) -> float:
-    """'£1,234.50' -> 1234.5; '' -> NaN; 'abc' -> NaN (the GX suite reports it)."""
-    cleaned = _NUMBER_NOISE.sub("", text)
-    if not cleaned:
-        return math.nan
-    scale = 1.0
-    if cleaned.endswith("%"):
-        cleaned, scale = cleaned[:-1], 0.01
-    try:
-        return float(cleaned) * scale
-    except ValueError:
-        return math.nan
 
 
 def decode_text(data: bytes) -> str:
@@ -82,7 +63,8 @@ def csv_rows(data: bytes) -> list[list[str]]:
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        delimiter = ","
+        # Title rows above the header defeat the sniffer; the separator used most wins.
+        delimiter = max(",;\t|", key=sample.count)
     return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
@@ -118,8 +100,8 @@ def parse_rows(rows: list[list[object]], table: ReturnTable, sheet: str) -> Pars
     """Locate the header row, map columns to stored names and type the values."""
     wanted = {}
     for column in table.columns:
-        wanted[_normalise_header(column.header)] = column.name
-        wanted[_normalise_header(column.name)] = column.name
+        for label in (column.header, column.name, *column.aliases):
+            wanted[_normalise_header(label)] = column.name
 
     header_index = None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -138,13 +120,17 @@ def parse_rows(rows: list[list[object]], table: ReturnTable, sheet: str) -> Pars
     header = rows[header_index]
     positions: dict[str, int] = {}
     ignored = []
+    code_position = None
     for position, cell in enumerate(header):
-        name = wanted.get(_normalise_header(cell))
+        label = _normalise_header(cell)
+        name = wanted.get(label)
         if name is not None and name not in positions:
             positions[name] = position
+        elif label in COUNCIL_CODE_LABELS and code_position is None:
+            code_position = position
         elif cell_text(cell):
             ignored.append(cell_text(cell))
-    missing = [c.header for c in table.columns if c.name not in positions]
+    missing = [c.header for c in table.columns if c.required and c.name not in positions]
     if missing:
         raise ReadError(
             f"The {table.name} table in '{sheet}' is missing column(s): {', '.join(missing)}. "
@@ -155,7 +141,10 @@ def parse_rows(rows: list[list[object]], table: ReturnTable, sheet: str) -> Pars
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
         cells = {
-            name: cell_text(row[pos]) if pos < len(row) else "" for name, pos in positions.items()
+            name: cell_text(row[positions[name]])
+            if positions.get(name, len(row)) < len(row)
+            else ""
+            for name in table.column_names
         }
         if not any(cells.values()):
             continue  # blank spacer rows are harmless
@@ -164,21 +153,92 @@ def parse_rows(rows: list[list[object]], table: ReturnTable, sheet: str) -> Pars
     if not records:
         raise ReadError(f"The {table.name} table in '{sheet}' has a header but no rows of data.")
 
+    declared_codes = set()
+    if code_position is not None:
+        for index in range(header_index + 1, len(rows)):
+            row = rows[index]
+            if code_position < len(row) and cell_text(row[code_position]):
+                declared_codes.add(cell_text(row[code_position]))
     raw = pd.DataFrame.from_records(records, columns=[*table.column_names, ROW_NUMBER])
     typed = pd.DataFrame({ROW_NUMBER: raw[ROW_NUMBER].astype("int64")})
     for column in table.columns:
-        if column.kind == "text":
-            typed[column.name] = raw[column.name].where(raw[column.name] != "", None)
-        else:
-            typed[column.name] = raw[column.name].map(parse_number).astype("float64")
-    return ParsedTable(table=table, sheet=sheet, raw=raw, typed=typed, ignored_headers=ignored)
+        typed[column.name] = type_column(raw[column.name], column)
+    return ParsedTable(
+        table=table,
+        sheet=sheet,
+        raw=raw,
+        typed=typed,
+        ignored_headers=ignored,
+        declared_council_codes=declared_codes,
+    )
+
+
+def about_sheet_declarations(rows: list[list[object]]) -> tuple[set[str], set[str]]:
+    """Council codes and months stated on the template's About sheet (label in A, value in B)."""
+    codes, periods = set(), set()
+    for row in rows:
+        if len(row) < 2 or not cell_text(row[1]):
+            continue
+        label = _normalise_header(row[0])
+        if label in COUNCIL_CODE_LABELS:
+            codes.add(cell_text(row[1]))
+        elif label in PERIOD_LABELS:
+            periods.add(cell_text(row[1])[:7])
+    return codes, periods
+
+
+def type_column(texts: pd.Series, column: Column) -> pd.Series:
+    """Typed values of one column; cells that cannot be read become None/NaN."""
+    if column.kind in ("fte", "count", "number", "money"):
+        return texts.map(parse_number).astype("float64")
+    if column.kind == "date":
+        return texts.map(parse_date).astype("object")
+    if column.kind == "flag":
+        return texts.map(parse_flag).astype("object")
+    if column.kind == "code":
+        return texts.map(lambda text: parse_code(text, column.codes)).astype("object")
+    return texts.where(texts != "", None)
+
+
+def is_unreadable(texts: pd.Series, typed: pd.Series) -> pd.Series:
+    """True where the officer typed something that could not be read as the column's type."""
+    return (texts != "") & typed.isna()
+
+
+def _check_not_empty(data: bytes) -> None:
+    if not data:
+        raise ReadError("The file is empty (0 bytes). Export the return again and re-send it.")
 
 
 def read_table(data: bytes, file_name: str, file_format: str, table: ReturnTable) -> ParsedTable:
-    if not data:
-        raise ReadError("The file is empty (0 bytes). Export the return again and re-send it.")
+    _check_not_empty(data)
     if file_format == "csv":
         return parse_rows(csv_rows(data), table, file_name)
     sheets = workbook_sheets(data)
     sheet = find_sheet(sheets, table)
     return parse_rows(sheets[sheet], table, sheet)
+
+
+def read_workbook(data: bytes) -> dict[str, ParsedTable]:
+    """Every return table that has a sheet in the workbook (sheet names in any case)."""
+    _check_not_empty(data)
+    sheets = workbook_sheets(data)
+    by_key = {_normalise_header(name): name for name in sheets}
+    found = {
+        table.name: parse_rows(sheets[by_key[key]], table, by_key[key])
+        for table in RETURN_TABLES.values()
+        if (key := _normalise_header(table.name)) in by_key
+    }
+    about = by_key.get(ABOUT_SHEET)
+    if about is not None:
+        codes, periods = about_sheet_declarations(sheets[about])
+        for parsed in found.values():
+            parsed.declared_council_codes |= codes
+            parsed.declared_periods |= periods
+    if not found:
+        raise ReadError(
+            f"The workbook has none of the return sheets ({', '.join(RETURN_TABLES)}). "
+            f"Sheets found: "
+            f"{', '.join(sheets) or 'none'}. Use the regional template's sheet names."
+        )
+    return found

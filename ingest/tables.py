@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ColumnKind = Literal["text", "fte", "count"]
+# text: free text; code: one of `codes`; identifier: a reference (see `personal`);
+# fte, count, number, money: numbers (money in pounds); date: a calendar date; flag: yes/no.
+ColumnKind = Literal[
+    "text", "code", "identifier", "fte", "count", "number", "money", "date", "flag"
+]
+NUMERIC_KINDS = ("fte", "count", "number", "money")
+
+# How personal data is made safe as soon as a file is read (DOMAIN.md, personal data):
+# "hash" -> keyed hash with the secret from configuration; "month" -> a date cut to YYYY-MM.
+Personal = Literal["hash", "month"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,10 @@ class Column:
     header: str  # header in the template, as a council officer sees it in Excel
     kind: ColumnKind
     description: str
+    required: bool = True  # a required column must be present and every cell filled
+    codes: tuple[str, ...] = ()  # accepted values of a `code` column, as stored
+    aliases: tuple[str, ...] = ()  # other headers accepted for this column (e.g. census tags)
+    personal: Personal | None = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,10 @@ class ReturnTable:
         return [c.header for c in self.columns]
 
     def numeric_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.kind != "text"]
+        return [c for c in self.columns if c.kind in NUMERIC_KINDS]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
 
 ESTABLISHMENT = ReturnTable(
@@ -81,4 +97,329 @@ ESTABLISHMENT = ReturnTable(
     ),
 )
 
-TABLES: dict[str, ReturnTable] = {t.name: t for t in (ESTABLISHMENT,)}
+AGENCY_REASONS = ("vacancy_cover", "absence", "project", "other")
+RATE_BASES = ("hourly", "daily")
+
+AGENCY_ASSIGNMENTS = ReturnTable(
+    name="agency_assignments",
+    key=("assignment_key",),
+    description="One row per agency assignment open at any time in the month.",
+    columns=(
+        Column(
+            "assignment_key",
+            "Assignment reference",
+            "identifier",
+            "The council's own reference for the assignment. Stored only as a keyed hash.",
+            personal="hash",
+        ),
+        Column("agency_name", "Agency", "text", "The agency supplying the worker."),
+        Column("grade", "Local grade", "text", "The council's grade for the post covered."),
+        Column("team", "Team", "text", "The council's team name."),
+        Column("start_date", "Start date", "date", "First day of the assignment."),
+        Column(
+            "end_date",
+            "End date",
+            "date",
+            "Last day of the assignment; blank if it is open-ended.",
+            required=False,
+        ),
+        Column(
+            "pay_rate",
+            "Pay rate to worker (£)",
+            "money",
+            "Rate paid to the worker, per hour (or per day if 'Rate basis' says daily).",
+        ),
+        Column(
+            "charge_rate",
+            "Charge rate to council (£)",
+            "money",
+            "Rate the agency charges the council, per hour (or per day), including its margin.",
+        ),
+        Column(
+            "rate_basis",
+            "Rate basis",
+            "code",
+            "Whether the rates are per hour or per day. Blank means hourly.",
+            required=False,
+            codes=RATE_BASES,
+        ),
+        Column("hours_per_week", "Hours per week", "number", "Contracted hours per week."),
+        Column(
+            "reason",
+            "Reason",
+            "code",
+            "Why the agency worker is engaged.",
+            codes=AGENCY_REASONS,
+        ),
+        Column(
+            "cap_exception_signed_off",
+            "Cap exception signed off",
+            "flag",
+            "Yes if a rate above the regional cap was signed off by the Director of "
+            "Children's Services.",
+        ),
+        Column(
+            "signed_off_by",
+            "Signed off by",
+            "text",
+            "Role of the person who signed off the exception (e.g. DCS). Not a name.",
+            required=False,
+        ),
+        Column(
+            "signed_off_on",
+            "Signed off on",
+            "date",
+            "Date the cap exception was signed off.",
+            required=False,
+        ),
+    ),
+)
+
+PAY_SCALES = ReturnTable(
+    name="pay_scales",
+    key=("grade", "effective_from"),
+    description="One row per local grade: the pay scale in force from its effective date.",
+    columns=(
+        Column("grade", "Local grade", "text", "The council's grade name."),
+        Column(
+            "salary_min",
+            "Salary minimum (£ a year)",
+            "money",
+            "Bottom of the scale: annual salary for a full-time post.",
+        ),
+        Column(
+            "salary_max",
+            "Salary maximum (£ a year)",
+            "money",
+            "Top of the scale: annual salary for a full-time post.",
+        ),
+        Column(
+            "weekly_hours",
+            "Standard weekly hours",
+            "number",
+            "Full-time hours per week for this grade (usually 37).",
+        ),
+        Column(
+            "market_supplement",
+            "Market supplement (£ a year)",
+            "money",
+            "Annual market supplement paid on top of salary; blank or 0 if none.",
+            required=False,
+        ),
+        Column(
+            "recruitment_payment",
+            "Recruitment payment (£)",
+            "money",
+            "One-off payment on joining; blank or 0 if none.",
+            required=False,
+        ),
+        Column(
+            "retention_payment",
+            "Retention payment (£ a year)",
+            "money",
+            "Annual retention payment; blank or 0 if none.",
+            required=False,
+        ),
+        Column("effective_from", "Effective date", "date", "Date this scale came into force."),
+    ),
+)
+
+ORG_ROLES = ("1", "2", "3", "4", "5", "6")
+START_ORIGINS = tuple(str(n) for n in range(1, 11))
+LEAVING_REASONS = tuple(str(n) for n in range(1, 11))
+LEAVER_DESTINATIONS = tuple(str(n) for n in range(1, 10))
+
+WORKFORCE = ReturnTable(
+    name="workforce",
+    key=("worker_key",),
+    description=(
+        "Optional. One row per children's social worker, with the fields of the DfE "
+        "Children's Social Work Workforce census. The census XML may be sent instead."
+    ),
+    columns=(
+        Column(
+            "worker_key",
+            "SWE registration number",
+            "identifier",
+            "Social Work England registration number. Stored only as a keyed hash.",
+            aliases=("SWENo",),
+            personal="hash",
+        ),
+        Column(
+            "is_agency_worker",
+            "Agency worker",
+            "flag",
+            "Yes (1) for an agency worker, No (0) for a council employee.",
+            aliases=("AgencyWorker",),
+        ),
+        Column(
+            "fte",
+            "FTE",
+            "number",
+            "The worker's FTE (for a leaver, at leaving), between 0 and 1.",
+            aliases=("FTE",),
+        ),
+        Column(
+            "birth_month",
+            "Date of birth",
+            "date",
+            "Date of birth. Only the year and month are kept.",
+            aliases=("PersonBirthDate",),
+            required=False,
+            personal="month",
+        ),
+        Column(
+            "ethnicity",
+            "Ethnicity",
+            "text",
+            "DfE ethnicity code (e.g. WBRI).",
+            aliases=("Ethnicity",),
+            required=False,
+        ),
+        Column(
+            "qualification_level",
+            "Qualification level",
+            "text",
+            "DfE qualification level code.",
+            aliases=("QualLevel",),
+            required=False,
+        ),
+        Column(
+            "org_role",
+            "Role",
+            "code",
+            "DfE OrgRole: 1 senior manager, 2 middle manager, 3 first line manager, "
+            "4 senior practitioner, 5 case holder, 6 qualified without cases.",
+            aliases=("OrgRole",),
+            codes=ORG_ROLES,
+        ),
+        Column(
+            "role_start_date",
+            "Role start date",
+            "date",
+            "Date the worker started in this role at the council.",
+            aliases=("RoleStartDate",),
+            required=False,
+        ),
+        Column(
+            "start_origin",
+            "Start origin",
+            "code",
+            "DfE StartOrigin code (1-10); needed when there is a start date.",
+            aliases=("StartOrigin",),
+            required=False,
+            codes=START_ORIGINS,
+        ),
+        Column(
+            "role_end_date",
+            "Role end date",
+            "date",
+            "Date the worker left the role; blank if still in post.",
+            aliases=("RoleEndDate",),
+            required=False,
+        ),
+        Column(
+            "reason_leave",
+            "Reason for leaving",
+            "code",
+            "DfE ReasonLeave code (1-10); needed when there is an end date.",
+            aliases=("ReasonLeave",),
+            required=False,
+            codes=LEAVING_REASONS,
+        ),
+        Column(
+            "leaver_destination",
+            "Leaver destination",
+            "code",
+            "DfE LeaverDestination code (1-9); needed when there is an end date.",
+            aliases=("LeaverDestination",),
+            required=False,
+            codes=LEAVER_DESTINATIONS,
+        ),
+        Column(
+            "fte_30_sept",
+            "FTE at 30 September",
+            "number",
+            "The worker's FTE at the census reference date.",
+            aliases=("FTE30",),
+            required=False,
+        ),
+        Column(
+            "cases_30_sept",
+            "Cases at 30 September",
+            "count",
+            "Cases held at the census reference date.",
+            aliases=("Cases30",),
+            required=False,
+        ),
+        Column(
+            "working_days_lost",
+            "Working days lost",
+            "number",
+            "Working days lost to sickness absence in the year.",
+            aliases=("WorkingDaysLost",),
+            required=False,
+        ),
+        Column(
+            "absent_at_30_sept",
+            "Absent at 30 September",
+            "flag",
+            "Yes if the worker was absent at the census reference date.",
+            aliases=("Absat30Sept",),
+            required=False,
+        ),
+        Column(
+            "reason_absence",
+            "Reason for absence",
+            "text",
+            "DfE ReasonAbsence code.",
+            aliases=("ReasonAbsence",),
+            required=False,
+        ),
+        Column(
+            "base_salary",
+            "Base salary (£ a year)",
+            "money",
+            "Full-time equivalent annual base salary.",
+            aliases=("BaseSalary",),
+            required=False,
+        ),
+    ),
+)
+
+# The LA-level record of a DfE census XML: not a sheet councils fill in, but stored like one.
+CENSUS_LA = ReturnTable(
+    name="census_la",
+    key=(),
+    description="The LA-level record of a DfE CSWW census XML (one row per census file).",
+    columns=(
+        Column(
+            "vacancy_fte",
+            "Number of vacancies",
+            "fte",
+            "Vacant children's social worker posts (FTE) at the reference date.",
+            aliases=("NumberOfVacancies",),
+        ),
+        Column(
+            "agency_vacancy_fte",
+            "Agency FTE covering vacancies",
+            "fte",
+            "Agency workers covering vacancies (FTE) at the reference date.",
+            aliases=("NoAgencyFTE",),
+        ),
+        Column(
+            "agency_vacancy_headcount",
+            "Agency headcount covering vacancies",
+            "count",
+            "Agency workers covering vacancies (people) at the reference date.",
+            aliases=("NoAgencyHeadcount",),
+        ),
+    ),
+)
+
+# The tables a council fills in (template sheets, CSV files), in template order.
+RETURN_TABLES: dict[str, ReturnTable] = {
+    t.name: t for t in (ESTABLISHMENT, AGENCY_ASSIGNMENTS, PAY_SCALES, WORKFORCE)
+}
+# Every table stored in the warehouse's raw schema.
+TABLES: dict[str, ReturnTable] = {**RETURN_TABLES, CENSUS_LA.name: CENSUS_LA}

@@ -18,7 +18,17 @@ RAW_METADATA_COLUMNS = {
     "received_at": "TIMESTAMP NOT NULL",
     "source_row_number": "INTEGER NOT NULL",
 }
-_KIND_TYPES = {"text": "VARCHAR", "fte": "DOUBLE", "count": "DOUBLE"}
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "identifier": "VARCHAR",  # always a keyed hash by the time it is stored
+    "fte": "DOUBLE",
+    "count": "DOUBLE",  # staging casts to integer; a fractional count is reported first
+    "number": "DOUBLE",
+    "money": "DOUBLE",
+    "date": "DATE",
+    "flag": "BOOLEAN",
+}
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -27,7 +37,7 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def raw_table_ddl(table: ReturnTable) -> str:
-    columns = [f"{c.name} {_KIND_TYPES[c.kind]}" for c in table.columns]
+    columns = [f"{c.name} {SQL_TYPES[c.kind]}" for c in table.columns]
     columns += [f"{name} {sql_type}" for name, sql_type in RAW_METADATA_COLUMNS.items()]
     return f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table.name} ({', '.join(columns)})"
 

@@ -1,0 +1,60 @@
+"""Personal data never leaves ingest in clear: identifiers become keyed hashes and birth dates
+become a month, as soon as a file has been read (before validation, so GX results and Data
+Docs never see them either).
+
+The key comes from ``MOC_HASH_SECRET``. Without one (the demo, a laptop), a random key is
+created once in the data folder, outside the repository, so hashes stay stable between runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from ingest.readers import ParsedTable
+
+HIDDEN = "(personal data: not shown)"
+
+
+def hash_secret(data_dir: Path, env: dict[str, str] | None = None) -> bytes:
+    env = os.environ if env is None else env
+    configured = env.get("MOC_HASH_SECRET", "")
+    if configured:
+        return configured.encode("utf-8")
+    key_file = data_dir / "secrets" / "hash_secret"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def keyed_hash(value: str, secret: bytes) -> str:
+    """HMAC-SHA256 of the identifier, normalised so 'ab 123 ' and 'AB123' match."""
+    normalised = "".join(value.split()).upper()
+    return hmac.new(secret, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def month_start(value: object) -> dt.date | None:
+    return value.replace(day=1) if isinstance(value, dt.date) else None
+
+
+def pseudonymise(parsed: ParsedTable, secret: bytes) -> ParsedTable:
+    """Replace personal columns in place, in both the typed and the officer-text frames."""
+    for column in parsed.table.columns:
+        if column.personal is None:
+            continue
+        typed = parsed.typed[column.name]
+        if column.personal == "hash":
+            parsed.typed[column.name] = typed.map(
+                lambda v: keyed_hash(v, secret) if isinstance(v, str) and v else None
+            )
+        else:
+            parsed.typed[column.name] = typed.map(month_start).astype("object")
+        raw = parsed.raw[column.name]
+        parsed.raw[column.name] = raw.where(raw == "", HIDDEN)
+    return parsed
