@@ -1,28 +1,63 @@
 """Per-file feedback for the council officer: a receipt or a list of problems to fix.
 
-Written to the council's ``feedback/`` folder in the bucket as HTML (to read) and CSV (to sort
-and filter in Excel). Cells that Excel would run as formulas are neutralised.
+Written to the council's ``feedback/`` folder in the bucket, with the same content three ways:
+an Excel workbook (a Summary sheet, then one row per problem on a Problems sheet, to sort and
+filter), an HTML page (to read in a browser) and a CSV. Text that Excel would run as a formula
+is neutralised everywhere, and the workbook stores every text value as a text cell.
+
+Values of personal columns arrive here already masked (ingest/pseudonymise.py); nothing in
+this module looks at the data itself.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import re
 
 import fsspec
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
-from ingest.ledger import LedgerEntry
+from ingest.ledger import ACCEPTED_STATUSES, LedgerEntry
+from ingest.tables import TABLES
+from ingest.template import workbook_bytes
 from ingest.validate import Problem
 
 PROBLEM_COLUMNS = ["severity", "rule", "sheet", "row", "column", "value", "message", "how_to_fix"]
+# Headings of the workbook's Problems sheet, in PROBLEM_COLUMNS order.
+PROBLEM_HEADINGS = [
+    "Severity",
+    "Rule",
+    "Sheet",
+    "Row",
+    "Column",
+    "Value",
+    "Message",
+    "How to fix",
+]
+SUMMARY_SHEET = "Summary"
+PROBLEMS_SHEET = "Problems"
 _STATUS_TEXT = {
     "accepted": "Accepted",
     "accepted_with_warnings": "Accepted with warnings: please check the notes below",
     "rejected": "Rejected: nothing from this file was loaded; fix the problems and send it again",
     "duplicate": "Not processed: identical to a file we already have",
+    "superseded": "Replaced by a later version of the same return",
 }
+_EXCEL_CELL_LIMIT = 32767  # characters Excel holds in one cell
+_PROBLEM_WIDTHS = [10, 12, 24, 7, 26, 26, 60, 50]
+_BOLD = Font(bold=True)
+_HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
+_ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+_ERROR_FONT = Font(bold=True, color="9C0006")
+_WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -79,22 +114,56 @@ def render_csv(entry: LedgerEntry, problems: list[Problem]) -> str:
     return buffer.getvalue()
 
 
-def render_html(entry: LedgerEntry, council_name: str | None, problems: list[Problem]) -> str:
-    e = html.escape
-    status = _STATUS_TEXT.get(entry.status, entry.status)
-    summary = [
+def _summary(entry: LedgerEntry, council_name: str | None) -> list[tuple[str, str | int]]:
+    """What happened to the file, label by label: the same in the workbook and the HTML."""
+    return [
         ("File", entry.file_name),
         ("Council", council_name or "not identified"),
         ("Month", entry.period or "not identified"),
-        ("Version", "" if entry.version is None else str(entry.version)),
+        ("Version", "" if entry.version is None else entry.version),
         ("Received", entry.received_at.isoformat(timespec="seconds")),
-        ("Status", status),
-        ("Rows loaded", str(entry.rows_loaded)),
-        ("Errors", str(entry.error_count)),
-        ("Warnings", str(entry.warning_count)),
-        ("Summary", entry.message),
+        ("Status", _STATUS_TEXT.get(entry.status, entry.status)),
+        ("Rows loaded", entry.rows_loaded),
+        ("Errors", entry.error_count),
+        ("Warnings", entry.warning_count),
+        ("Message", entry.message),
     ]
-    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in summary)
+
+
+def receipt_counts(
+    entry: LedgerEntry, rows_by_table: dict[str, int] | None = None
+) -> dict[str, int] | None:
+    """Rows loaded per table for an accepted file, or None when there is no receipt to give.
+
+    Without ``rows_by_table``, a single-table file (a CSV) is receipted from the ledger entry.
+    """
+    if entry.status not in ACCEPTED_STATUSES:
+        return None
+    if rows_by_table:
+        return dict(rows_by_table)
+    if entry.return_type in TABLES:
+        return {entry.return_type: entry.rows_loaded}
+    return None
+
+
+def render_html(
+    entry: LedgerEntry,
+    council_name: str | None,
+    problems: list[Problem],
+    rows_by_table: dict[str, int] | None = None,
+) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in _summary(entry, council_name)
+    )
+    counts = receipt_counts(entry, rows_by_table)
+    receipt_html = (
+        "<h2>Receipt: rows loaded</h2><table><tr><th>Table</th><th>Rows loaded</th></tr>"
+        + "".join(f"<tr><td>{e(t)}</td><td>{n}</td></tr>" for t, n in counts.items())
+        + "</table>"
+        if counts
+        else ""
+    )
     problem_rows = "".join(
         "<tr class='{}'>{}</tr>".format(e(r[0]), "".join(f"<td>{e(c)}</td>" for c in r))
         for r in _problem_rows(problems)
@@ -114,8 +183,107 @@ def render_html(entry: LedgerEntry, council_name: str | None, problems: list[Pro
         "tr.error td:first-child{color:#b00020;font-weight:bold}"
         "tr.warning td:first-child{color:#8a5a00}</style></head><body>"
         f"<h1>Return feedback: {e(entry.file_name)}</h1><table>{rows}</table>"
-        f"{problems_html}</body></html>"
+        f"{receipt_html}{problems_html}</body></html>"
     )
+
+
+def _text(value: object) -> str:
+    """A value as Excel-safe text: no characters XML cannot hold, no formula, not too long."""
+    text = "" if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return excel_safe(text)[:_EXCEL_CELL_LIMIT]
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: str | int | None):
+    """Write one cell: numbers as numbers, everything else as a text cell (never a formula)."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, int) and not isinstance(value, bool):
+        cell.value = value
+    elif value is not None and value != "":
+        cell.value = _text(value)
+        cell.data_type = "s"
+    return cell
+
+
+def _write_summary_sheet(
+    sheet: Worksheet,
+    entry: LedgerEntry,
+    council_name: str | None,
+    counts: dict[str, int] | None,
+    has_problems: bool,
+) -> None:
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 90
+    _put(sheet, 1, 1, f"Return feedback: {entry.file_name}").font = Font(bold=True, size=14)
+    row = 3
+    for label, value in _summary(entry, council_name):
+        _put(sheet, row, 1, label).font = _BOLD
+        _put(sheet, row, 2, value).alignment = Alignment(
+            wrap_text=True, vertical="top", horizontal="left"
+        )
+        row += 1
+    if counts:
+        row += 1
+        _put(sheet, row, 1, "Receipt: rows loaded").font = _BOLD
+        row += 1
+        for column, heading in enumerate(("Table", "Rows loaded"), start=1):
+            cell = _put(sheet, row, column, heading)
+            cell.font, cell.fill = _BOLD, _HEADING_FILL
+        for table, count in counts.items():
+            row += 1
+            _put(sheet, row, 1, table)
+            _put(sheet, row, 2, int(count)).alignment = Alignment(horizontal="left")
+    row += 2
+    see = "See the Problems sheet: one row per problem." if has_problems else "No problems found."
+    _put(sheet, row, 1, see)
+
+
+def _write_problems_sheet(sheet: Worksheet, problems: list[Problem]) -> None:
+    for column, (heading, width) in enumerate(
+        zip(PROBLEM_HEADINGS, _PROBLEM_WIDTHS, strict=True), start=1
+    ):
+        cell = _put(sheet, 1, column, heading)
+        cell.font, cell.fill = _BOLD, _HEADING_FILL
+        sheet.column_dimensions[cell.column_letter].width = width
+    for row, problem in enumerate(problems, start=2):
+        values = [
+            problem.severity,
+            problem.rule,
+            problem.sheet,
+            problem.row_number,
+            problem.column,
+            problem.value,
+            problem.message,
+            problem.fix,
+        ]
+        fill = {"error": _ERROR_FILL, "warning": _WARNING_FILL}.get(problem.severity)
+        for column, value in enumerate(values, start=1):
+            cell = _put(sheet, row, column, value)
+            cell.alignment = _WRAP if column >= 6 else _TOP
+            if fill is not None:
+                cell.fill = fill
+        if problem.severity == "error":
+            sheet.cell(row=row, column=1).font = _ERROR_FONT
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:H{len(problems) + 1}"
+
+
+def render_workbook(
+    entry: LedgerEntry,
+    council_name: str | None,
+    problems: list[Problem],
+    rows_by_table: dict[str, int] | None = None,
+) -> bytes:
+    """The feedback workbook's bytes: a Summary sheet, then a Problems sheet."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = SUMMARY_SHEET
+    counts = receipt_counts(entry, rows_by_table)
+    _write_summary_sheet(summary, entry, council_name, counts, bool(problems))
+    _write_problems_sheet(workbook.create_sheet(PROBLEMS_SHEET), problems)
+    stamp = entry.processed_at
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    return workbook_bytes(workbook, stamp)
 
 
 def write_feedback(
@@ -124,10 +292,20 @@ def write_feedback(
     entry: LedgerEntry,
     council_name: str | None,
     problems: list[Problem],
+    rows_by_table: dict[str, int] | None = None,
 ) -> str:
-    """Write ``<base_path>.html`` and ``<base_path>.csv``; returns the HTML path."""
-    fs.makedirs(base_path.rsplit("/", 1)[0], exist_ok=True)
+    """Write ``<base_path>.xlsx``, ``.html`` and ``.csv``; returns the HTML path.
+
+    ``rows_by_table`` (rows loaded per table) makes the receipt of an accepted workbook.
+    Everything is rendered before anything is written, so a failure leaves no partial set.
+    """
     html_path = f"{base_path}.html"
-    fs.pipe_file(html_path, render_html(entry, council_name, problems).encode("utf-8"))
-    fs.pipe_file(f"{base_path}.csv", render_csv(entry, problems).encode("utf-8-sig"))
+    outputs = {
+        f"{base_path}.xlsx": render_workbook(entry, council_name, problems, rows_by_table),
+        html_path: render_html(entry, council_name, problems, rows_by_table).encode("utf-8"),
+        f"{base_path}.csv": render_csv(entry, problems).encode("utf-8-sig"),
+    }
+    fs.makedirs(base_path.rsplit("/", 1)[0], exist_ok=True)
+    for path, data in outputs.items():
+        fs.pipe_file(path, data)
     return html_path

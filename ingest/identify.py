@@ -11,6 +11,8 @@ from ingest.tables import RETURN_TABLES
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)
+CENSUS_SUFFIXES = (".xml",)
+CENSUS_RETURN = "census"  # the DfE CSWW census XML: workforce and census_la tables
 
 _MONTHS = {
     m: i + 1
@@ -38,9 +40,9 @@ class IdentificationError(ValueError):
 @dataclass(frozen=True)
 class Identity:
     member: Member
-    period: str  # YYYY-MM
-    file_format: str  # "csv" | "workbook"
-    return_type: str  # a table name for a CSV, "workbook" for an Excel return
+    period: str | None  # YYYY-MM; None for a census XML until its header is read
+    file_format: str  # "csv" | "workbook" | "census_xml"
+    return_type: str  # a table name for a CSV, "workbook" for Excel, "census" for census XML
 
 
 def period_from_name(name: str) -> str | None:
@@ -76,6 +78,9 @@ def identify(dropped: DroppedFile) -> Identity:
     lowered = name.lower()
     if lowered.endswith(WORKBOOK_SUFFIXES):
         file_format, return_type = "workbook", "workbook"
+    elif lowered.endswith(CENSUS_SUFFIXES):
+        # The census header holds the reference date; a month in the name is only checked.
+        return Identity(member, period_from_name(name), "census_xml", CENSUS_RETURN)
     elif lowered.endswith(CSV_SUFFIXES):
         file_format = "csv"
         table = table_from_name(name)
@@ -88,7 +93,8 @@ def identify(dropped: DroppedFile) -> Identity:
         return_type = table
     else:
         raise IdentificationError(
-            f"'{name}' is not a file type we accept. Send an Excel workbook (.xlsx) or CSV files."
+            f"'{name}' is not a file type we accept. Send an Excel workbook (.xlsx), CSV files, "
+            "or the DfE census XML."
         )
     period = period_from_name(name)
     if period is None:
@@ -114,7 +120,7 @@ def check_declarations(identity: Identity, codes: set[str], periods: set[str]) -
             f"{member.council_name}'s folder ({member.council_code}). A council can only send "
             "its own return: correct the LA code, or drop the file in the right folder."
         )
-    for period in sorted(periods - {identity.period}):
+    for period in sorted(periods - {identity.period}) if identity.period else []:
         raise IdentificationError(
             f"The file name says the return is for {identity.period}, but the file itself "
             f"says {period}. Correct one of them and send the file again."

@@ -17,6 +17,7 @@ import pandas as pd
 from ingest import ledger, warehouse
 from ingest.archive import archive_bytes, sha256_of
 from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_bucket
+from ingest.census_xml import read_census
 from ingest.config import Settings
 from ingest.feedback import write_feedback
 from ingest.identify import IdentificationError, Identity, check_declarations, identify
@@ -111,23 +112,36 @@ def _receive(
         return arrival
 
     batch.first_seen[sha256] = (dropped.relative_path, "received in the same batch", now)
-    entry.version = batch.next_version(con, (entry.council_code, entry.period, entry.return_type))
     try:
-        if arrival.identity.file_format == "workbook":
-            arrival.tables = read_workbook(data)
-        else:
-            table = TABLES[arrival.identity.return_type]
-            arrival.tables = {table.name: read_table(data, dropped.name, "csv", table)}
-        for parsed in arrival.tables.values():
-            check_declarations(
-                arrival.identity, parsed.declared_council_codes, parsed.declared_periods
-            )
-            pseudonymise(parsed, batch.secret)
+        arrival.tables = _read_tables(arrival, data, batch.secret)
     except (ReadError, IdentificationError) as exc:
         arrival.tables.clear()
         entry.message = str(exc)
         entry.error_count = 1
+    if entry.period is not None:
+        key = (entry.council_code, entry.period, entry.return_type)
+        entry.version = batch.next_version(con, key)
     return arrival
+
+
+def _read_tables(arrival: Arrival, data: bytes, secret: bytes) -> dict[str, ParsedTable]:
+    """Read every table the file holds, check what it says about itself, pseudonymise."""
+    identity, name = arrival.identity, arrival.dropped.name
+    if identity.file_format == "census_xml":
+        census = read_census(data, name)
+        # The census header says whose return it is and for which month.
+        check_declarations(identity, {census.lea}, {census.period})
+        arrival.entry.period = census.period
+        tables = census.tables
+    elif identity.file_format == "workbook":
+        tables = read_workbook(data)
+    else:
+        table = TABLES[identity.return_type]
+        tables = {table.name: read_table(data, name, "csv", table)}
+    for parsed in tables.values():
+        check_declarations(identity, parsed.declared_council_codes, parsed.declared_periods)
+        pseudonymise(parsed, secret)
+    return tables
 
 
 def _decide(arrival: Arrival) -> None:
@@ -171,8 +185,15 @@ def _unexpected_failure(dropped: DroppedFile, now: dt.datetime) -> Arrival:
 def _feedback(fs, root: str, arrival: Arrival) -> str | None:
     try:
         council = arrival.identity.member.council_name if arrival.identity else None
+        accepted = arrival.entry.status in ledger.ACCEPTED_STATUSES
+        rows_by_table = {n: len(p.typed) for n, p in arrival.tables.items()} if accepted else None
         return write_feedback(
-            fs, feedback_base(root, arrival.dropped), arrival.entry, council, arrival.problems
+            fs,
+            feedback_base(root, arrival.dropped),
+            arrival.entry,
+            council,
+            arrival.problems,
+            rows_by_table=rows_by_table,
         )
     except Exception:  # feedback failing must not lose the ledger row
         log.exception("Could not write feedback for %s", arrival.dropped.relative_path)

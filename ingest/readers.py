@@ -31,6 +31,10 @@ class ReadError(ValueError):
     """The file cannot be read as the expected table; the message says what to fix."""
 
 
+class NoRowsError(ReadError):
+    """The table has its header but no data: in a workbook, that sheet was simply not sent."""
+
+
 @dataclass
 class ParsedTable:
     table: ReturnTable
@@ -151,7 +155,7 @@ def parse_rows(rows: list[list[object]], table: ReturnTable, sheet: str) -> Pars
         cells[ROW_NUMBER] = index + 1
         records.append(cells)
     if not records:
-        raise ReadError(f"The {table.name} table in '{sheet}' has a header but no rows of data.")
+        raise NoRowsError(f"The {table.name} table in '{sheet}' has a header but no rows of data.")
 
     declared_codes = set()
     if code_position is not None:
@@ -224,11 +228,15 @@ def read_workbook(data: bytes) -> dict[str, ParsedTable]:
     _check_not_empty(data)
     sheets = workbook_sheets(data)
     by_key = {_normalise_header(name): name for name in sheets}
-    found = {
-        table.name: parse_rows(sheets[by_key[key]], table, by_key[key])
-        for table in RETURN_TABLES.values()
-        if (key := _normalise_header(table.name)) in by_key
-    }
+    found = {}
+    for table in RETURN_TABLES.values():
+        sheet = by_key.get(_normalise_header(table.name))
+        if sheet is None:
+            continue
+        try:
+            found[table.name] = parse_rows(sheets[sheet], table, sheet)
+        except NoRowsError:
+            continue  # the template's sheets all have headers; an unfilled one was not sent
     about = by_key.get(ABOUT_SHEET)
     if about is not None:
         codes, periods = about_sheet_declarations(sheets[about])
@@ -237,8 +245,8 @@ def read_workbook(data: bytes) -> dict[str, ParsedTable]:
             parsed.declared_periods |= periods
     if not found:
         raise ReadError(
-            f"The workbook has none of the return sheets ({', '.join(RETURN_TABLES)}). "
-            f"Sheets found: "
+            f"The workbook has none of the return sheets ({', '.join(RETURN_TABLES)}) with any "
+            f"rows filled in. Sheets found: "
             f"{', '.join(sheets) or 'none'}. Use the regional template's sheet names."
         )
     return found
