@@ -9,13 +9,16 @@ UV_VERSION := 0.13.9
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup demo test lint lock gx-suites clean
+BENCH_FILES ?= 10000
+
+.PHONY: help setup demo test lint lock gx-suites bench clean
 
 help:
 	@echo "make demo   - set up, generate sample returns, run the pipeline through the Airflow DAGs"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff and sqlfluff"
 	@echo "make lock   - recompile requirements.lock from requirements.in"
+	@echo "make bench  - ingest benchmark (BENCH_FILES=10000, BENCH_ARGS=\"--batch 2000\")"
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +45,9 @@ lock:
 
 gx-suites: $(STAMP)
 	$(BIN)/moc gx-suites
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest_benchmark.py --files $(BENCH_FILES) $(BENCH_ARGS)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs expectations/gx/uncommitted

@@ -1,11 +1,16 @@
-"""Immutable archive of every file's raw bytes, addressed by content hash."""
+"""Immutable archive of every file's raw bytes, addressed by content hash.
+
+The archive is a URL like the bucket (a local folder or ``s3://bucket/prefix``), opened through
+:func:`ingest.bucket.filesystem`, so endpoint and credentials come from the environment.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import posixpath
 
-import fsspec
+from ingest.bucket import filesystem
+from ingest.config import is_local_url
 
 
 def sha256_of(data: bytes) -> str:
@@ -14,13 +19,23 @@ def sha256_of(data: bytes) -> str:
 
 def archive_bytes(archive_url: str, sha256: str, file_name: str, data: bytes) -> str:
     """Store ``data`` once under its hash; never overwrite. Returns the archive path."""
-    fs, root = fsspec.core.url_to_fs(archive_url)
-    suffix = posixpath.splitext(file_name)[1].lower()
-    path = posixpath.join(root, sha256[:2], f"{sha256}{suffix}")
-    if not fs.exists(path):
+    fs, root = filesystem(archive_url)
+    path = archive_path(root, sha256, file_name)
+    if fs.exists(path):
+        return path
+    if is_local_url(archive_url):
+        # Write aside, then rename: a crash never leaves a half-written file under the hash.
         fs.makedirs(posixpath.dirname(path), exist_ok=True)
         temporary = f"{path}.writing"
-        with fs.open(temporary, "wb") as handle:
-            handle.write(data)
+        fs.pipe_file(temporary, data)
         fs.mv(temporary, path)
+    else:
+        # An object-store PUT is atomic already; a copy-and-delete "rename" would double the cost.
+        fs.pipe_file(path, data)
     return path
+
+
+def archive_path(root: str, sha256: str, file_name: str) -> str:
+    """``<root>/<first two hex digits>/<sha256><original suffix, lower case>``."""
+    suffix = posixpath.splitext(file_name)[1].lower()
+    return posixpath.join(root, sha256[:2], f"{sha256}{suffix}")

@@ -1,12 +1,23 @@
 """The ingest bucket: a local folder or an object-store prefix, read through fsspec.
 
 Layout: ``<bucket>/<council_slug>/<file>``; feedback is written to ``<council_slug>/feedback/``.
+
+:func:`filesystem` is the one place a URL becomes a filesystem, for the bucket, the archive and
+(through the bucket's filesystem) the feedback. For ``s3://`` URLs the endpoint of an
+S3-compatible server (MinIO, moto) comes from the environment, never from code or settings:
+the AWS SDKs' ``AWS_ENDPOINT_URL_S3`` (S3 only), else ``AWS_ENDPOINT_URL`` (every AWS service;
+docker-compose sets it to MinIO). fsspec's own ``FSSPEC_S3_ENDPOINT_URL`` also works.
+Credentials and region are read by botocore itself from ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``, ``AWS_DEFAULT_REGION``, a profile or an
+instance role.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import fsspec
@@ -36,9 +47,30 @@ class DroppedFile:
         return parts[0] if len(parts) > 1 else None
 
 
-def open_bucket(bucket_url: str) -> tuple[fsspec.AbstractFileSystem, str]:
-    fs, root = fsspec.core.url_to_fs(bucket_url)
+# First one set wins: the AWS SDKs' standard names, the service-specific one first.
+S3_ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+
+
+def storage_options(url: str, env: Mapping[str, str] | None = None) -> dict:
+    """fsspec options for ``url`` taken from the environment (empty for local paths)."""
+    env = os.environ if env is None else env
+    protocol = url.split("://", 1)[0].lower() if "://" in url else "file"
+    if protocol not in ("s3", "s3a"):
+        return {}
+    for name in S3_ENDPOINT_VARIABLES:
+        if env.get(name):
+            return {"endpoint_url": env[name]}
+    return {}
+
+
+def filesystem(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    """The filesystem behind ``url`` and the root path within it (no trailing slash)."""
+    fs, root = fsspec.core.url_to_fs(url, **storage_options(url))
     return fs, root.rstrip("/")
+
+
+def open_bucket(bucket_url: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    return filesystem(bucket_url)
 
 
 def is_in_progress(name: str) -> bool:
@@ -47,6 +79,8 @@ def is_in_progress(name: str) -> bool:
 
 def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[DroppedFile]:
     """Every file a council has dropped, skipping feedback folders and unfinished uploads."""
+    # Object-store filesystems cache listings; a poll must see what arrived since the last one.
+    fs.invalidate_cache()
     if not fs.exists(root):
         return []
     found = []

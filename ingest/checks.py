@@ -1,15 +1,46 @@
-"""Columns the suites check that are not in the file itself: mapping look-ups and derived ratios.
+"""Columns the suites check that are not in the file itself: readability of a cell, mapping
+look-ups, whole numbers and cross-field tests.
 
 They are computed here, in one place, and named ``check_*`` so nobody mistakes them for data.
+Column-level checks come from the column spec in :mod:`ingest.tables` (one function per kind of
+check); the few rules that relate several columns of one table have a small function each.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from ingest.config import SEEDS_DIR
-from ingest.tables import ReturnTable
+from ingest.readers import is_unreadable
+from ingest.tables import NUMERIC_KINDS, Column, ReturnTable
+
+# Kinds whose cells can hold something that cannot be read (text and codes are kept as typed).
+READABLE_KINDS = (*NUMERIC_KINDS, "date", "flag")
+# The column of each mapping seed that holds the council's own value.
+MAPPING_VALUE_COLUMNS = {"grade_role_map": "local_grade", "team_service_area_map": "local_team"}
+# Agency rates: the basis a blank 'Rate basis' stands for.
+DEFAULT_RATE_BASIS = "hourly"
+
+
+def readable_check(column: Column) -> str:
+    return f"check_{column.name}_readable"
+
+
+def whole_check(column: Column) -> str:
+    return f"check_{column.name}_is_whole"
+
+
+def mapped_check(column: Column) -> str:
+    return f"check_{column.name}_is_mapped"
+
+
+def optional_readable_columns(table: ReturnTable) -> list[Column]:
+    """Optional columns whose cells can be unreadable: these get a readability check."""
+    return [c for c in table.columns if not c.required and c.kind in READABLE_KINDS]
 
 
 def load_mapping_keys(seed: str, value_column: str) -> set[tuple[str, str]]:
@@ -18,23 +49,117 @@ def load_mapping_keys(seed: str, value_column: str) -> set[tuple[str, str]]:
 
 
 def _is_mapped(frame: pd.DataFrame, column: str, keys: set[tuple[str, str]]) -> pd.Series:
+    """True where the council's value is in the mapping; a blank cell has its own rule."""
     pairs = zip(frame["council_code"], frame[column], strict=True)
-    return pd.Series([pair in keys for pair in pairs], index=frame.index, dtype=bool)
+    mapped = [not isinstance(value, str) or (code, value) in keys for code, value in pairs]
+    return pd.Series(mapped, index=frame.index, dtype=bool)
 
 
-def add_check_columns(frame: pd.DataFrame, table: ReturnTable) -> pd.DataFrame:
-    """Return ``frame`` with the ``check_*`` columns its table's suite expects."""
-    if table.name != "establishment":
-        return frame
+def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_numeric(frame[column], errors="coerce").astype("float64")
+
+
+def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    dates = frame[column].map(lambda v: v if isinstance(v, dt.date) else None)
+    return pd.to_datetime(dates, errors="coerce")
+
+
+def _present(frame: pd.DataFrame, column: str) -> pd.Series:
+    values = frame[column]
+    return values.notna() & (values.astype(str).str.strip() != "")
+
+
+def readability_flags(
+    typed: pd.DataFrame, raw: pd.DataFrame | None, table: ReturnTable
+) -> pd.DataFrame:
+    """``check_<column>_readable`` for every optional column that can hold unreadable cells.
+
+    ``raw`` holds the cells as the officer typed them, row for row with ``typed``. Without it
+    nothing can be judged unreadable (every flag is True); validation always passes it.
+    """
+    flags = pd.DataFrame(index=typed.index)
+    for column in optional_readable_columns(table):
+        if raw is None:
+            flags[readable_check(column)] = True
+            continue
+        texts = raw[column.name].fillna("").astype(str).set_axis(typed.index)
+        flags[readable_check(column)] = ~is_unreadable(texts, typed[column.name])
+    return flags
+
+
+def _column_checks(frame: pd.DataFrame, table: ReturnTable) -> None:
+    for column in table.columns:
+        if column.kind == "count":
+            values = _numbers(frame, column.name)
+            frame[whole_check(column)] = values.isna() | np.isclose(values, values.round())
+        if column.mapping is not None:
+            keys = load_mapping_keys(f"{column.mapping}.csv", MAPPING_VALUE_COLUMNS[column.mapping])
+            frame[mapped_check(column)] = _is_mapped(frame, column.name, keys)
+
+
+def _end_not_before_start(frame: pd.DataFrame, start: str, end: str) -> pd.Series:
+    return ~(_dates(frame, end) < _dates(frame, start))
+
+
+def _establishment_checks(frame: pd.DataFrame) -> None:
+    establishment, permanent = (
+        _numbers(frame, "establishment_fte"),
+        _numbers(frame, "permanent_fte"),
+    )
+    expected_vacancy = (establishment - permanent).clip(lower=0)
+    frame["check_vacancy_gap_fte"] = (_numbers(frame, "vacancy_fte") - expected_vacancy).abs()
+    holders = _numbers(frame, "case_holder_fte")
+    holders = holders.where(holders > 0)
+    caseload = _numbers(frame, "cases_held") / holders
+    frame["check_caseload"] = caseload.replace([np.inf], np.nan)
+
+
+def _agency_checks(frame: pd.DataFrame) -> None:
+    frame["check_end_not_before_start"] = _end_not_before_start(frame, "start_date", "end_date")
+    basis = frame["rate_basis"].where(_present(frame, "rate_basis"), DEFAULT_RATE_BASIS)
+    for rate in ("pay_rate", "charge_rate"):
+        values = _numbers(frame, rate)
+        for name in ("hourly", "daily"):
+            frame[f"check_{name}_{rate}"] = values.where(basis == name)
+    signed_off = frame["cap_exception_signed_off"].map(
+        lambda v: isinstance(v, bool | np.bool_) and bool(v)
+    )
+    frame["check_sign_off_has_who"] = ~signed_off | _present(frame, "signed_off_by")
+    frame["check_sign_off_has_date"] = ~signed_off | _present(frame, "signed_off_on")
+
+
+def _workforce_checks(frame: pd.DataFrame) -> None:
+    started, ended = _present(frame, "role_start_date"), _present(frame, "role_end_date")
+    frame["check_start_has_origin"] = ~started | _present(frame, "start_origin")
+    frame["check_end_has_reason"] = ~ended | _present(frame, "reason_leave")
+    frame["check_end_has_destination"] = ~ended | _present(frame, "leaver_destination")
+    frame["check_end_not_before_start"] = _end_not_before_start(
+        frame, "role_start_date", "role_end_date"
+    )
+
+
+TABLE_CHECKS: dict[str, Callable[[pd.DataFrame], None]] = {
+    "establishment": _establishment_checks,
+    "agency_assignments": _agency_checks,
+    "workforce": _workforce_checks,
+}
+
+
+def add_check_columns(
+    frame: pd.DataFrame, table: ReturnTable, raw: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Return ``frame`` with the ``check_*`` columns its table's suite expects.
+
+    ``frame`` is the typed rows (with ``council_code``); ``raw`` the same rows as the officer
+    typed them (``ParsedTable.raw``, same order), used to tell a blank cell from one that
+    could not be read.
+    """
     checked = frame.copy()
-    checked["check_grade_is_mapped"] = _is_mapped(
-        checked, "grade", load_mapping_keys("grade_role_map.csv", "local_grade")
-    )
-    checked["check_team_is_mapped"] = _is_mapped(
-        checked, "team", load_mapping_keys("team_service_area_map.csv", "local_team")
-    )
-    expected_vacancy = (checked["establishment_fte"] - checked["permanent_fte"]).clip(lower=0)
-    checked["check_vacancy_gap_fte"] = (checked["vacancy_fte"] - expected_vacancy).abs()
-    holders = checked["case_holder_fte"].where(checked["case_holder_fte"] > 0)
-    checked["check_caseload"] = (checked["cases_held"] / holders).replace([np.inf], np.nan)
+    flags = readability_flags(checked, raw, table)
+    for name in flags.columns:
+        checked[name] = flags[name]
+    _column_checks(checked, table)
+    table_checks = TABLE_CHECKS.get(table.name)
+    if table_checks is not None:
+        table_checks(checked)
     return checked

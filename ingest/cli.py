@@ -146,6 +146,16 @@ def cmd_gx_suites(settings: Settings, args: argparse.Namespace) -> None:
     print("Wrote GX suites and checkpoints: " + ", ".join(write_project()))
 
 
+def cmd_template(settings: Settings, args: argparse.Namespace) -> None:
+    from ingest.template import TEMPLATE_FILE_NAME, build_template, write_docs
+
+    if args.docs:
+        print(f"Wrote {write_docs()}")
+        return
+    output = args.output or settings.published_dir / "template" / TEMPLATE_FILE_NAME
+    print(f"Wrote the return template to {build_template(output)}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moc", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -187,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "gx-suites", help="rewrite expectations/ from ingest/suites.py"
     ).set_defaults(func=cmd_gx_suites)
+    template = commands.add_parser("template", help="write the blank return template")
+    template.add_argument("--output", type=Path, help="where to write the .xlsx")
+    template.add_argument(
+        "--docs", action="store_true", help="rewrite docs/return_template.md instead"
+    )
+    template.set_defaults(func=cmd_template)
     return parser
 
 

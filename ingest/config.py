@@ -2,6 +2,10 @@
 
 Every path the pipeline touches comes from here, so a deployment changes behaviour by
 environment (or Airflow Variables mapped onto it), never by code.
+
+The bucket and the archive are fsspec URLs: a local folder, ``file://...`` or ``s3://bucket/prefix``.
+The endpoint and credentials of an S3-compatible server are never settings here: they come from
+the standard environment variables (see :func:`ingest.bucket.storage_options`).
 """
 
 from __future__ import annotations
@@ -24,13 +28,21 @@ class Settings:
     data_dir: Path
     bucket_url: str
     warehouse_path: Path
-    archive_dir: Path
+    archive_url: str
     published_dir: Path
     airflow_home: Path
 
     @property
     def bucket_is_local(self) -> bool:
-        return "://" not in self.bucket_url or self.bucket_url.startswith("file://")
+        return is_local_url(self.bucket_url)
+
+    @property
+    def archive_is_local(self) -> bool:
+        return is_local_url(self.archive_url)
+
+
+def is_local_url(url: str) -> bool:
+    return "://" not in url or url.startswith("file://")
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -40,7 +52,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         bucket_url=env.get("MOC_BUCKET_URL", str(data_dir / "bucket")),
         warehouse_path=Path(env.get("MOC_WAREHOUSE_PATH", data_dir / "warehouse.duckdb")),
-        archive_dir=Path(env.get("MOC_ARCHIVE_DIR", data_dir / "archive")),
+        archive_url=env.get("MOC_ARCHIVE_URL", str(data_dir / "archive")),
         published_dir=Path(env.get("MOC_PUBLISHED_DIR", data_dir / "published")),
         airflow_home=Path(env.get("AIRFLOW_HOME", data_dir / "airflow")),
     )

@@ -71,11 +71,19 @@ def seen_arrivals(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, dt.date
     return {(path, int(size), received) for path, size, received in rows.fetchall()}
 
 
-def find_by_sha256(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+def find_earlier_copy(
+    con: duckdb.DuckDBPyConnection, sha256: str, council: str, kind: str, period: str | None
+) -> tuple | None:
+    """The earlier arrival of the same bytes as the same council's return of the same kind
+    (and month, when the name gives it). Bytes of a superseded version are not a duplicate:
+    re-sending them is how a council goes back to that version. The same bytes for another
+    month (pay scales that did not change) are a new return, not a duplicate."""
     return con.execute(
         f"SELECT relative_path, status, received_at FROM {LEDGER_TABLE} "
-        "WHERE sha256 = ? AND status <> 'duplicate' ORDER BY ledger_id LIMIT 1",
-        [sha256],
+        "WHERE sha256 = ? AND council_code = ? AND return_type = ? "
+        "AND (? IS NULL OR period = ?) "
+        "AND status NOT IN ('duplicate', 'superseded') ORDER BY ledger_id LIMIT 1",
+        [sha256, council, kind, period, period],
     ).fetchone()
 
 
@@ -88,13 +96,16 @@ def next_version(con: duckdb.DuckDBPyConnection, council: str, period: str, kind
     return int(count) + 1
 
 
-def record(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> None:
+def record(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> int:
+    """Insert the entry; returns its ledger_id (arrival order: later ids are later versions)."""
     values = asdict(entry)
     columns = ", ".join(values)
     placeholders = ", ".join("?" for _ in values)
-    con.execute(
-        f"INSERT INTO {LEDGER_TABLE} ({columns}) VALUES ({placeholders})", list(values.values())
-    )
+    (ledger_id,) = con.execute(
+        f"INSERT INTO {LEDGER_TABLE} ({columns}) VALUES ({placeholders}) RETURNING ledger_id",
+        list(values.values()),
+    ).fetchone()
+    return int(ledger_id)
 
 
 def supersede_earlier(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> None:

@@ -28,6 +28,9 @@ from ingest.validate import FileToValidate, Problem, validate_files
 
 log = logging.getLogger(__name__)
 
+# Files read, validated and loaded together; bounds memory on a large backlog (BENCHMARKS.md).
+CHUNK_FILES = 2000
+
 # Called after each file is settled: (files done, files in batch, its ledger entry).
 Progress = Callable[[int, int, ledger.LedgerEntry], None]
 
@@ -61,11 +64,17 @@ class _BatchState:
     """What earlier files in this batch mean for later ones (duplicates, version numbers)."""
 
     secret: bytes
-    first_seen: dict[str, tuple[str, str, dt.datetime]] = field(default_factory=dict)
+    first_seen: dict[tuple, tuple[str, str, dt.datetime]] = field(default_factory=dict)
     versions: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
-    def earlier_copy(self, con, sha256: str) -> tuple[str, str, dt.datetime] | None:
-        return self.first_seen.get(sha256) or ledger.find_by_sha256(con, sha256)
+    def earlier_copy(self, con, entry: ledger.LedgerEntry) -> tuple[str, str, dt.datetime] | None:
+        return self.first_seen.get(self.copy_key(entry)) or ledger.find_earlier_copy(
+            con, entry.sha256, entry.council_code, entry.return_type, entry.period
+        )
+
+    @staticmethod
+    def copy_key(entry: ledger.LedgerEntry) -> tuple:
+        return (entry.sha256, entry.council_code, entry.return_type, entry.period)
 
     def next_version(self, con, key: tuple[str, str, str]) -> int:
         if key not in self.versions:
@@ -81,7 +90,7 @@ def _receive(
     if len(data) != dropped.size_bytes:
         raise StillUploading(dropped.relative_path)
     sha256 = sha256_of(data)
-    archive_bytes(str(settings.archive_dir), sha256, dropped.name, data)
+    archive_bytes(settings.archive_url, sha256, dropped.name, data)
     entry = ledger.LedgerEntry(
         relative_path=dropped.relative_path,
         file_name=dropped.name,
@@ -101,7 +110,7 @@ def _receive(
     entry.period = arrival.identity.period
     entry.return_type = arrival.identity.return_type
 
-    earlier = batch.earlier_copy(con, sha256)
+    earlier = batch.earlier_copy(con, entry)
     if earlier is not None:
         path, status, received = earlier
         entry.status = "duplicate"
@@ -111,7 +120,11 @@ def _receive(
         )
         return arrival
 
-    batch.first_seen[sha256] = (dropped.relative_path, "received in the same batch", now)
+    batch.first_seen[batch.copy_key(entry)] = (
+        dropped.relative_path,
+        "received in the same batch",
+        now,
+    )
     try:
         arrival.tables = _read_tables(arrival, data, batch.secret)
     except (ReadError, IdentificationError) as exc:
@@ -165,6 +178,35 @@ def _decide(arrival: Arrival) -> None:
         )
 
 
+def _settle(con, arrival: Arrival) -> set[str]:
+    """Ledger row, raw rows and supersession of one file, in one transaction."""
+    entry = arrival.entry
+    accepted = entry.status in ledger.ACCEPTED_STATUSES
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ledger_id = ledger.record(con, entry)
+        if accepted:
+            for name, parsed in arrival.tables.items():
+                warehouse.append_rows(con, TABLES[name], _raw_rows(arrival, parsed, ledger_id))
+            ledger.supersede_earlier(con, entry)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return set(arrival.tables) if accepted else set()
+
+
+_OUR_SIDE = (
+    "We could not process this file because of a problem on our side. The regional team has "
+    "been alerted; you do not need to send it again."
+)
+
+
+def _fail_on_our_side(entry: ledger.LedgerEntry) -> None:
+    entry.status, entry.message = "rejected", _OUR_SIDE
+    entry.error_count, entry.warning_count, entry.rows_loaded = 1, 0, 0
+
+
 def _unexpected_failure(dropped: DroppedFile, now: dt.datetime) -> Arrival:
     entry = ledger.LedgerEntry(
         relative_path=dropped.relative_path,
@@ -174,10 +216,7 @@ def _unexpected_failure(dropped: DroppedFile, now: dt.datetime) -> Arrival:
         received_at=dropped.modified_at,
         processed_at=now,
         error_count=1,
-        message=(
-            "We could not process this file because of a problem on our side. The regional "
-            "team has been alerted; you do not need to send it again."
-        ),
+        message=_OUR_SIDE,
     )
     return Arrival(dropped=dropped, entry=entry)
 
@@ -200,13 +239,42 @@ def _feedback(fs, root: str, arrival: Arrival) -> str | None:
         return None
 
 
-def _raw_rows(arrival: Arrival, parsed: ParsedTable) -> pd.DataFrame:
+def _raw_rows(arrival: Arrival, parsed: ParsedTable, ledger_id: int) -> pd.DataFrame:
     frame = parsed.typed.rename(columns={ROW_NUMBER: "source_row_number"})
+    frame["ledger_id"] = ledger_id
     frame["file_sha256"] = arrival.entry.sha256
     frame["council_code"] = arrival.entry.council_code
     frame["period"] = arrival.entry.period
     frame["received_at"] = arrival.entry.received_at
     return frame
+
+
+def _receive_all(con, settings: Settings, fs, files, now, batch: _BatchState) -> list[Arrival]:
+    arrivals: list[Arrival] = []
+    for dropped in files:
+        try:
+            arrivals.append(_receive(con, settings, fs, dropped, now, batch))
+        except StillUploading:
+            log.info("Still uploading, left for the next run: %s", dropped.relative_path)
+        except Exception:  # one bad file must not stop the batch
+            log.exception("Could not receive %s", dropped.relative_path)
+            arrivals.append(_unexpected_failure(dropped, now))
+    return arrivals
+
+
+def _validate_all(arrivals: list[Arrival]) -> None:
+    """One GX checkpoint run per table over every readable file; problems back to files."""
+    for table in TABLES.values():
+        to_validate = [
+            FileToValidate(file_key=a.dropped.relative_path, member=a.identity.member, parsed=p)
+            for a in arrivals
+            if a.identity is not None
+            for name, p in a.tables.items()
+            if name == table.name
+        ]
+        problems = validate_files(table, to_validate)
+        for arrival in arrivals:
+            arrival.problems.extend(problems.get(arrival.dropped.relative_path, []))
 
 
 def ingest_new_files(settings: Settings, progress: Progress | None = None) -> IngestSummary:
@@ -223,43 +291,28 @@ def ingest_new_files(settings: Settings, progress: Progress | None = None) -> In
             for d in list_dropped_files(fs, root)
             if (d.relative_path, d.size_bytes, d.modified_at) not in seen
         ]
-        arrivals: list[Arrival] = []
         batch = _BatchState(secret=hash_secret(settings.data_dir))
-        for dropped in new_files:
-            try:
-                arrivals.append(_receive(con, settings, fs, dropped, now, batch))
-            except StillUploading:
-                log.info("Still uploading, left for the next run: %s", dropped.relative_path)
-            except Exception:  # one bad file must not stop the batch
-                log.exception("Could not receive %s", dropped.relative_path)
-                arrivals.append(_unexpected_failure(dropped, now))
-
-        for table in TABLES.values():
-            to_validate = [
-                FileToValidate(file_key=a.entry.sha256, member=a.identity.member, parsed=p)
-                for a in arrivals
-                for name, p in a.tables.items()
-                if name == table.name and a.identity is not None
-            ]
-            problems = validate_files(table, to_validate)
-            for arrival in arrivals:
-                arrival.problems.extend(problems.get(arrival.entry.sha256, []))
-
+        entries: list[ledger.LedgerEntry] = []
         changed: set[str] = set()
-        con.execute("BEGIN TRANSACTION")
-        for index, arrival in enumerate(arrivals, start=1):
-            _decide(arrival)
-            if arrival.entry.status in ledger.ACCEPTED_STATUSES:
-                for name, parsed in arrival.tables.items():
-                    warehouse.append_rows(con, TABLES[name], _raw_rows(arrival, parsed))
-                    changed.add(name)
-            arrival.entry.feedback_path = _feedback(fs, root, arrival)
-            ledger.record(con, arrival.entry)
-            if arrival.entry.status in ledger.ACCEPTED_STATUSES:
-                ledger.supersede_earlier(con, arrival.entry)
-            if progress:
-                progress(index, len(arrivals), arrival.entry)
-        con.execute("COMMIT")
-        return IngestSummary(entries=[a.entry for a in arrivals], changed_tables=changed)
+        # Files are settled in chunks so memory stays flat however large the backlog is:
+        # each chunk is read, validated in one GX run per table, loaded and then dropped.
+        for start in range(0, len(new_files), CHUNK_FILES):
+            chunk = new_files[start : start + CHUNK_FILES]
+            arrivals = _receive_all(con, settings, fs, chunk, now, batch)
+            _validate_all(arrivals)
+            for index, arrival in enumerate(arrivals, start=len(entries) + 1):
+                _decide(arrival)
+                arrival.entry.feedback_path = _feedback(fs, root, arrival)
+                try:
+                    changed |= _settle(con, arrival)
+                except Exception:  # one file failing to load must not stop the batch
+                    log.exception("Could not load %s", arrival.dropped.relative_path)
+                    _fail_on_our_side(arrival.entry)
+                    arrival.entry.feedback_path = _feedback(fs, root, arrival)
+                    ledger.record(con, arrival.entry)
+                entries.append(arrival.entry)
+                if progress:
+                    progress(index, len(new_files), arrival.entry)
+        return IngestSummary(entries=entries, changed_tables=changed)
     finally:
         con.close()

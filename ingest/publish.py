@@ -187,6 +187,7 @@ def publish_members_benchmark(settings: Settings, period: str | None = None) -> 
     target = settings.published_dir / "members_benchmark" / period
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{period}.", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it owner-only; partners' readers need to see it
     (staging / extract_name).write_bytes(extract)
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     (staging / "manifest.json").write_bytes(manifest_bytes)

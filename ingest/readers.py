@@ -69,7 +69,23 @@ def csv_rows(data: bytes) -> list[list[str]]:
     except csv.Error:
         # Title rows above the header defeat the sniffer; the separator used most wins.
         delimiter = max(",;\t|", key=sample.count)
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    if delimiter == ";":
+        # A ';'-separated file comes from a locale whose decimal mark is the comma.
+        rows = [[_decimal_comma_to_point(cell) for cell in row] for row in rows]
+    return rows
+
+
+_DECIMAL_COMMA_NUMBER = re.compile(
+    r"^\s*£?\s*-?\d{1,3}([.\s]\d{3})*,\d+\s*%?\s*$|^\s*-?\d+,\d+\s*%?\s*$"
+)
+
+
+def _decimal_comma_to_point(cell: str) -> str:
+    """'12,5' -> '12.5' and '1.234,5' -> '1234.5'; anything else is left as typed."""
+    if not _DECIMAL_COMMA_NUMBER.match(cell):
+        return cell
+    return re.sub(r"[.\s]", "", cell).replace(",", ".")
 
 
 def workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:

@@ -16,6 +16,7 @@ def round_half_away(value: float, places: int = 1) -> Decimal:
 
 
 def publish_figure(value: float | None, places: int = 1, missing: str = NOT_APPLICABLE) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    # math.isnan, not isinstance(value, float): numpy's float32 NaN is not a Python float.
+    if value is None or math.isnan(value):
         return missing
     return str(round_half_away(value, places))

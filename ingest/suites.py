@@ -4,22 +4,83 @@ Rules are defined here in code and written out as GX suites under ``expectations
 ``moc gx-suites`` (the committed suites are what runs; a test keeps the two in step). Each
 expectation carries its rule code, severity, message and fix in ``meta``, so a stored suite is
 self-describing and the feedback report reads everything it needs from the GX result.
+
+Most rules come from the column spec in :mod:`ingest.tables`, one function per kind of rule:
+
+======  ===============================================================  ==================
+code    rule                                                             from
+======  ===============================================================  ==================
+B nn    a required text column is blank                                  ``required``
+N nn    a required column is blank or cannot be read as its kind         ``required``
+U nn    an optional column holds something that cannot be read           ``required=False``
+C nn    a code column holds a value outside its code set                 ``codes``
+R nn    a number is outside the column's plausible range                 ``bounds``
+I nn    a count is not a whole number                                    ``kind="count"``
+K 01    the table's key appears on more than one row of a file           ``ReturnTable.key``
+M nn    a grade or team is not in the region's mapping for the council   ``mapping``
+======  ===============================================================  ==================
+
+``nn`` numbers text columns (B) and the other columns (N, U, C, R, I) separately, in table
+order, so one column keeps one number across its rules. Rules that relate several columns
+(X, cross-field) and warnings (W) are written out by hand below. Codes are prefixed by table
+(EST-, AGY-, PAY-, WKF-, CLA-); the establishment codes published before rules were generated
+keep their old numbers (``LEGACY_CODES``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from ingest.tables import ESTABLISHMENT, ReturnTable
+from ingest.checks import READABLE_KINDS, mapped_check, readable_check, whole_check
+from ingest.tables import (
+    AGENCY_ASSIGNMENTS,
+    CENSUS_LA,
+    ESTABLISHMENT,
+    PAY_SCALES,
+    WORKFORCE,
+    Column,
+    ReturnTable,
+)
 
 Severity = Literal["error", "warning"]
 
 FILE_KEY = "_file_key"  # which file a row came from, when files are validated in one batch
-MAX_FTE_PER_ROW = 500.0  # far above any team; catches pence-for-pounds style slips
-MAX_COUNT_PER_ROW = 10_000
 MAX_CASELOAD = 30.0  # cases per case-holder FTE above which we ask the council to check
 ESTABLISHMENT_TOLERANCE_FTE = 0.5  # vacancy may differ from posts minus staff by this much
+# Agency rates (pounds): plausible per hour, and per day (a 7.4-hour day at the hourly bounds).
+HOURLY_PAY_RATE = (10.0, 150.0)
+HOURLY_CHARGE_RATE = (10.0, 250.0)
+DAILY_PAY_RATE = (70.0, 1_100.0)
+DAILY_CHARGE_RATE = (70.0, 1_850.0)
+
+PREFIXES = {
+    ESTABLISHMENT.name: "EST",
+    AGENCY_ASSIGNMENTS.name: "AGY",
+    PAY_SCALES.name: "PAY",
+    WORKFORCE.name: "WKF",
+    CENSUS_LA.name: "CLA",
+}
+# Codes already in feedback reports, docs and tests before rules were generated.
+LEGACY_CODES = {
+    "EST-B01": "EST-001",
+    "EST-B02": "EST-002",
+    "EST-K01": "EST-003",
+    "EST-M01": "EST-005",  # team (first mapped column)
+    "EST-M02": "EST-004",  # grade
+}
+TEXT_KINDS = ("text", "identifier")
+
+# How each kind of cell is described to an officer: (what it must be, how to enter it).
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "fte": ("an FTE figure", "Enter the FTE as a number, e.g. 2.5 (0 if there are none)"),
+    "count": ("a whole number", "Enter a whole number (0 if there are none)"),
+    "number": ("a number", "Enter a number, e.g. 37"),
+    "money": ("an amount in pounds", "Enter the amount in pounds, e.g. 32.50 or 41,000"),
+    "date": ("a date", "Enter a date as DD/MM/YYYY (e.g. 31/03/2025) or as an Excel date"),
+    "flag": ("Yes or No", "Enter Yes or No"),
+    "code": ("one of the listed values", "Choose one of the listed values"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,11 +92,13 @@ class Rule:
     kwargs: dict[str, Any]
     message: str  # may use {value}, {header} and {council}
     fix: str
+    # Columns whose cells, joined by " / ", are shown as {value}; empty means `column`.
+    value_columns: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_meta(self, table: ReturnTable) -> dict[str, Any]:
         header = next((c.header for c in table.columns if c.name == self.column), self.column)
-        return {
+        meta = {
             "rule": self.code,
             "severity": self.severity,
             "column": self.column,
@@ -43,91 +106,221 @@ class Rule:
             "message": self.message,
             "fix": self.fix,
         }
+        if self.value_columns:
+            meta["value_columns"] = list(self.value_columns)
+        return meta
 
 
-def _numeric_rules(table: ReturnTable, prefix: str) -> list[Rule]:
-    rules = []
-    for number, column in enumerate(table.numeric_columns(), start=1):
-        upper = MAX_FTE_PER_ROW if column.kind == "fte" else MAX_COUNT_PER_ROW
-        rules.append(
-            Rule(
-                code=f"{prefix}-N{number:02d}",
-                severity="error",
-                column=column.name,
-                expectation="ExpectColumnValuesToNotBeNull",
-                kwargs={"column": column.name},
-                message="'{header}' must be a number, but this cell holds '{value}'.",
-                fix="Enter a number (0 if there are none); remove words and notes from the cell.",
-            )
+def code_labels(column: Column) -> str:
+    """The accepted values of a code column as an officer would type them."""
+    return ", ".join(code.replace("_", " ").capitalize() for code in column.codes)
+
+
+def _is_true(check_column: str) -> dict[str, Any]:
+    return {"column": check_column, "value_set": [True]}
+
+
+# One function per kind of column rule. Each returns the rule for one column, or None.
+
+
+def _blank_text_rule(column: Column, code: str) -> Rule | None:
+    if not column.required:
+        return None
+    return Rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        expectation="ExpectColumnValuesToNotBeNull",
+        kwargs={"column": column.name},
+        message="The '{header}' cell is blank.",
+        fix=f"Fill in '{column.header}' on every row: {column.description}",
+    )
+
+
+def _not_null_rule(column: Column, code: str) -> Rule | None:
+    if not column.required:
+        return None
+    what, how = KIND_WORDS[column.kind]
+    if column.kind == "code":
+        return Rule(
+            code=code,
+            severity="error",
+            column=column.name,
+            expectation="ExpectColumnValuesToNotBeNull",
+            kwargs={"column": column.name},
+            message="The '{header}' cell is blank.",
+            fix=f"Choose one of: {code_labels(column)}.",
         )
-        rules.append(
-            Rule(
-                code=f"{prefix}-R{number:02d}",
-                severity="error",
-                column=column.name,
-                expectation="ExpectColumnValuesToBeBetween",
-                kwargs={"column": column.name, "min_value": 0, "max_value": upper},
-                message=(
-                    f"'{{header}}' must be between 0 and {upper:g}; this cell holds '{{value}}'."
-                ),
-                fix="Correct the figure: FTE and counts cannot be negative or implausibly large.",
-            )
-        )
-    return rules
+    return Rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        expectation="ExpectColumnValuesToNotBeNull",
+        kwargs={"column": column.name},
+        message=f"'{{header}}' is blank or not readable as {what} (cell: '{{value}}').",
+        fix=f"{how} on every row; remove words and notes from the cell.",
+    )
+
+
+def _readable_rule(column: Column, code: str) -> Rule | None:
+    if column.required or column.kind not in READABLE_KINDS:
+        return None
+    what, how = KIND_WORDS[column.kind]
+    return Rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true(readable_check(column)),
+        message=f"'{{header}}' cannot be read as {what}: the cell holds '{{value}}'.",
+        fix=f"{how}, or leave the cell blank; remove words and notes from the cell.",
+    )
+
+
+def _code_rule(column: Column, code: str) -> Rule | None:
+    if column.kind != "code":
+        return None
+    labels = code_labels(column)
+    return Rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs={"column": column.name, "value_set": list(column.codes)},
+        message=f"'{{header}}' must be one of: {labels}; this cell holds '{{value}}'.",
+        fix=f"Choose one of: {labels} ({column.description.rstrip('.')}).",
+    )
+
+
+def _range_rule(column: Column, code: str) -> Rule | None:
+    if column.bounds is None:
+        return None
+    low, high = column.bounds
+    slip = (
+        "pence entered as pounds, a monthly figure in an annual column, or a typing slip"
+        if column.kind == "money"
+        else "a typing slip or a figure for the wrong column"
+    )
+    return Rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": column.name, "min_value": low, "max_value": high},
+        message=(
+            f"'{{header}}' must be between {low:,g} and {high:,g}; this cell holds '{{value}}'."
+        ),
+        fix=f"Correct the figure: check for {slip}.",
+    )
+
+
+def _whole_number_rule(column: Column, code: str) -> Rule | None:
+    if column.kind != "count":
+        return None
+    return Rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true(whole_check(column)),
+        message="'{header}' counts people or cases, so it must be a whole number; "
+        "this cell holds '{value}'.",
+        fix="Enter a whole number without decimals (FTE figures go in the FTE columns).",
+    )
+
+
+def _mapping_rule(column: Column, code: str) -> Rule | None:
+    if column.mapping is None:
+        return None
+    noun = column.header.lower().replace("local ", "")
+    return Rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true(mapped_check(column)),
+        message=(
+            f"{column.header} '{{value}}' is not in the region's {noun} mapping for {{council}}."
+        ),
+        fix=(
+            f"Check the spelling against your usual {noun} names. If it is a new {noun}, ask "
+            f"the regional project lead to add it to the {noun} mapping ({column.mapping}), "
+            "then re-send."
+        ),
+    )
+
+
+def _key_rule(table: ReturnTable, code: str) -> Rule | None:
+    if not table.key:
+        return None
+    headers = " and ".join(table.column(name).header for name in table.key)
+    verb = "appear" if len(table.key) > 1 else "appears"
+    return Rule(
+        code=code,
+        severity="error",
+        column=table.key[-1],
+        expectation="ExpectCompoundColumnsToBeUnique",
+        kwargs={"column_list": [FILE_KEY, *table.key], "ignore_row_if": "any_value_is_missing"},
+        message=f"{headers} '{{value}}' {verb} on more than one row.",
+        fix=f"Send one row for each {headers}: combine the repeated rows or correct the "
+        "one that is wrong.",
+        value_columns=table.key if len(table.key) > 1 else (),
+    )
+
+
+def column_rules(table: ReturnTable) -> list[Rule]:
+    """Every rule that follows from the column spec of ``table``."""
+    prefix = PREFIXES[table.name]
+    rules: list[Rule | None] = []
+    text_columns = [c for c in table.columns if c.kind in TEXT_KINDS]
+    typed_columns = [c for c in table.columns if c.kind not in TEXT_KINDS]
+    for number, column in enumerate(text_columns, start=1):
+        rules.append(_blank_text_rule(column, f"{prefix}-B{number:02d}"))
+    for number, column in enumerate(typed_columns, start=1):
+        rules += [
+            _not_null_rule(column, f"{prefix}-N{number:02d}"),
+            _readable_rule(column, f"{prefix}-U{number:02d}"),
+            _code_rule(column, f"{prefix}-C{number:02d}"),
+            _range_rule(column, f"{prefix}-R{number:02d}"),
+            _whole_number_rule(column, f"{prefix}-I{number:02d}"),
+        ]
+    rules.append(_key_rule(table, f"{prefix}-K01"))
+    mapped = [c for c in table.columns if c.mapping is not None]
+    for number, column in enumerate(mapped, start=1):
+        rules.append(_mapping_rule(column, f"{prefix}-M{number:02d}"))
+    return [_with_legacy_code(rule) for rule in rules if rule is not None]
+
+
+def _with_legacy_code(rule: Rule) -> Rule:
+    legacy = LEGACY_CODES.get(rule.code)
+    if legacy is None:
+        return rule
+    return replace(rule, code=legacy)
+
+
+def _rate_rule(code: str, rate: str, basis: str, bounds: tuple[float, float]) -> Rule:
+    low, high = bounds
+    per = "hour" if basis == "hourly" else "day"
+    basis_shown = "Hourly or blank" if basis == "hourly" else "Daily"
+    return Rule(
+        code=code,
+        severity="error",
+        column=rate,
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": f"check_{basis}_{rate}", "min_value": low, "max_value": high},
+        message=(
+            f"'{{header}}' is a rate per {per} ('Rate basis' is {basis_shown}), so it must be "
+            f"between £{low:,g} and £{high:,g}; this cell holds '{{value}}'."
+        ),
+        fix=(
+            "Enter the rate per hour, or per day with 'Rate basis' set to Daily. Check for "
+            "pence entered as pounds, or a weekly rate."
+        ),
+    )
 
 
 ESTABLISHMENT_RULES: tuple[Rule, ...] = (
-    Rule(
-        code="EST-001",
-        severity="error",
-        column="team",
-        expectation="ExpectColumnValuesToNotBeNull",
-        kwargs={"column": "team"},
-        message="The 'Team' cell is blank.",
-        fix="Enter the team name as it appears in your structure chart.",
-    ),
-    Rule(
-        code="EST-002",
-        severity="error",
-        column="grade",
-        expectation="ExpectColumnValuesToNotBeNull",
-        kwargs={"column": "grade"},
-        message="The 'Local grade' cell is blank.",
-        fix="Enter your council's grade name for these posts.",
-    ),
-    Rule(
-        code="EST-003",
-        severity="error",
-        column="grade",
-        expectation="ExpectCompoundColumnsToBeUnique",
-        kwargs={"column_list": [FILE_KEY, "team", "grade"]},
-        message="Team and grade '{value}' appear on more than one row.",
-        fix="Combine the rows for the same team and grade into one row.",
-    ),
-    Rule(
-        code="EST-004",
-        severity="error",
-        column="grade",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs={"column": "check_grade_is_mapped", "value_set": [True]},
-        message="Local grade '{value}' is not in the region's grade mapping for {council}.",
-        fix=(
-            "Check the spelling against your usual grade names. If it is a new grade, ask the "
-            "regional project lead to add it to the grade mapping (grade_role_map), then re-send."
-        ),
-    ),
-    Rule(
-        code="EST-005",
-        severity="error",
-        column="team",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs={"column": "check_team_is_mapped", "value_set": [True]},
-        message="Team '{value}' is not in the region's team mapping for {council}.",
-        fix=(
-            "Check the spelling against your usual team names. If it is a new team, ask the "
-            "regional project lead to add it to the team mapping (team_service_area_map)."
-        ),
-    ),
+    *column_rules(ESTABLISHMENT),
     Rule(
         code="EST-006",
         severity="error",
@@ -142,7 +335,6 @@ ESTABLISHMENT_RULES: tuple[Rule, ...] = (
         message="'Agency FTE covering vacancies' ({value}) is more than 'Agency FTE'.",
         fix="Agency workers covering vacancies are part of all agency workers: check both cells.",
     ),
-    *_numeric_rules(ESTABLISHMENT, "EST"),
     Rule(
         code="EST-W01",
         severity="warning",
@@ -170,4 +362,140 @@ ESTABLISHMENT_RULES: tuple[Rule, ...] = (
     ),
 )
 
-RULES_BY_TABLE: dict[str, tuple[Rule, ...]] = {ESTABLISHMENT.name: ESTABLISHMENT_RULES}
+AGENCY_ASSIGNMENT_RULES: tuple[Rule, ...] = (
+    *column_rules(AGENCY_ASSIGNMENTS),
+    Rule(
+        code="AGY-X01",
+        severity="error",
+        column="end_date",
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true("check_end_not_before_start"),
+        message="'End date' ({value}) is before 'Start date'.",
+        fix="Check both dates; if the assignment has no end date yet, leave 'End date' blank.",
+    ),
+    _rate_rule("AGY-X02", "pay_rate", "hourly", HOURLY_PAY_RATE),
+    _rate_rule("AGY-X03", "charge_rate", "hourly", HOURLY_CHARGE_RATE),
+    _rate_rule("AGY-X04", "pay_rate", "daily", DAILY_PAY_RATE),
+    _rate_rule("AGY-X05", "charge_rate", "daily", DAILY_CHARGE_RATE),
+    Rule(
+        code="AGY-W01",
+        severity="warning",
+        column="signed_off_by",
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true("check_sign_off_has_who"),
+        message="A cap exception is marked as signed off, but 'Signed off by' is blank.",
+        fix="Enter the role of the person who signed off the exception (e.g. DCS), not a name.",
+    ),
+    Rule(
+        code="AGY-W02",
+        severity="warning",
+        column="signed_off_on",
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true("check_sign_off_has_date"),
+        message="A cap exception is marked as signed off, but 'Signed off on' is blank.",
+        fix="Enter the date the exception was signed off.",
+    ),
+    Rule(
+        code="AGY-W03",
+        severity="warning",
+        column="charge_rate",
+        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
+        kwargs={
+            "column_A": "charge_rate",
+            "column_B": "pay_rate",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        message="'Charge rate to council' ({value}) is lower than 'Pay rate to worker'.",
+        fix="The charge includes the agency's margin, so it is normally higher: check whether "
+        "the two columns are swapped.",
+    ),
+)
+
+PAY_SCALE_RULES: tuple[Rule, ...] = (
+    *column_rules(PAY_SCALES),
+    Rule(
+        code="PAY-X01",
+        severity="error",
+        column="salary_max",
+        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
+        kwargs={
+            "column_A": "salary_max",
+            "column_B": "salary_min",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        message="'Salary maximum' ({value}) is lower than 'Salary minimum'.",
+        fix="Check both figures; the columns may be swapped.",
+    ),
+)
+
+WORKFORCE_RULES: tuple[Rule, ...] = (
+    *column_rules(WORKFORCE),
+    Rule(
+        code="WKF-X01",
+        severity="error",
+        column="start_origin",
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true("check_start_has_origin"),
+        message="This worker has a 'Role start date' but no 'Start origin'.",
+        fix="Enter the DfE StartOrigin code (1-10) for where the worker came from.",
+    ),
+    Rule(
+        code="WKF-X02",
+        severity="error",
+        column="reason_leave",
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true("check_end_has_reason"),
+        message="This worker has a 'Role end date' but no 'Reason for leaving'.",
+        fix="Enter the DfE ReasonLeave code (1-10), or remove the end date if they are in post.",
+    ),
+    Rule(
+        code="WKF-X03",
+        severity="error",
+        column="leaver_destination",
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true("check_end_has_destination"),
+        message="This worker has a 'Role end date' but no 'Leaver destination'.",
+        fix="Enter the DfE LeaverDestination code (1-9), or remove the end date if they are "
+        "in post.",
+    ),
+    Rule(
+        code="WKF-X04",
+        severity="error",
+        column="role_end_date",
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true("check_end_not_before_start"),
+        message="'Role end date' ({value}) is before 'Role start date'.",
+        fix="Check both dates; if the worker is still in the role, leave 'Role end date' blank.",
+    ),
+)
+
+CENSUS_LA_RULES: tuple[Rule, ...] = (
+    *column_rules(CENSUS_LA),
+    Rule(
+        code="CLA-W01",
+        severity="warning",
+        column="agency_vacancy_fte",
+        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
+        kwargs={
+            "column_A": "agency_vacancy_headcount",
+            "column_B": "agency_vacancy_fte",
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        message=(
+            "'Agency FTE covering vacancies' (NoAgencyFTE, {value}) is more than the agency "
+            "headcount covering vacancies (NoAgencyHeadcount)."
+        ),
+        fix="Each agency worker is at most 1 FTE: check both figures in the census LA record.",
+    ),
+)
+
+RULES_BY_TABLE: dict[str, tuple[Rule, ...]] = {
+    ESTABLISHMENT.name: ESTABLISHMENT_RULES,
+    AGENCY_ASSIGNMENTS.name: AGENCY_ASSIGNMENT_RULES,
+    PAY_SCALES.name: PAY_SCALE_RULES,
+    WORKFORCE.name: WORKFORCE_RULES,
+    CENSUS_LA.name: CENSUS_LA_RULES,
+}

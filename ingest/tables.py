@@ -31,6 +31,10 @@ class Column:
     codes: tuple[str, ...] = ()  # accepted values of a `code` column, as stored
     aliases: tuple[str, ...] = ()  # other headers accepted for this column (e.g. census tags)
     personal: Personal | None = None
+    # Plausible range (inclusive) of a numeric column; values outside it are errors.
+    bounds: tuple[float, float] | None = None
+    # Mapping seed (dbt_project/seeds/<mapping>.csv) that must hold the council's value.
+    mapping: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,45 +59,103 @@ class ReturnTable:
         return next(c for c in self.columns if c.name == name)
 
 
+# Plausible ranges shared by several columns (see Column.bounds).
+FTE_PER_ROW = (0.0, 500.0)  # far above any team; catches pence-for-pounds style slips
+COUNT_PER_ROW = (0.0, 10_000.0)
+WORKER_FTE = (0.0, 1.0)
+WEEKLY_HOURS = (1.0, 48.0)
+ANNUAL_SALARY = (15_000.0, 150_000.0)  # full-time annual pay, pounds
+LA_TOTAL = (0.0, 5_000.0)  # a whole council's vacancies or agency workers
+
 ESTABLISHMENT = ReturnTable(
     name="establishment",
     key=("team", "grade"),
     description="One row per team and local grade, as at the last day of the month.",
     columns=(
-        Column("team", "Team", "text", "The council's own team name."),
-        Column("grade", "Local grade", "text", "The council's own grade name."),
-        Column("establishment_fte", "Establishment FTE", "fte", "Funded posts (FTE)."),
-        Column("permanent_fte", "Permanent FTE in post", "fte", "Permanent staff in post (FTE)."),
-        Column("agency_fte", "Agency FTE", "fte", "Agency workers in post (FTE)."),
+        Column(
+            "team", "Team", "text", "The council's own team name.", mapping="team_service_area_map"
+        ),
+        Column(
+            "grade",
+            "Local grade",
+            "text",
+            "The council's own grade name.",
+            mapping="grade_role_map",
+        ),
+        Column(
+            "establishment_fte",
+            "Establishment FTE",
+            "fte",
+            "Funded posts (FTE).",
+            bounds=FTE_PER_ROW,
+        ),
+        Column(
+            "permanent_fte",
+            "Permanent FTE in post",
+            "fte",
+            "Permanent staff in post (FTE).",
+            bounds=FTE_PER_ROW,
+        ),
+        Column(
+            "agency_fte", "Agency FTE", "fte", "Agency workers in post (FTE).", bounds=FTE_PER_ROW
+        ),
         Column(
             "agency_vacancy_fte",
             "Agency FTE covering vacancies",
             "fte",
             "Agency workers covering a vacant post (FTE).",
+            bounds=FTE_PER_ROW,
         ),
-        Column("vacancy_fte", "Vacancy FTE", "fte", "Vacant posts (FTE)."),
-        Column("starters_fte", "Permanent starters FTE", "fte", "Permanent starters this month."),
+        Column("vacancy_fte", "Vacancy FTE", "fte", "Vacant posts (FTE).", bounds=FTE_PER_ROW),
+        Column(
+            "starters_fte",
+            "Permanent starters FTE",
+            "fte",
+            "Permanent starters this month.",
+            bounds=FTE_PER_ROW,
+        ),
         Column(
             "starters_headcount",
             "Permanent starters headcount",
             "count",
             "Permanent starters this month (people).",
+            bounds=COUNT_PER_ROW,
         ),
-        Column("leavers_fte", "Permanent leavers FTE", "fte", "Permanent leavers this month."),
+        Column(
+            "leavers_fte",
+            "Permanent leavers FTE",
+            "fte",
+            "Permanent leavers this month.",
+            bounds=FTE_PER_ROW,
+        ),
         Column(
             "leavers_headcount",
             "Permanent leavers headcount",
             "count",
             "Permanent leavers this month (people).",
+            bounds=COUNT_PER_ROW,
         ),
         Column(
             "leavers_to_agency_headcount",
             "Leavers to agency headcount",
             "count",
             "Permanent leavers this month who went to agency work.",
+            bounds=COUNT_PER_ROW,
         ),
-        Column("cases_held", "Cases held", "count", "Open cases held by the team's case holders."),
-        Column("case_holder_fte", "Case-holder FTE", "fte", "FTE of staff holding cases."),
+        Column(
+            "cases_held",
+            "Cases held",
+            "count",
+            "Open cases held by the team's case holders.",
+            bounds=COUNT_PER_ROW,
+        ),
+        Column(
+            "case_holder_fte",
+            "Case-holder FTE",
+            "fte",
+            "FTE of staff holding cases.",
+            bounds=FTE_PER_ROW,
+        ),
     ),
 )
 
@@ -113,8 +175,14 @@ AGENCY_ASSIGNMENTS = ReturnTable(
             personal="hash",
         ),
         Column("agency_name", "Agency", "text", "The agency supplying the worker."),
-        Column("grade", "Local grade", "text", "The council's grade for the post covered."),
-        Column("team", "Team", "text", "The council's team name."),
+        Column(
+            "grade",
+            "Local grade",
+            "text",
+            "The council's grade for the post covered.",
+            mapping="grade_role_map",
+        ),
+        Column("team", "Team", "text", "The council's team name.", mapping="team_service_area_map"),
         Column("start_date", "Start date", "date", "First day of the assignment."),
         Column(
             "end_date",
@@ -143,7 +211,13 @@ AGENCY_ASSIGNMENTS = ReturnTable(
             required=False,
             codes=RATE_BASES,
         ),
-        Column("hours_per_week", "Hours per week", "number", "Contracted hours per week."),
+        Column(
+            "hours_per_week",
+            "Hours per week",
+            "number",
+            "Contracted hours per week.",
+            bounds=WEEKLY_HOURS,
+        ),
         Column(
             "reason",
             "Reason",
@@ -180,24 +254,29 @@ PAY_SCALES = ReturnTable(
     key=("grade", "effective_from"),
     description="One row per local grade: the pay scale in force from its effective date.",
     columns=(
-        Column("grade", "Local grade", "text", "The council's grade name."),
+        Column(
+            "grade", "Local grade", "text", "The council's grade name.", mapping="grade_role_map"
+        ),
         Column(
             "salary_min",
             "Salary minimum (£ a year)",
             "money",
             "Bottom of the scale: annual salary for a full-time post.",
+            bounds=ANNUAL_SALARY,
         ),
         Column(
             "salary_max",
             "Salary maximum (£ a year)",
             "money",
             "Top of the scale: annual salary for a full-time post.",
+            bounds=ANNUAL_SALARY,
         ),
         Column(
             "weekly_hours",
             "Standard weekly hours",
             "number",
             "Full-time hours per week for this grade (usually 37).",
+            bounds=WEEKLY_HOURS,
         ),
         Column(
             "market_supplement",
@@ -205,6 +284,7 @@ PAY_SCALES = ReturnTable(
             "money",
             "Annual market supplement paid on top of salary; blank or 0 if none.",
             required=False,
+            bounds=(0.0, 30_000.0),
         ),
         Column(
             "recruitment_payment",
@@ -212,6 +292,7 @@ PAY_SCALES = ReturnTable(
             "money",
             "One-off payment on joining; blank or 0 if none.",
             required=False,
+            bounds=(0.0, 20_000.0),
         ),
         Column(
             "retention_payment",
@@ -219,6 +300,7 @@ PAY_SCALES = ReturnTable(
             "money",
             "Annual retention payment; blank or 0 if none.",
             required=False,
+            bounds=(0.0, 20_000.0),
         ),
         Column("effective_from", "Effective date", "date", "Date this scale came into force."),
     ),
@@ -258,6 +340,7 @@ WORKFORCE = ReturnTable(
             "number",
             "The worker's FTE (for a leaver, at leaving), between 0 and 1.",
             aliases=("FTE",),
+            bounds=WORKER_FTE,
         ),
         Column(
             "birth_month",
@@ -343,6 +426,7 @@ WORKFORCE = ReturnTable(
             "The worker's FTE at the census reference date.",
             aliases=("FTE30",),
             required=False,
+            bounds=WORKER_FTE,
         ),
         Column(
             "cases_30_sept",
@@ -351,6 +435,7 @@ WORKFORCE = ReturnTable(
             "Cases held at the census reference date.",
             aliases=("Cases30",),
             required=False,
+            bounds=(0.0, 100.0),
         ),
         Column(
             "working_days_lost",
@@ -359,6 +444,7 @@ WORKFORCE = ReturnTable(
             "Working days lost to sickness absence in the year.",
             aliases=("WorkingDaysLost",),
             required=False,
+            bounds=(0.0, 366.0),
         ),
         Column(
             "absent_at_30_sept",
@@ -383,6 +469,7 @@ WORKFORCE = ReturnTable(
             "Full-time equivalent annual base salary.",
             aliases=("BaseSalary",),
             required=False,
+            bounds=ANNUAL_SALARY,
         ),
     ),
 )
@@ -399,6 +486,7 @@ CENSUS_LA = ReturnTable(
             "fte",
             "Vacant children's social worker posts (FTE) at the reference date.",
             aliases=("NumberOfVacancies",),
+            bounds=LA_TOTAL,
         ),
         Column(
             "agency_vacancy_fte",
@@ -406,6 +494,7 @@ CENSUS_LA = ReturnTable(
             "fte",
             "Agency workers covering vacancies (FTE) at the reference date.",
             aliases=("NoAgencyFTE",),
+            bounds=LA_TOTAL,
         ),
         Column(
             "agency_vacancy_headcount",
@@ -413,6 +502,20 @@ CENSUS_LA = ReturnTable(
             "count",
             "Agency workers covering vacancies (people) at the reference date.",
             aliases=("NoAgencyHeadcount",),
+            bounds=LA_TOTAL,
+        ),
+        Column(
+            "reference_date",
+            "Reference date",
+            "date",
+            "The census reference date (normally 30 September), from the file's header.",
+        ),
+        Column(
+            "schema_year",
+            "Schema year",
+            "count",
+            "Which year's CSWW census schema the file follows (2021-2025).",
+            bounds=(2021, 2025),
         ),
     ),
 )

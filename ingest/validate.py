@@ -37,23 +37,24 @@ class FileToValidate:
     parsed: ParsedTable
 
 
-def _stack(files: list[FileToValidate]) -> pd.DataFrame:
-    frames = []
+def _stack(files: list[FileToValidate]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed rows of all files with their file key and council, and the officer's text of the
+    same rows in the same order (for telling a blank cell from an unreadable one)."""
+    frames, raws = [], []
     for item in files:
         frame = item.parsed.typed.copy()
         frame[FILE_KEY] = item.file_key
         frame["council_code"] = item.member.council_code
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+        raws.append(item.parsed.raw)
+    return pd.concat(frames, ignore_index=True), pd.concat(raws, ignore_index=True)
 
 
 def _shown_value(raw_row: pd.Series, meta: dict, index_row: dict) -> str:
-    if meta.get("rule", "").endswith("-003"):  # a duplicate key: show the whole key
-        return f"{raw_row.get('team', '')} / {raw_row.get('grade', '')}"
-    column = meta.get("column")
-    if column in raw_row.index:
-        return str(raw_row[column])
-    return str(index_row.get(column, ""))
+    """The cell(s) the rule is about, as the officer typed them."""
+    columns = meta.get("value_columns") or [meta.get("column")]
+    shown = [str(raw_row[c]) if c in raw_row.index else str(index_row.get(c, "")) for c in columns]
+    return " / ".join(shown)
 
 
 def validate_files(table: ReturnTable, files: list[FileToValidate]) -> dict[str, list[Problem]]:
@@ -61,7 +62,8 @@ def validate_files(table: ReturnTable, files: list[FileToValidate]) -> dict[str,
     problems: dict[str, list[Problem]] = {item.file_key: [] for item in files}
     if not files:
         return problems
-    stacked = add_check_columns(_stack(files), table)
+    stacked, raw = _stack(files)
+    stacked = add_check_columns(stacked, table, raw=raw)
     result = run_checkpoint(table.name, stacked)
     by_key = {item.file_key: item for item in files}
     raw_rows = {item.file_key: item.parsed.raw.set_index(ROW_NUMBER, drop=False) for item in files}

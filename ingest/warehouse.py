@@ -12,6 +12,7 @@ from ingest.tables import TABLES, ReturnTable
 RAW_SCHEMA = "raw"
 # Columns every raw table carries so dbt can pick the latest accepted version of a return.
 RAW_METADATA_COLUMNS = {
+    "ledger_id": "BIGINT NOT NULL",  # the file's ledger row: a higher id is a later version
     "file_sha256": "VARCHAR NOT NULL",
     "council_code": "VARCHAR NOT NULL",
     "period": "VARCHAR NOT NULL",

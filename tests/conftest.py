@@ -26,7 +26,7 @@ def data_settings(tmp_path, monkeypatch):
     from ingest.config import load_settings
 
     monkeypatch.setenv("MOC_DATA_DIR", str(tmp_path / "data"))
-    for name in ("MOC_BUCKET_URL", "MOC_WAREHOUSE_PATH", "MOC_ARCHIVE_DIR", "MOC_PUBLISHED_DIR"):
+    for name in ("MOC_BUCKET_URL", "MOC_WAREHOUSE_PATH", "MOC_ARCHIVE_URL", "MOC_PUBLISHED_DIR"):
         monkeypatch.delenv(name, raising=False)
     return load_settings()
 

@@ -67,8 +67,7 @@ def test_every_setting_the_pipeline_reads_is_provided_to_airflow():
     for path in (ROOT / "ingest").glob("*.py"):
         read |= set(re.findall(r"\"(MOC_[A-Z_]+)\"", path.read_text()))
     provided = set(SERVICES["airflow-scheduler"]["environment"])
-    optional = {"MOC_ARCHIVE_DIR"}  # a local-folder alias of MOC_ARCHIVE_URL
-    assert read - optional <= provided, read - optional - provided
+    assert read <= provided, read - provided
 
 
 def test_env_example_lists_every_variable_compose_requires():

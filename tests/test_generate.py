@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,14 +11,31 @@ from openpyxl import load_workbook
 
 from ingest.config import SEEDS_DIR
 from ingest.generate import (
+    AGENCY_PAY_CAPS,
     COUNCIL_PROFILES,
+    DAILY_RATE_COUNCILS,
+    HOURS_PER_DAY,
+    agency_assignments_frame,
     establishment_frame,
     generate_returns,
     month_range,
+    pay_scales_frame,
     return_filename,
+    return_frames,
+    workforce_frame,
     write_return,
 )
-from ingest.tables import ESTABLISHMENT
+from ingest.members import members_by_slug
+from ingest.readers import read_table, read_workbook
+from ingest.tables import (
+    AGENCY_ASSIGNMENTS,
+    ESTABLISHMENT,
+    PAY_SCALES,
+    RETURN_TABLES,
+    TABLES,
+    WORKFORCE,
+)
+from ingest.validate import FileToValidate, validate_files
 
 PERIODS = month_range("2024-01", "2024-12")
 MEMBERS = pd.read_csv(SEEDS_DIR / "members.csv", dtype=str)
@@ -44,6 +63,9 @@ def test_month_range_is_inclusive_and_crosses_years():
 def test_return_filename_per_format():
     assert return_filename("luton", "2024-03", "csv") == "luton_2024-03_establishment.csv"
     assert return_filename("essex", "2024-03", "xlsx") == "essex_2024-03_return.xlsx"
+    assert (
+        return_filename("luton", "2024-03", "csv", "pay_scales") == "luton_2024-03_pay_scales.csv"
+    )
 
 
 def test_frame_has_the_stored_columns_and_one_row_per_team_and_grade():
@@ -153,16 +175,31 @@ def test_month_to_month_change_is_smooth(all_frames):
 
 def test_files_land_in_each_council_s_folder_in_its_format(tmp_path):
     paths = generate_returns(tmp_path, ["2024-01", "2024-02"])
-    assert len(paths) == 2 * len(COUNCIL_CODES)
     slugs = dict(zip(MEMBERS["council_code"], MEMBERS["council_slug"], strict=True))
-    formats = set()
+    excel = [code for code in slugs if COUNCIL_PROFILES[code].sends_excel]
+    assert 0 < len(excel) < len(slugs)
+    # a workbook a month, or a CSV file per table a month
+    assert len(paths) == 2 * (len(excel) + len(RETURN_TABLES) * (len(slugs) - len(excel)))
     for code, slug in slugs.items():
-        fmt = "xlsx" if COUNCIL_PROFILES[code].sends_excel else "csv"
-        formats.add(fmt)
         for period in ["2024-01", "2024-02"]:
-            assert (tmp_path / slug / return_filename(slug, period, fmt)).is_file()
-    assert formats == {"csv", "xlsx"}
+            if code in excel:
+                workbook = tmp_path / slug / return_filename(slug, period, "xlsx")
+                assert load_workbook(workbook, read_only=True).sheetnames == list(RETURN_TABLES)
+            else:
+                for table in RETURN_TABLES:
+                    assert (tmp_path / slug / return_filename(slug, period, "csv", table)).is_file()
     assert {p.parent.name for p in paths} == set(slugs.values())
+
+
+def test_tables_can_be_limited(tmp_path):
+    paths = generate_returns(
+        tmp_path, ["2024-01"], councils=["821", "822"], tables=["establishment"]
+    )
+    assert [p.name for p in paths] == [
+        "luton_2024-01_establishment.csv",
+        "bedford_2024-01_return.xlsx",
+    ]
+    assert load_workbook(paths[1], read_only=True).sheetnames == ["establishment"]
 
 
 def test_written_files_carry_the_officer_headers_and_the_same_values(tmp_path):
@@ -181,3 +218,166 @@ def test_written_files_carry_the_officer_headers_and_the_same_values(tmp_path):
     assert list(rows[0]) == ESTABLISHMENT.headers
     from_xlsx = pd.DataFrame(rows[1:], columns=ESTABLISHMENT.column_names)
     pd.testing.assert_frame_equal(from_xlsx, frame, check_dtype=False)
+
+
+# The other three tables of the return.
+
+
+@pytest.fixture(scope="module")
+def region_month() -> dict[str, pd.DataFrame]:
+    """Every member's four tables for one month, each stacked with a council_code column."""
+    frames = {name: [] for name in RETURN_TABLES}
+    for code in COUNCIL_CODES:
+        for name, frame in return_frames(code, "2025-06").items():
+            frames[name].append(frame.assign(council_code=code))
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+
+
+@pytest.mark.parametrize("build", [agency_assignments_frame, pay_scales_frame, workforce_frame])
+def test_other_tables_are_deterministic_with_stored_columns_and_unique_keys(build):
+    table = RETURN_TABLES[build.__name__.removesuffix("_frame")]
+    frame = build("919", "2025-03", seed=7)
+    assert list(frame.columns) == table.column_names
+    assert len(frame) > 0 and not frame.duplicated(list(table.key)).any()
+    pd.testing.assert_frame_equal(frame, build("919", "2025-03", seed=7))
+    assert not frame.equals(build("919", "2025-03", seed=8))
+
+
+def test_agency_assignments_cover_the_establishment_agency_fte(region_month):
+    agency = region_month["agency_assignments"]
+    establishment = region_month["establishment"]
+    fte = (agency["hours_per_week"] / 37).groupby(agency["council_code"]).sum()
+    expected = establishment.groupby("council_code")["agency_fte"].sum()
+    assert np.allclose(fte.sort_index(), expected.sort_index(), rtol=0.01)
+    assert agency["hours_per_week"].between(1, 48).all()
+    covering = (agency["reason"] == "vacancy_cover").groupby(agency["council_code"]).sum()
+    assert (covering > 0).all()
+    assert agency["assignment_key"].str.fullmatch(r"AGY-20\d\d-\d{4}").all()
+
+
+def test_agency_rates_are_realistic_with_a_few_above_the_cap(region_month):
+    agency = region_month["agency_assignments"].merge(
+        GRADE_ROLE_MAP,
+        left_on=["council_code", "grade"],
+        right_on=["council_code", "local_grade"],
+        how="left",
+    )
+    assert agency["regional_role"].notna().all(), "every grade is mapped"
+    per_hour = np.where(agency["rate_basis"] == "daily", HOURS_PER_DAY, 1.0)
+    pay, charge = agency["pay_rate"] / per_hour, agency["charge_rate"] / per_hour
+    social_workers = agency["regional_role"] == "social_worker"
+    assert pay[social_workers].between(25, 40).all()
+    assert ((charge / pay).between(1.2, 1.35)).all()
+    above = pay > agency["regional_role"].map(AGENCY_PAY_CAPS)
+    assert 0.03 < above.mean() < 0.25
+    signed_off = agency["cap_exception_signed_off"]
+    assert signed_off[above].any() and not signed_off[above].all()
+    assert not signed_off[~above].any()
+    assert agency.loc[signed_off, ["signed_off_by", "signed_off_on"]].notna().all(axis=None)
+    daily = agency["council_code"].isin(DAILY_RATE_COUNCILS)
+    assert (agency.loc[daily, "rate_basis"] == "daily").all()
+    ended = agency["end_date"].notna()
+    assert (agency.loc[ended, "end_date"] >= agency.loc[ended, "start_date"]).all()
+
+
+def test_pay_scales_have_one_row_per_mapped_grade_and_rise_each_april():
+    for code in ["821", "926"]:
+        frame = pay_scales_frame(code, "2025-06")
+        grades = GRADE_ROLE_MAP.loc[GRADE_ROLE_MAP["council_code"] == code, "local_grade"]
+        assert sorted(frame["grade"]) == sorted(grades)
+        assert (frame["salary_max"] > frame["salary_min"]).all()
+        assert frame[["salary_min", "salary_max"]].stack().between(15_000, 150_000).all()
+        assert set(frame["effective_from"]) == {dt.date(2025, 4, 1)}
+    march, april = (
+        pay_scales_frame("821", period).sort_values("grade", ignore_index=True)
+        for period in ["2025-03", "2025-04"]
+    )
+    assert set(march["effective_from"]) == {dt.date(2024, 4, 1)}
+    assert (april["salary_min"] > march["salary_min"]).all()
+    february = pay_scales_frame("821", "2026-02")
+    assert not february.equals(pay_scales_frame("821", "2026-03")), "months' files differ"
+    pd.testing.assert_frame_equal(april, february.sort_values("grade", ignore_index=True))
+
+
+def test_workforce_adds_up_to_the_establishment_table(region_month):
+    workers, establishment = region_month["workforce"], region_month["establishment"]
+    assert workers["fte"].between(0, 1).all()
+    assert workers["worker_key"].str.fullmatch(r"SW\d{6}").all()
+    in_post = workers[workers["role_end_date"].isna()]
+    by_type = in_post.groupby(["council_code", "is_agency_worker"])["fte"].sum().unstack()
+    totals = establishment.groupby("council_code")[["permanent_fte", "agency_fte"]].sum()
+    assert np.allclose(by_type[False], totals["permanent_fte"])
+    assert np.allclose(by_type[True], totals["agency_fte"])
+    leavers = workers.groupby("council_code")["role_end_date"].count()
+    assert (leavers == establishment.groupby("council_code")["leavers_headcount"].sum()).all()
+    month_start = dt.date(2025, 6, 1)
+    starters = (in_post["role_start_date"] >= month_start) & ~in_post["is_agency_worker"]
+    expected_starters = establishment.groupby("council_code")["starters_headcount"].sum()
+    assert starters.groupby(in_post["council_code"]).sum().le(expected_starters).all()
+    assert workers["start_origin"].notna().all()
+    ended = workers["role_end_date"].notna()
+    assert workers.loc[ended, ["reason_leave", "leaver_destination"]].notna().all(axis=None)
+    assert workers.loc[~workers["is_agency_worker"], "base_salary"].between(15_000, 150_000).all()
+    assert all(isinstance(d, dt.date) for d in workers["birth_month"])
+
+
+def test_workbook_dates_are_date_cells_and_csv_dates_are_iso(tmp_path):
+    frames = return_frames("822", "2025-06")
+    workbook_path = write_return(frames, tmp_path / "bedford.xlsx", "xlsx")
+    workbook = load_workbook(workbook_path)
+    assert workbook.sheetnames == list(RETURN_TABLES)
+    start = workbook["agency_assignments"].cell(row=2, column=5)
+    assert workbook["agency_assignments"].cell(row=1, column=5).value == "Start date"
+    assert start.is_date and start.value.date() == frames["agency_assignments"]["start_date"][0]
+
+    csv_path = write_return(frames["workforce"], tmp_path / "w.csv", "csv", table="workforce")
+    from_csv = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    assert list(from_csv.columns) == WORKFORCE.headers
+    assert from_csv["Role start date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert set(from_csv["Agency worker"]) <= {"Yes", "No"}
+    with pytest.raises(ValueError, match="one table"):
+        write_return(frames, tmp_path / "all.csv", "csv")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_written_tables_read_back_to_the_generated_values(tmp_path, fmt):
+    frames = return_frames(
+        "821", "2025-06", tables=["agency_assignments", "pay_scales", "workforce"]
+    )
+    if fmt == "xlsx":
+        parsed = read_workbook(write_return(frames, tmp_path / "r.xlsx", "xlsx").read_bytes())
+    else:
+        parsed = {
+            name: read_table(
+                write_return(frame, tmp_path / f"{name}.csv", "csv", name).read_bytes(),
+                f"{name}.csv",
+                "csv",
+                RETURN_TABLES[name],
+            )
+            for name, frame in frames.items()
+        }
+    for name, frame in frames.items():
+        typed = parsed[name].typed[RETURN_TABLES[name].column_names]
+        expected = frame.astype(object).where(frame.notna(), None)
+        actual = typed.astype(object).where(typed.notna(), None)
+        pd.testing.assert_frame_equal(actual, expected, check_dtype=False)
+
+
+def test_generated_returns_pass_every_rule(tmp_path):
+    """Sample returns are clean: no errors and no warnings in any table (one run per table)."""
+    paths = generate_returns(tmp_path, ["2025-06"], seed=3, councils=["821", "883", "822"])
+    files: dict[str, list[FileToValidate]] = {name: [] for name in RETURN_TABLES}
+    for path in paths:
+        member = members_by_slug()[path.parent.name]
+        if path.suffix == ".xlsx":
+            parsed = read_workbook(path.read_bytes())
+        else:
+            name = next(n for n in RETURN_TABLES if path.stem.endswith(n))
+            parsed = {name: read_table(path.read_bytes(), path.name, "csv", TABLES[name])}
+        for name, table in parsed.items():
+            files[name].append(FileToValidate(f"{path.name}/{name}", member, table))
+    for name, batch in files.items():
+        problems = validate_files(TABLES[name], batch)
+        assert not [p for found in problems.values() for p in found], name
+    assert {len(batch) for batch in files.values()} == {3}
+    assert AGENCY_ASSIGNMENTS.name in files and PAY_SCALES.name in files

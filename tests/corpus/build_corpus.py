@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from ingest.generate import establishment_frame, month_range
 from ingest.tables import ESTABLISHMENT
+from ingest.template import workbook_bytes
 
 HERE = Path(__file__).resolve().parent
 BUCKET = HERE / "bucket"
@@ -61,11 +62,7 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append(row)
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook, FIXED_TIME)
 
 
 def edited(period: str, edit: Callable[[pd.DataFrame], None], council: str = "821") -> bytes:
@@ -410,7 +407,7 @@ def build_cases() -> list[Case]:
         "luton",
         lambda m: edited(m, set_cell(2, "agency_fte", "two")),
         "rejected",
-        "must be a number",
+        "not readable as",
         "two",
     )
     add(

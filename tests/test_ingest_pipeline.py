@@ -1,0 +1,281 @@
+"""ingest_new_files on a real bucket folder, with the committed GX suites and a real DuckDB.
+
+GX costs seconds per run, so each test drives a whole batch (or a short series of batches)
+and checks everything that batch should show.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ingest import ledger, pipeline, warehouse
+from ingest.generate import establishment_frame, return_filename, write_return
+from ingest.sample_faults import UNMAPPED_GRADE, write_demo_bad_file
+
+PERIOD = "2025-03"
+SEED = 11
+BASE_TIME = 1_743_500_000  # 2025-04-01, so arrival order is set by the test, not the clock
+IN_PROGRESS = ("~$luton_2025-03_return.xlsx", "luton_2025-03_establishment.csv.part")
+
+
+def _bucket(settings) -> Path:
+    return Path(settings.bucket_url)
+
+
+def _landed(path: Path, minutes: int) -> Path:
+    """Give a dropped file a known arrival time (its mtime)."""
+    stamp = BASE_TIME + 60 * minutes
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def _drop(bucket: Path, relative: str, data: bytes, minutes: int) -> Path:
+    path = bucket / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return _landed(path, minutes)
+
+
+def _establishment_return(bucket: Path, code: str, slug: str, fmt: str) -> Path:
+    frame = establishment_frame(code, PERIOD, seed=SEED)
+    return write_return(frame, bucket / slug / return_filename(slug, PERIOD, fmt), fmt)
+
+
+def _ledger(settings) -> pd.DataFrame:
+    con = warehouse.connect(settings.warehouse_path, read_only=True)
+    try:
+        return ledger.read_ledger(con).set_index("relative_path", drop=False)
+    finally:
+        con.close()
+
+
+def _query(settings, sql: str) -> pd.DataFrame:
+    con = warehouse.connect(settings.warehouse_path, read_only=True)
+    try:
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def _bucket_files(bucket: Path) -> set[str]:
+    """Every file a council dropped: not feedback, not an upload still in progress."""
+    return {
+        p.relative_to(bucket).as_posix()
+        for p in bucket.rglob("*")
+        if p.is_file() and "feedback" not in p.relative_to(bucket).parts[:-1]
+        if p.name not in IN_PROGRESS
+    }
+
+
+def _problems(feedback_csv: Path) -> list[dict[str, str]]:
+    lines = feedback_csv.read_text(encoding="utf-8-sig").splitlines()
+    start = lines.index("") + 1
+    return list(csv.DictReader(lines[start:]))
+
+
+@pytest.fixture
+def mixed_batch(data_settings, monkeypatch):
+    """One batch with clean CSV and Excel returns, a copy, unfinished uploads and bad files."""
+    bucket = _bucket(data_settings)
+    luton_csv = _landed(_establishment_return(bucket, "821", "luton", "csv"), 0)
+    bedford_xlsx = _landed(_establishment_return(bucket, "822", "bedford", "xlsx"), 1)
+    copy = bucket / "luton" / "luton_2025-03_establishment (copy).csv"
+    shutil.copy(luton_csv, copy)
+    _landed(copy, 2)
+    for name in IN_PROGRESS:
+        _drop(bucket, f"luton/{name}", b"half written", 3)
+    damaged = _drop(bucket, "essex/essex_2025-03_return.xlsx", b"PK\x03\x04 not really", 4)
+    at_root = _drop(bucket, "suffolk_2025-03_establishment.csv", luton_csv.read_bytes()[:50], 5)
+    stranger = _drop(bucket, "barnet/barnet_2025-03_establishment.csv", b"Team\n", 6)
+    # A file that breaks on our side (here: identification raises an unexpected error).
+    crashing = _drop(bucket, "norfolk/norfolk_2025-03_return.xlsx", b"irrelevant", 7)
+    real_identify = pipeline.identify
+
+    def identify(dropped):
+        if dropped.name == crashing.name:
+            raise OSError("simulated storage hiccup")
+        return real_identify(dropped)
+
+    monkeypatch.setattr(pipeline, "identify", identify)
+    summary = pipeline.ingest_new_files(data_settings)
+    return {
+        "settings": data_settings,
+        "bucket": bucket,
+        "summary": summary,
+        "luton": luton_csv,
+        "bedford": bedford_xlsx,
+        "copy": copy,
+        "damaged": damaged,
+        "at_root": at_root,
+        "stranger": stranger,
+        "crashing": crashing,
+    }
+
+
+def _rel(batch, key: str) -> str:
+    return batch[key].relative_to(batch["bucket"]).as_posix()
+
+
+def test_mixed_batch_statuses(mixed_batch):
+    entries = _ledger(mixed_batch["settings"])
+    status = entries["status"].to_dict()
+    assert status[_rel(mixed_batch, "luton")] == "accepted"
+    assert status[_rel(mixed_batch, "bedford")] == "accepted"
+    assert status[_rel(mixed_batch, "copy")] == "duplicate"
+    for key in ("damaged", "at_root", "stranger", "crashing"):
+        assert status[_rel(mixed_batch, key)] == "rejected", key
+
+    luton = entries.loc[_rel(mixed_batch, "luton")]
+    assert (luton["council_code"], luton["period"], luton["version"]) == ("821", PERIOD, 1)
+    assert luton["return_type"] == "establishment"
+    bedford = entries.loc[_rel(mixed_batch, "bedford")]
+    assert (bedford["council_code"], bedford["return_type"]) == ("822", "workbook")
+
+    copy = entries.loc[_rel(mixed_batch, "copy")]
+    assert _rel(mixed_batch, "luton") in copy["message"]
+    assert copy["sha256"] == luton["sha256"] and pd.isna(copy["version"])
+    assert "password-protected, damaged" in entries.loc[_rel(mixed_batch, "damaged"), "message"]
+    assert "top of the bucket" in entries.loc[_rel(mixed_batch, "at_root"), "message"]
+    assert "not a member council" in entries.loc[_rel(mixed_batch, "stranger"), "message"]
+    assert "problem on our side" in entries.loc[_rel(mixed_batch, "crashing"), "message"]
+
+    summary = mixed_batch["summary"]
+    assert summary.count("accepted") == 2 and summary.count("duplicate") == 1
+    assert summary.changed_tables == {"establishment"}
+
+
+def test_accepted_rows_are_loaded_into_raw(mixed_batch):
+    settings = mixed_batch["settings"]
+    entries = _ledger(settings)
+    loaded = _query(
+        settings,
+        "select council_code, file_sha256, count(*) as n, sum(permanent_fte) as permanent, "
+        "min(source_row_number) as first_row, max(source_row_number) as last_row, "
+        "count(distinct period) as periods "
+        "from raw.establishment group by all order by council_code",
+    ).set_index("council_code")
+    assert list(loaded.index) == ["821", "822"], "only accepted files are loaded, each once"
+    for code, key in (("821", "luton"), ("822", "bedford")):
+        frame = establishment_frame(code, PERIOD, seed=SEED)
+        row = loaded.loc[code]
+        entry = entries.loc[_rel(mixed_batch, key)]
+        assert row["n"] == len(frame) == entry["rows_loaded"]
+        assert row["file_sha256"] == entry["sha256"]
+        assert row["permanent"] == pytest.approx(frame["permanent_fte"].sum())
+        # Row numbers as the officer sees them: header on row 1, data from row 2.
+        assert (row["first_row"], row["last_row"]) == (2, len(frame) + 1)
+        assert row["periods"] == 1
+
+
+def test_unfinished_uploads_are_ignored_and_every_other_file_is_in_the_ledger_once(mixed_batch):
+    entries = _ledger(mixed_batch["settings"])
+    assert not entries["file_name"].isin(IN_PROGRESS).any()
+    assert entries["relative_path"].is_unique
+    assert set(entries["relative_path"]) == _bucket_files(mixed_batch["bucket"])
+
+
+def test_feedback_is_written_for_every_processed_file(mixed_batch):
+    bucket = mixed_batch["bucket"]
+    entries = _ledger(mixed_batch["settings"])
+    for relative, entry in entries.iterrows():
+        folder = relative.split("/")[0] if "/" in relative else "_unassigned"
+        base = bucket / folder / "feedback" / f"{entry['file_name']}.feedback"
+        html = Path(f"{base}.html")
+        assert html.is_file() and Path(f"{base}.csv").is_file(), relative
+        assert entry["feedback_path"] == html.as_posix()
+        assert entry["file_name"] in html.read_text(encoding="utf-8")
+    for name in IN_PROGRESS:
+        assert not (bucket / "luton" / "feedback" / f"{name}.feedback.html").exists()
+
+
+def test_raw_bytes_are_archived_by_sha256(mixed_batch):
+    settings = mixed_batch["settings"]
+    bucket = mixed_batch["bucket"]
+    archive = settings.data_dir / "archive"
+    assert settings.archive_url == str(archive)
+    entries = _ledger(settings)
+    hashed = entries[entries["sha256"] != ""]
+    assert len(hashed) == len(entries) - 1, "only the file that broke on our side has no hash"
+    for relative, entry in hashed.iterrows():
+        data = (bucket / relative).read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
+        assert entry["sha256"] == sha256
+        stored = archive / sha256[:2] / f"{sha256}{Path(relative).suffix.lower()}"
+        assert stored.read_bytes() == data, relative
+    assert not list(archive.rglob("*.writing"))
+
+
+def test_rerun_finds_nothing_new(mixed_batch):
+    settings = mixed_batch["settings"]
+    before = _ledger(settings)
+    rows_before = _query(settings, "select count(*) as n from raw.establishment")["n"].item()
+    summary = pipeline.ingest_new_files(settings)
+    assert summary.entries == [] and summary.changed_tables == set()
+    pd.testing.assert_frame_equal(_ledger(settings), before)
+    assert _query(settings, "select count(*) as n from raw.establishment")["n"].item() == (
+        rows_before
+    )
+
+
+def test_versions_supersede_and_a_rejected_resubmission_keeps_the_accepted_one(data_settings):
+    settings = data_settings
+    bucket = _bucket(settings)
+    slug = "luton"
+    first = write_return(
+        establishment_frame("821", PERIOD, seed=SEED),
+        bucket / slug / return_filename(slug, PERIOD, "csv"),
+        "csv",
+    )
+    _landed(first, 0)
+    pipeline.ingest_new_files(settings)
+
+    corrected = write_return(
+        establishment_frame("821", PERIOD, seed=SEED + 1),
+        bucket / slug / f"{slug}_{PERIOD}_establishment_corrected.csv",
+        "csv",
+    )
+    _landed(corrected, 10)
+    summary = pipeline.ingest_new_files(settings)
+    assert [e.status for e in summary.entries] == ["accepted"]
+    entries = _ledger(settings)
+    first_rel, corrected_rel = f"{slug}/{first.name}", f"{slug}/{corrected.name}"
+    assert entries.loc[first_rel, "status"] == "superseded"
+    assert "Superseded by version 2" in entries.loc[first_rel, "message"]
+    assert (entries.loc[corrected_rel, "status"], entries.loc[corrected_rel, "version"]) == (
+        "accepted",
+        2,
+    )
+
+    bad = _landed(write_demo_bad_file(bucket, PERIOD, seed=SEED), 20)
+    summary = pipeline.ingest_new_files(settings)
+    assert [e.status for e in summary.entries] == ["rejected"]
+    entries = _ledger(settings)
+    bad_rel = f"{slug}/{bad.name}"
+    assert (entries.loc[bad_rel, "status"], entries.loc[bad_rel, "version"]) == ("rejected", 3)
+    assert entries.loc[bad_rel, "rows_loaded"] == 0
+    assert entries.loc[corrected_rel, "status"] == "accepted", "rejected v3 leaves v2 in force"
+    assert entries.loc[first_rel, "status"] == "superseded"
+
+    # Nothing of the rejected file reached raw; both accepted versions did (dbt picks the latest).
+    shas = _query(settings, "select distinct file_sha256 from raw.establishment")
+    assert set(shas["file_sha256"]) == set(entries.loc[[first_rel, corrected_rel], "sha256"])
+
+    problems = _problems(bucket / slug / "feedback" / f"{bad.name}.feedback.csv")
+    by_rule = {(p["rule"], p["row"]): p for p in problems}
+    # frame row 0 -> Excel row 2 (grade), frame row 1 -> Excel row 3 (vacancy -2).
+    assert by_rule[("EST-004", "2")]["value"] == UNMAPPED_GRADE
+    assert by_rule[("EST-004", "2")]["column"] == "Local grade"
+    vacancy = by_rule[("EST-R05", "3")]
+    assert (vacancy["column"], vacancy["value"], vacancy["severity"]) == (
+        "Vacancy FTE",
+        "-2.0",
+        "error",
+    )
+    assert all(p["how_to_fix"] for p in problems)
