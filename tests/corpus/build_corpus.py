@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,20 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from ingest.generate import establishment_frame, month_range
+from ingest.generate import (
+    agency_assignments_frame,
+    establishment_frame,
+    month_range,
+    pay_scales_frame,
+    workforce_frame,
+    write_return,
+)
+from ingest.generate_census import census_xml_bytes
 from ingest.tables import ESTABLISHMENT
 from ingest.template import workbook_bytes
 
 HERE = Path(__file__).resolve().parent
+CENSUS_FIXTURES = HERE.parent / "fixtures" / "census"
 BUCKET = HERE / "bucket"
 SEED = 11
 FIXED_TIME = dt.datetime(2025, 1, 1)
@@ -69,6 +79,22 @@ def edited(period: str, edit: Callable[[pd.DataFrame], None], council: str = "82
     frame = frame_for(period, council)
     edit(frame)
     return csv_bytes(officer_rows(frame))
+
+
+def table_csv(table: str, frame: pd.DataFrame, edit: Callable[[list[list[str]]], None]) -> bytes:
+    """A table as the generator writes it for a council, then edited as text (row 1 = header)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_return(frame, Path(folder) / "x.csv", "csv", table)
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    edit(rows)
+    return csv_bytes(rows)
+
+
+def set_text(row: int, header: str, value: str) -> Callable[[list[list[str]]], None]:
+    def edit(rows: list[list[str]]) -> None:
+        rows[row][rows[0].index(header)] = value
+
+    return edit
 
 
 def set_cell(row: int, column: str, value: object) -> Callable[[pd.DataFrame], None]:
@@ -442,6 +468,152 @@ def build_cases() -> list[Case]:
         lambda m: edited(m, set_cell(0, "grade", '=HYPERLINK("x")')),
         "rejected",
         "EST-004",
+    )
+
+    # The other tables: dates, money and codes as officers type them, and their rules.
+    def agency(month: str, edit: Callable[[list[list[str]]], None]) -> bytes:
+        return table_csv("agency_assignments", agency_assignments_frame("821", month, SEED), edit)
+
+    def both(*edits: Callable[[list[list[str]]], None]) -> Callable[[list[list[str]]], None]:
+        return lambda rows: [edit(rows) for edit in edits]
+
+    add(
+        "Excel date serial, UK text date and pound signs in agency rates",
+        "luton",
+        "luton",
+        lambda m: agency(
+            m,
+            both(
+                set_text(1, "Start date", "44197"),
+                set_text(2, "Start date", "1 March 2021"),
+                set_text(1, "Pay rate to worker (£)", "£27.50"),
+            ),
+        ),
+        "accepted",
+        "Accepted",
+        suffix="_agency_assignments.csv",
+    )
+    add(
+        "agency reason outside the code list",
+        "luton",
+        "luton",
+        lambda m: agency(m, set_text(1, "Reason", "Maternity cover")),
+        "rejected",
+        "Maternity cover",
+        "Vacancy cover",
+        suffix="_agency_assignments.csv",
+    )
+    add(
+        "agency assignment ends before it starts",
+        "luton",
+        "luton",
+        lambda m: agency(
+            m, both(set_text(1, "Start date", "2021-06-01"), set_text(1, "End date", "2021-01-01"))
+        ),
+        "rejected",
+        "End date",
+        suffix="_agency_assignments.csv",
+    )
+    add(
+        "unreadable date in an optional column",
+        "luton",
+        "luton",
+        lambda m: agency(m, set_text(1, "End date", "next spring")),
+        "rejected",
+        "next spring",
+        suffix="_agency_assignments.csv",
+    )
+    add(
+        "salaries with pound signs and thousands separators",
+        "luton",
+        "luton",
+        lambda m: table_csv(
+            "pay_scales",
+            pay_scales_frame("821", m, SEED),
+            set_text(1, "Salary minimum (£ a year)", "£30,000.00"),
+        ),
+        "accepted",
+        "Accepted",
+        suffix="_pay_scales.csv",
+    )
+    add(
+        "salary maximum below the minimum",
+        "luton",
+        "luton",
+        lambda m: table_csv(
+            "pay_scales",
+            pay_scales_frame("821", m, SEED),
+            both(
+                set_text(1, "Salary minimum (£ a year)", "40000"),
+                set_text(1, "Salary maximum (£ a year)", "30000"),
+            ),
+        ),
+        "rejected",
+        "PAY-",
+        suffix="_pay_scales.csv",
+    )
+    add(
+        "worker FTE above 1",
+        "luton",
+        "luton",
+        lambda m: table_csv(
+            "workforce", workforce_frame("821", m, SEED), set_text(1, "FTE", "1.5")
+        ),
+        "rejected",
+        "WKF-",
+        suffix="_workforce.csv",
+    )
+    add(
+        "leaver without a reason or destination",
+        "luton",
+        "luton",
+        lambda m: table_csv(
+            "workforce",
+            workforce_frame("821", m, SEED),
+            both(
+                set_text(1, "Role end date", "2021-12-31"),
+                set_text(1, "Reason for leaving", ""),
+                set_text(1, "Leaver destination", ""),
+            ),
+        ),
+        "rejected",
+        "Reason for leaving",
+        suffix="_workforce.csv",
+    )
+
+    # The DfE census XML, as a council's system exports it.
+    add(
+        "census XML (2024 schema) on its own",
+        "luton",
+        "luton_census_2024.xml",
+        lambda m: census_xml_bytes("821", 2024, 2024, seed=SEED),
+        "accepted",
+        "Accepted",
+    )
+    add(
+        "census XML of another council",
+        "luton",
+        "luton_census_2023.xml",
+        lambda m: (CENSUS_FIXTURES / "csww_2023_small.xml").read_bytes(),
+        "rejected",
+        "Peterborough",
+        "own return",
+    )
+    add(
+        "census XML cut off half way",
+        "luton",
+        "luton_census_2022.xml",
+        lambda m: census_xml_bytes("821", 2022, 2022, seed=SEED)[:1500],
+        "rejected",
+        "line",
+    )
+    add(
+        "census XML with an entity-expansion attack",
+        "bedford",
+        "bedford_census_2025.xml",
+        lambda m: (CENSUS_FIXTURES / "billion_laughs.xml").read_bytes(),
+        "rejected",
+        "DOCTYPE",
     )
 
     # Never enter the ledger: still being written.
