@@ -2,8 +2,9 @@
 ### Build marts
 
 Runs `dbt build` (seeds, models, data tests, unit tests) on the DuckDB warehouse, then
-`dbt docs generate`. Triggered whenever `ingest_returns` reports new raw data; DuckDB allows
-one writer, so the task runs in the one-slot `duckdb_writer` pool.
+`dbt docs generate`. Triggered whenever `ingest_returns` reports new rows in any raw table.
+DuckDB allows one writer, so the task runs in the one-slot `duckdb_writer` pool; a dbt
+failure fails the task with dbt's own output in the task log.
 
 Emits the `moc_marts` asset, which triggers `publish_benchmarks`.
 """
@@ -11,9 +12,9 @@ Emits the `moc_marts` asset, which triggers `publish_benchmarks`.
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, AssetAny, dag, task
 
-from ingest.orchestration import MARTS_ASSET, RAW_RETURNS_ASSET
+from ingest.orchestration import MARTS_ASSET, RAW_TABLE_ASSETS
 
 DEFAULT_ARGS = {
     "retries": 2,
@@ -24,7 +25,7 @@ DEFAULT_ARGS = {
 
 @dag(
     dag_id="build_marts",
-    schedule=[Asset(RAW_RETURNS_ASSET)],
+    schedule=AssetAny(*(Asset(name) for name in RAW_TABLE_ASSETS.values())),
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,  # one dbt build at a time: DuckDB has a single writer

@@ -4,17 +4,20 @@
 Picks up every new file in the ingest bucket (one folder per council), archives it, records it
 in the ledger, validates it with the Great Expectations suites in `expectations/`, loads
 accepted rows into the warehouse's raw tables and writes feedback to the council's
-`feedback/` folder. All new files are handled in one batch per run.
+`feedback/` folder. All new files are handled in one batch per run; files still being
+uploaded are left for the next run.
 
-Emits the `moc_raw_returns` asset when anything was accepted, which triggers `build_marts`.
+For each raw table that received accepted rows it emits that table's asset
+(`moc_raw_<table>`, through the `moc_raw_tables_changed` alias), which triggers `build_marts`.
+A run that accepted nothing emits nothing.
 """
 
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, AssetAlias, dag, task
 
-from ingest.orchestration import RAW_RETURNS_ASSET
+from ingest.orchestration import RAW_CHANGES_ALIAS, RAW_TABLE_ASSETS
 
 DEFAULT_ARGS = {
     "retries": 2,
@@ -34,11 +37,14 @@ DEFAULT_ARGS = {
     tags=["moc", "ingest"],
 )
 def ingest_returns():
-    @task(outlets=[Asset(RAW_RETURNS_ASSET)], pool="duckdb_writer")
-    def ingest_new_files():
+    @task(outlets=[AssetAlias(RAW_CHANGES_ALIAS)], pool="duckdb_writer")
+    def ingest_new_files(*, outlet_events=None):
         from ingest.orchestration import ingest_task
 
-        return ingest_task()
+        result = ingest_task()
+        for table in result["changed_tables"]:
+            outlet_events[AssetAlias(RAW_CHANGES_ALIAS)].add(Asset(RAW_TABLE_ASSETS[table]))
+        return result
 
     ingest_new_files()
 

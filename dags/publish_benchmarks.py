@@ -1,15 +1,19 @@
 """
 ### Publish benchmarks
 
-Writes the members' benchmark for a month (default: the latest month in the marts) with its
-manifest to the published area. Runs when `build_marts` has rebuilt the marts; trigger it by
-hand with `{"period": "YYYY-MM"}` to republish any past month.
+Writes the members' benchmark for a month with its manifest to the published area.
+
+- When `build_marts` has rebuilt the marts: the latest month.
+- On the monthly schedule (06:00 on the 15th) and in backfills: the month before the run's
+  logical date, so `airflow dags backfill publish_benchmarks --start-date ...` republishes
+  past months.
+- Triggered by hand with `{"period": "YYYY-MM"}`: that month.
 """
 
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 
 from ingest.orchestration import MARTS_ASSET
 
@@ -22,21 +26,26 @@ DEFAULT_ARGS = {
 
 @dag(
     dag_id="publish_benchmarks",
-    schedule=[Asset(MARTS_ASSET)],
+    schedule=AssetOrTimeSchedule(
+        timetable=CronTriggerTimetable("0 6 15 * *", timezone="Europe/London"),
+        assets=Asset(MARTS_ASSET),
+    ),
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
-    max_active_runs=1,
+    max_active_runs=1,  # publications of the same month must not race
     default_args=DEFAULT_ARGS,
-    params={"period": Param("", type="string", description="YYYY-MM; blank for the latest")},
+    params={"period": Param("", type="string", description="YYYY-MM; blank for the default")},
     doc_md=__doc__,
     tags=["moc", "publish"],
 )
 def publish_benchmarks():
     @task
-    def publish(params=None):
-        from ingest.orchestration import publish_task
+    def publish(params=None, dag_run=None, logical_date=None):
+        from ingest.orchestration import period_to_publish, publish_task
 
-        return publish_task((params or {}).get("period"))
+        scheduled = dag_run is not None and str(dag_run.run_type) in ("scheduled", "backfill")
+        period = period_to_publish((params or {}).get("period"), logical_date, scheduled)
+        return publish_task(period)
 
     publish()
 

@@ -65,6 +65,15 @@ def ensure_ledger(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_DDL)
 
 
+def has_ledger(con: duckdb.DuckDBPyConnection) -> bool:
+    """False on a warehouse ingest has never run on (for read-only connections)."""
+    (count,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'ledger' AND table_name = 'files'"
+    ).fetchone()
+    return bool(count)
+
+
 def seen_arrivals(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, dt.datetime]]:
     """(path, size, received time) of every file already accounted for: not new."""
     rows = con.execute(f"SELECT relative_path, size_bytes, received_at FROM {LEDGER_TABLE}")

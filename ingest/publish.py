@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ingest import warehouse
 from ingest.config import Settings
-from ingest.members import load_members
+from ingest.members import members_on, period_end
 from ingest.rounding import UNAVAILABLE, publish_figure
 
 # Indicators of the members' benchmark: (mart column, published name, decimal places).
@@ -80,7 +80,7 @@ def _benchmark_rows(con, period: str) -> list[list[str]]:
         "FROM marts.fct_vacancies_region_months WHERE period = ?",
         [period],
     ).fetchone()
-    members = load_members()
+    members = members_on(period_end(period))
     rows = []
     for position, (_column, indicator, places) in enumerate(INDICATORS):
         values = [r[position] for r in council_rows.values() if r[position] is not None]
@@ -147,7 +147,7 @@ def _inputs(con, period: str) -> list[dict[str, object]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
+def swap_into_place(staging: Path, target: Path) -> None:
     """Replace ``target`` by ``staging`` with renames only (same filesystem)."""
     retired = target.with_name(f".{target.name}.retired")
     if retired.exists():
@@ -191,7 +191,7 @@ def publish_members_benchmark(settings: Settings, period: str | None = None) -> 
     (staging / extract_name).write_bytes(extract)
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     (staging / "manifest.json").write_bytes(manifest_bytes)
-    _swap_into_place(staging, target)
+    swap_into_place(staging, target)
     return Publication(
         period=period, folder=target, files=[target / extract_name, target / "manifest.json"]
     )

@@ -7,6 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 NOT_APPLICABLE = "z"  # e.g. a zero denominator
 UNAVAILABLE = "x"  # e.g. the council sent no return for the month
+CONFIDENTIAL = "c"  # suppressed by disclosure control (ingest.disclosure)
+LOW = "low"  # rounds to zero but is not zero
+LOW_RELIABILITY = "u"  # published figure judged unreliable (e.g. inconsistent components)
+SYMBOLS = frozenset({CONFIDENTIAL, UNAVAILABLE, NOT_APPLICABLE, LOW, LOW_RELIABILITY})
 
 
 def round_half_away(value: float, places: int = 1) -> Decimal:
@@ -20,3 +24,8 @@ def publish_figure(value: float | None, places: int = 1, missing: str = NOT_APPL
     if value is None or math.isnan(value):
         return missing
     return str(round_half_away(value, places))
+
+
+def rounds_to_zero(value: float, places: int = 1) -> bool:
+    """True when ``value`` is not zero but would be published as zero (DfE symbol ``low``)."""
+    return value != 0 and round_half_away(value, places) == 0

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ingest.config import DBT_PROJECT_DIR, Settings
+from ingest.docs_site import publish_docs_site
 
 
 class DbtError(RuntimeError):
@@ -65,6 +66,8 @@ def run_dbt(settings: Settings, *args: str, stream: bool = True) -> str:
 
 
 def build_marts(settings: Settings) -> None:
-    """Seeds, models, data tests and unit tests, in DAG order; then the docs site."""
+    """Seeds, models, data tests and unit tests, in DAG order; then the docs site, published
+    next to the extracts."""
     run_dbt(settings, "build")
     run_dbt(settings, "docs", "generate", stream=False)
+    publish_docs_site(settings)

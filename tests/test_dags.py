@@ -7,6 +7,8 @@ import pytest
 from ingest.airflow_local import PIPELINE_DAGS
 from ingest.config import DAGS_DIR
 
+ALL_DAGS = (*PIPELINE_DAGS, "chase_returns")
+
 
 @pytest.fixture(scope="module")
 def dagbag():
@@ -17,16 +19,30 @@ def dagbag():
 
 def test_every_dag_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert set(PIPELINE_DAGS) <= set(dagbag.dag_ids)
+    assert set(dagbag.dag_ids) == set(ALL_DAGS)
 
 
-@pytest.mark.parametrize("dag_id", PIPELINE_DAGS)
+@pytest.mark.parametrize("dag_id", ALL_DAGS)
 def test_dag_follows_house_rules(dagbag, dag_id):
     dag = dagbag.dags[dag_id]
     assert dag.tags, "every DAG is tagged"
     assert dag.doc_md and len(dag.doc_md) > 80, "every DAG documents itself"
     assert dag.max_active_runs == 1, "max_active_runs is set on purpose"
     assert dag.timetable is not None and dag.schedule is not None, "explicit schedule"
+    assert len(dag.topological_sort()) == len(dag.tasks), "no cycles"
     for task in dag.tasks:
         assert task.retries >= 1, f"{dag_id}.{task.task_id} retries"
         assert task.retry_exponential_backoff, f"{dag_id}.{task.task_id} backs off"
+
+
+def test_dags_are_chained_by_assets(dagbag):
+    from ingest.orchestration import MARTS_ASSET, RAW_TABLE_ASSETS
+
+    build = dagbag.dags["build_marts"]
+    triggers = {asset.name for asset in build.timetable.asset_condition.objects}
+    assert triggers == set(RAW_TABLE_ASSETS.values())
+    publish = dagbag.dags["publish_benchmarks"]
+    condition = publish.timetable.asset_condition
+    publish_triggers = getattr(condition, "objects", [condition])
+    assert {asset.name for asset in publish_triggers} == {MARTS_ASSET}
+    assert publish.timetable.can_be_scheduled, "publish also runs monthly"
