@@ -19,6 +19,7 @@ import pytest
 from ingest.config import DBT_PROJECT_DIR, SEEDS_DIR
 from ingest.generate import establishment_frame, month_range
 from ingest.tables import ESTABLISHMENT
+from ingest.warehouse import ensure_raw_tables
 
 PERIODS = month_range("2024-01", "2025-06")
 MEMBERS = pd.read_csv(SEEDS_DIR / "members.csv", dtype=str)
@@ -37,15 +38,18 @@ create table raw.establishment (
     starters_fte double, starters_headcount double,
     leavers_fte double, leavers_headcount double, leavers_to_agency_headcount double,
     cases_held double, case_holder_fte double,
-    file_sha256 varchar, council_code varchar, period varchar,
+    ledger_id bigint not null, file_sha256 varchar, council_code varchar, period varchar,
     received_at timestamp, source_row_number integer
 );
 """
 
 
-def _file_version(frame: pd.DataFrame, council_code: str, period: str, version: int):
+def _file_version(
+    frame: pd.DataFrame, council_code: str, period: str, version: int, ledger_id: int
+):
     """The frame as ingest appends it: stored columns plus file metadata."""
     return frame.assign(
+        ledger_id=ledger_id,
         file_sha256=f"{council_code}-{period}-v{version}".ljust(64, "0"),
         council_code=council_code,
         period=period,
@@ -74,17 +78,19 @@ def warehouse(tmp_path_factory, latest_frames) -> Path:
     work_dir = tmp_path_factory.mktemp("dbt_marts")
     warehouse_path = work_dir / "warehouse.duckdb"
 
-    file_versions = [
-        _file_version(frame, code, period, version=1)
-        for (code, period), frame in latest_frames.items()
-    ]
-    # The first version of the resubmitted period arrived earlier and must lose.
+    # The first version of the resubmitted period was recorded earlier and must lose.
     superseded = establishment_frame(*RESUBMITTED)
-    file_versions.append(_file_version(superseded, *RESUBMITTED, version=0))
+    file_versions = [_file_version(superseded, *RESUBMITTED, version=0, ledger_id=1)]
+    file_versions += [
+        _file_version(frame, code, period, version=1, ledger_id=ledger_id)
+        for ledger_id, ((code, period), frame) in enumerate(latest_frames.items(), start=2)
+    ]
     raw_rows = pd.concat(file_versions, ignore_index=True)
 
     with duckdb.connect(str(warehouse_path)) as connection:
         connection.execute(RAW_ESTABLISHMENT_DDL)
+        # The other raw tables, empty, as ingest creates them on its first run.
+        ensure_raw_tables(connection)
         connection.register("raw_rows", raw_rows)
         connection.execute("insert into raw.establishment by name select * from raw_rows")
 

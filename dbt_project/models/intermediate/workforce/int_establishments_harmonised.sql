@@ -5,7 +5,7 @@ with
 
 establishments as (
 
-    select * from {{ ref('int_establishments_deduplicated') }}
+    select * from {{ ref('int_establishments_latest') }}
 
 ),
 

@@ -1,35 +1,12 @@
 -- Vacancy and agency components and rates per council, month, service area and regional role.
--- Rates come from the summed components of the cell, through the one DfE definition macro.
+-- Rates come from the summed components of the cell, through the DfE definition macros
+-- (macros/workforce_rates.sql). A census month's cells leave NULL what the census does not
+-- record at the cell's level (int_census_vacancy_cells), so those cells' rates are NULL too.
 with
 
-establishments as (
+cells as (
 
-    select * from {{ ref('int_establishments_harmonised') }}
-
-),
-
-components_summed as (
-
-    select
-        council_code,
-        period,
-        service_area,
-        regional_role,
-        month_end_date,
-        sum(establishment_fte) as establishment_fte,
-        sum(permanent_fte) as permanent_fte,
-        sum(agency_fte) as agency_fte,
-        sum(agency_vacancy_fte) as agency_vacancy_fte,
-        sum(vacancy_fte) as vacancy_fte,
-        sum(starters_fte) as starters_fte,
-        cast(sum(starters_headcount) as integer) as starters_headcount,
-        sum(leavers_fte) as leavers_fte,
-        cast(sum(leavers_headcount) as integer) as leavers_headcount,
-        cast(sum(leavers_to_agency_headcount) as integer) as leavers_to_agency_headcount,
-        cast(sum(cases_held) as integer) as cases_held,
-        sum(case_holder_fte) as case_holder_fte
-    from establishments
-    group by council_code, period, service_area, regional_role, month_end_date
+    select * from {{ ref('int_vacancy_cells_windowed') }}
 
 ),
 
@@ -42,10 +19,13 @@ rates_added as (
         service_area,
         regional_role,
 
+        -- dimensions
+        figures_source,
+
         -- dates
         month_end_date,
 
-        -- measures
+        -- measures: the month
         establishment_fte,
         permanent_fte,
         agency_fte,
@@ -59,11 +39,29 @@ rates_added as (
         cases_held,
         case_holder_fte,
 
-        -- rates (percent)
-        {{ vacancy_rate('vacancy_fte', 'permanent_fte') }} as vacancy_rate,
-        {{ agency_rate('agency_fte', 'permanent_fte') }} as agency_rate
+        -- measures: the 12 months to the month
+        starters_fte_12_months,
+        starters_headcount_12_months,
+        leavers_fte_12_months,
+        leavers_headcount_12_months,
+        leavers_window_months,
 
-    from components_summed
+        -- rates (percent) and caseload (ratio)
+        {{ vacancy_rate('vacancy_fte', 'permanent_fte') }} as vacancy_rate,
+        {{ agency_rate('agency_fte', 'permanent_fte') }} as agency_rate,
+        {{ agency_cover_rate('agency_vacancy_fte', 'agency_fte') }} as agency_cover_rate,
+        case
+            when {{ is_vacancy_cover_reliable('agency_vacancy_fte', 'vacancy_fte') }}
+                then {{ vacancy_cover_rate('agency_vacancy_fte', 'vacancy_fte') }}
+        end as vacancy_cover_rate,
+        case
+            when is_leavers_window_complete
+                then {{ turnover_rate('leavers_fte_12_months', 'permanent_fte') }}
+        end as turnover_rate,
+        {{ caseload('cases_held', 'case_holder_fte') }} as caseload,
+        {{ permanent_fte_share('permanent_fte', 'agency_fte') }} as permanent_fte_share
+
+    from cells
 
 )
 

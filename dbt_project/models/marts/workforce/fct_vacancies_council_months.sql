@@ -1,9 +1,10 @@
--- Each council's vacancy and agency components and rates for a month: the whole return.
+-- Each council's vacancy and agency components and rates for a month: the whole return (an
+-- establishment return, or a census XML where the council sent no establishment return).
 with
 
-establishments as (
+council_months as (
 
-    select * from {{ ref('int_establishments_harmonised') }}
+    select * from {{ ref('int_vacancy_council_months_windowed') }}
 
 ),
 
@@ -13,66 +14,72 @@ members as (
 
 ),
 
-components_summed as (
-
-    select
-        council_code,
-        period,
-        month_end_date,
-        sum(establishment_fte) as establishment_fte,
-        sum(permanent_fte) as permanent_fte,
-        sum(agency_fte) as agency_fte,
-        sum(agency_vacancy_fte) as agency_vacancy_fte,
-        sum(vacancy_fte) as vacancy_fte,
-        sum(starters_fte) as starters_fte,
-        cast(sum(starters_headcount) as integer) as starters_headcount,
-        sum(leavers_fte) as leavers_fte,
-        cast(sum(leavers_headcount) as integer) as leavers_headcount,
-        cast(sum(leavers_to_agency_headcount) as integer) as leavers_to_agency_headcount,
-        cast(sum(cases_held) as integer) as cases_held,
-        sum(case_holder_fte) as case_holder_fte
-    from establishments
-    group by council_code, period, month_end_date
-
-),
-
-council_months as (
+rates_added as (
 
     select
         -- ids
-        components_summed.council_code,
-        components_summed.period,
+        council_months.council_code,
+        council_months.period,
 
         -- dimensions
         members.council_name,
+        council_months.figures_source,
 
         -- dates
-        components_summed.month_end_date,
+        council_months.month_end_date,
 
-        -- measures
-        components_summed.establishment_fte,
-        components_summed.permanent_fte,
-        components_summed.agency_fte,
-        components_summed.agency_vacancy_fte,
-        components_summed.vacancy_fte,
-        components_summed.starters_fte,
-        components_summed.starters_headcount,
-        components_summed.leavers_fte,
-        components_summed.leavers_headcount,
-        components_summed.leavers_to_agency_headcount,
-        components_summed.cases_held,
-        components_summed.case_holder_fte,
+        -- measures: the month
+        council_months.establishment_fte,
+        council_months.permanent_fte,
+        council_months.agency_fte,
+        council_months.agency_vacancy_fte,
+        council_months.vacancy_fte,
+        council_months.starters_fte,
+        council_months.starters_headcount,
+        council_months.leavers_fte,
+        council_months.leavers_headcount,
+        council_months.leavers_to_agency_headcount,
+        council_months.cases_held,
+        council_months.case_holder_fte,
 
-        -- rates (percent)
-        {{ vacancy_rate('components_summed.vacancy_fte', 'components_summed.permanent_fte') }}
+        -- measures: the 12 months to the month
+        council_months.starters_fte_12_months,
+        council_months.starters_headcount_12_months,
+        council_months.leavers_fte_12_months,
+        council_months.leavers_headcount_12_months,
+        council_months.leavers_window_months,
+
+        -- rates (percent) and caseload (ratio)
+        {{ vacancy_rate('council_months.vacancy_fte', 'council_months.permanent_fte') }}
             as vacancy_rate,
-        {{ agency_rate('components_summed.agency_fte', 'components_summed.permanent_fte') }}
-            as agency_rate
+        {{ agency_rate('council_months.agency_fte', 'council_months.permanent_fte') }}
+            as agency_rate,
+        {{ agency_cover_rate('council_months.agency_vacancy_fte', 'council_months.agency_fte') }}
+            as agency_cover_rate,
+        case
+            when
+                {{ is_vacancy_cover_reliable(
+                    'council_months.agency_vacancy_fte', 'council_months.vacancy_fte'
+                ) }}
+                then {{ vacancy_cover_rate(
+                    'council_months.agency_vacancy_fte', 'council_months.vacancy_fte'
+                ) }}
+        end as vacancy_cover_rate,
+        case
+            when council_months.is_leavers_window_complete
+                then {{ turnover_rate(
+                    'council_months.leavers_fte_12_months', 'council_months.permanent_fte'
+                ) }}
+        end as turnover_rate,
+        {{ caseload('council_months.cases_held', 'council_months.case_holder_fte') }}
+            as caseload,
+        {{ permanent_fte_share('council_months.permanent_fte', 'council_months.agency_fte') }}
+            as permanent_fte_share
 
-    from components_summed
+    from council_months
     left join members
-        on components_summed.council_code = members.council_code
+        on council_months.council_code = members.council_code
 
 )
 
-select * from council_months
+select * from rates_added

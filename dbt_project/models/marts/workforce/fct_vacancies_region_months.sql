@@ -1,12 +1,18 @@
--- Regional vacancy and agency figures per month, from the components summed over the councils
--- that sent a return for that month. Rates are computed from those sums (DfE method), never
--- by averaging council rates; a council with no return that month is in neither numerator nor
--- denominator, and councils_included says who is in.
+-- Regional vacancy and agency figures per month, from the components summed over the member
+-- councils that sent a return for that month. Rates are computed from those sums (DfE method),
+-- never by averaging council rates. Each metric sums only the councils whose components for it
+-- are complete and reliable, in both numerator and denominator:
+--   * every metric: councils that are members on the month's snapshot date and sent a return
+--     (councils_included);
+--   * turnover: of those, councils with a return in each of the 12 months to the month
+--     (turnover_councils_included);
+--   * vacancy cover: of those, councils whose agency FTE covering vacancies does not exceed
+--     their vacancy FTE (vacancy_cover_councils_included).
 with
 
-establishments as (
+council_months as (
 
-    select * from {{ ref('int_establishments_harmonised') }}
+    select * from {{ ref('int_vacancy_council_months_windowed') }}
 
 ),
 
@@ -16,15 +22,21 @@ members as (
 
 ),
 
-establishments_with_region as (
+member_council_months as (
 
     select
-        establishments.*,
+        council_months.*,
         members.region_code,
-        members.region_name
-    from establishments
+        members.region_name,
+        {{ is_vacancy_cover_reliable(
+            'council_months.agency_vacancy_fte', 'council_months.vacancy_fte'
+        ) }} as is_vacancy_cover_reliable
+    from council_months
     inner join members
-        on establishments.council_code = members.council_code
+        on council_months.council_code = members.council_code
+    where
+        members.joined_on <= council_months.month_end_date
+        and (members.left_on is null or members.left_on > council_months.month_end_date)
 
 ),
 
@@ -35,6 +47,8 @@ components_summed as (
         region_name,
         period,
         month_end_date,
+
+        -- every metric: all member councils with a return
         cast(count(distinct council_code) as integer) as councils_included,
         string_agg(distinct council_code, ',' order by council_code) as councils_included_codes,
         sum(establishment_fte) as establishment_fte,
@@ -48,8 +62,37 @@ components_summed as (
         cast(sum(leavers_headcount) as integer) as leavers_headcount,
         cast(sum(leavers_to_agency_headcount) as integer) as leavers_to_agency_headcount,
         cast(sum(cases_held) as integer) as cases_held,
-        sum(case_holder_fte) as case_holder_fte
-    from establishments_with_region
+        sum(case_holder_fte) as case_holder_fte,
+
+        -- turnover: only councils whose 12-month window is complete
+        cast(
+            count(distinct council_code) filter (where is_leavers_window_complete) as integer
+        ) as turnover_councils_included,
+        string_agg(distinct council_code, ',' order by council_code)
+        filter (where is_leavers_window_complete) as turnover_councils_included_codes,
+        sum(permanent_fte) filter (where is_leavers_window_complete) as turnover_permanent_fte,
+        sum(starters_fte_12_months) filter (where is_leavers_window_complete)
+            as starters_fte_12_months,
+        cast(
+            sum(starters_headcount_12_months) filter (where is_leavers_window_complete)
+            as integer
+        ) as starters_headcount_12_months,
+        sum(leavers_fte_12_months) filter (where is_leavers_window_complete)
+            as leavers_fte_12_months,
+        cast(
+            sum(leavers_headcount_12_months) filter (where is_leavers_window_complete)
+            as integer
+        ) as leavers_headcount_12_months,
+
+        -- vacancy cover: only councils whose vacancy cover components are reliable
+        cast(
+            count(distinct council_code) filter (where is_vacancy_cover_reliable) as integer
+        ) as vacancy_cover_councils_included,
+        sum(agency_vacancy_fte) filter (where is_vacancy_cover_reliable)
+            as vacancy_cover_agency_vacancy_fte,
+        sum(vacancy_fte) filter (where is_vacancy_cover_reliable) as vacancy_cover_vacancy_fte
+
+    from member_council_months
     group by region_code, region_name, period, month_end_date
 
 ),
@@ -65,11 +108,14 @@ rates_added as (
         region_name,
         councils_included,
         councils_included_codes,
+        turnover_councils_included,
+        turnover_councils_included_codes,
+        vacancy_cover_councils_included,
 
         -- dates
         month_end_date,
 
-        -- measures
+        -- measures: the month
         establishment_fte,
         permanent_fte,
         agency_fte,
@@ -83,9 +129,22 @@ rates_added as (
         cases_held,
         case_holder_fte,
 
-        -- rates (percent)
+        -- measures: the 12 months to the month, turnover councils only
+        starters_fte_12_months,
+        starters_headcount_12_months,
+        leavers_fte_12_months,
+        leavers_headcount_12_months,
+        turnover_permanent_fte,
+
+        -- rates (percent) and caseload (ratio)
         {{ vacancy_rate('vacancy_fte', 'permanent_fte') }} as vacancy_rate,
-        {{ agency_rate('agency_fte', 'permanent_fte') }} as agency_rate
+        {{ agency_rate('agency_fte', 'permanent_fte') }} as agency_rate,
+        {{ agency_cover_rate('agency_vacancy_fte', 'agency_fte') }} as agency_cover_rate,
+        {{ vacancy_cover_rate('vacancy_cover_agency_vacancy_fte', 'vacancy_cover_vacancy_fte') }}
+            as vacancy_cover_rate,
+        {{ turnover_rate('leavers_fte_12_months', 'turnover_permanent_fte') }} as turnover_rate,
+        {{ caseload('cases_held', 'case_holder_fte') }} as caseload,
+        {{ permanent_fte_share('permanent_fte', 'agency_fte') }} as permanent_fte_share
 
     from components_summed
 

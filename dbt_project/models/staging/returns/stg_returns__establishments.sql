@@ -10,6 +10,7 @@ renamed as (
 
     select
         -- ids
+        cast(ledger_id as bigint) as ledger_id,
         file_sha256,
         cast(council_code as varchar) as council_code,
         cast(period as varchar) as period,

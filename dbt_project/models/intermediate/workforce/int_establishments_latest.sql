@@ -1,6 +1,6 @@
--- A council may resubmit a period: keep only the rows of the latest file version received
--- for each council and period. Equal arrival times fall back to the file hash, so the
--- choice never depends on row order.
+-- The establishment rows of the current version of each council's return for a period.
+-- The current-version rule lives in one macro (macros/latest_versions.sql): the file with the
+-- greatest ledger_id per council and period.
 with
 
 establishments as (
@@ -9,10 +9,17 @@ establishments as (
 
 ),
 
-latest_file_versions as (
+latest_file_rows as (
+
+    {{ latest_file_rows('establishments') }}
+
+),
+
+current_versions as (
 
     select
         -- ids
+        ledger_id,
         file_sha256,
         council_code,
         period,
@@ -40,13 +47,8 @@ latest_file_versions as (
         month_end_date,
         received_at
 
-    from establishments
-    -- dense_rank gives every row of one file version the same rank
-    qualify dense_rank() over (
-        partition by council_code, period
-        order by received_at desc, file_sha256 desc
-    ) = 1
+    from latest_file_rows
 
 )
 
-select * from latest_file_versions
+select * from current_versions

@@ -1,0 +1,17 @@
+{#-
+    The one home of the "current version" rule for every return table. A council may send a
+    table for a period more than once (a resubmitted workbook, a corrected CSV, a census XML);
+    the current version of a table for a council and period is the file with the greatest
+    ledger_id, the ledger's own order of versions. File times (received_at, a file's modified
+    time) are not used: they can disagree with the order in which the ledger accepted the files.
+    The rule is per table: a later establishment CSV replaces the establishment sheet of an
+    earlier workbook while the workbook's other sheets stay current.
+-#}
+
+{#- Every row of `relation` that came from the latest file (greatest ledger_id) of its council
+    and period. All rows of one file share its ledger_id, so whole files are kept or dropped. -#}
+{% macro latest_file_rows(relation) -%}
+    select *
+    from {{ relation }}
+    qualify ledger_id = max(ledger_id) over (partition by council_code, period)
+{%- endmacro %}

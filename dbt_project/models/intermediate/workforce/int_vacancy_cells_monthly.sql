@@ -1,0 +1,103 @@
+-- Each council's figures for a month per regional service area and regional role, from the one
+-- return that stands for that council-month:
+--   * a council-month with an establishment return uses that return only (summed per cell);
+--   * a council-month with only a census XML uses the census cells (int_census_vacancy_cells).
+-- A census also reports its 12-month starters and leavers directly (reported_*_12_months);
+-- establishment months leave them NULL and the windowed models sum the monthly figures instead.
+with
+
+establishments as (
+
+    select * from {{ ref('int_establishments_harmonised') }}
+
+),
+
+census_cells as (
+
+    select * from {{ ref('int_census_vacancy_cells') }}
+
+),
+
+establishment_cells as (
+
+    select
+        council_code,
+        period,
+        service_area,
+        regional_role,
+        month_end_date,
+        'establishment_return' as figures_source,
+        sum(establishment_fte) as establishment_fte,
+        sum(permanent_fte) as permanent_fte,
+        sum(agency_fte) as agency_fte,
+        sum(agency_vacancy_fte) as agency_vacancy_fte,
+        sum(vacancy_fte) as vacancy_fte,
+        sum(starters_fte) as starters_fte,
+        cast(sum(starters_headcount) as integer) as starters_headcount,
+        sum(leavers_fte) as leavers_fte,
+        cast(sum(leavers_headcount) as integer) as leavers_headcount,
+        cast(sum(leavers_to_agency_headcount) as integer) as leavers_to_agency_headcount,
+        cast(sum(cases_held) as integer) as cases_held,
+        sum(case_holder_fte) as case_holder_fte,
+        cast(null as double) as reported_starters_fte_12_months,
+        cast(null as integer) as reported_starters_headcount_12_months,
+        cast(null as double) as reported_leavers_fte_12_months,
+        cast(null as integer) as reported_leavers_headcount_12_months
+    from establishments
+    group by council_code, period, service_area, regional_role, month_end_date
+
+),
+
+establishment_council_months as (
+
+    select distinct
+        council_code,
+        period
+    from establishments
+
+),
+
+census_only_cells as (
+
+    select
+        census_cells.council_code,
+        census_cells.period,
+        census_cells.service_area,
+        census_cells.regional_role,
+        census_cells.month_end_date,
+        'census' as figures_source,
+        census_cells.establishment_fte,
+        census_cells.permanent_fte,
+        census_cells.agency_fte,
+        census_cells.agency_vacancy_fte,
+        census_cells.vacancy_fte,
+        census_cells.starters_fte,
+        census_cells.starters_headcount,
+        census_cells.leavers_fte,
+        census_cells.leavers_headcount,
+        census_cells.leavers_to_agency_headcount,
+        census_cells.cases_held,
+        census_cells.case_holder_fte,
+        census_cells.starters_fte_12_months as reported_starters_fte_12_months,
+        census_cells.starters_headcount_12_months as reported_starters_headcount_12_months,
+        census_cells.leavers_fte_12_months as reported_leavers_fte_12_months,
+        census_cells.leavers_headcount_12_months as reported_leavers_headcount_12_months
+    from census_cells
+    left join establishment_council_months
+        on
+            census_cells.council_code = establishment_council_months.council_code
+            and census_cells.period = establishment_council_months.period
+    -- an establishment return for the same council-month wins over the census
+    where establishment_council_months.council_code is null
+
+),
+
+cells as (
+
+    select * from establishment_cells
+    union all
+    select * from census_only_cells
+
+)
+
+select * from cells

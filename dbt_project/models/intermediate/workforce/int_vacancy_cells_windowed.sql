@@ -1,0 +1,143 @@
+-- Each council's figures for a month per regional service area and regional role, with the
+-- cell's permanent starters and leavers over the 12 months to that month.
+--   * establishment return cells: the monthly figures summed over the window. How many of
+--     those months have a return is a property of the council's returns, not of the cell, so it
+--     comes from int_vacancy_council_months_windowed (its establishment return months: a census
+--     month has no team or grade cells): a month with a return but no row for the cell means
+--     the cell had no starters or leavers that month;
+--   * census cells: the census's own 12-month figures; the window is complete.
+with
+
+cells as (
+
+    select * from {{ ref('int_vacancy_cells_monthly') }}
+
+),
+
+council_months as (
+
+    select * from {{ ref('int_vacancy_council_months_windowed') }}
+
+),
+
+cells_numbered as (
+
+    select
+        *,
+        {{ month_number('period') }} as month_number
+    from cells
+
+),
+
+cells_windowed as (
+
+    select
+        council_code,
+        period,
+        service_area,
+        regional_role,
+        figures_source,
+        month_end_date,
+        establishment_fte,
+        permanent_fte,
+        agency_fte,
+        agency_vacancy_fte,
+        vacancy_fte,
+        starters_fte,
+        starters_headcount,
+        leavers_fte,
+        leavers_headcount,
+        leavers_to_agency_headcount,
+        cases_held,
+        case_holder_fte,
+        case
+            when figures_source = 'census' then reported_starters_fte_12_months
+            else
+                sum(starters_fte)
+                    {{ over_turnover_window('council_code, service_area, regional_role') }}
+        end as starters_fte_12_months,
+        case
+            when figures_source = 'census' then reported_starters_headcount_12_months
+            else cast(
+                sum(starters_headcount)
+                    {{ over_turnover_window('council_code, service_area, regional_role') }}
+                as integer
+            )
+        end as starters_headcount_12_months,
+        case
+            when figures_source = 'census' then reported_leavers_fte_12_months
+            else
+                sum(leavers_fte)
+                    {{ over_turnover_window('council_code, service_area, regional_role') }}
+        end as leavers_fte_12_months,
+        case
+            when figures_source = 'census' then reported_leavers_headcount_12_months
+            else cast(
+                sum(leavers_headcount)
+                    {{ over_turnover_window('council_code, service_area, regional_role') }}
+                as integer
+            )
+        end as leavers_headcount_12_months
+    from cells_numbered
+
+),
+
+window_coverage_added as (
+
+    select
+        -- ids
+        cells_windowed.council_code,
+        cells_windowed.period,
+        cells_windowed.service_area,
+        cells_windowed.regional_role,
+
+        -- dimensions
+        cells_windowed.figures_source,
+
+        -- dates
+        cells_windowed.month_end_date,
+
+        -- measures: the month
+        cells_windowed.establishment_fte,
+        cells_windowed.permanent_fte,
+        cells_windowed.agency_fte,
+        cells_windowed.agency_vacancy_fte,
+        cells_windowed.vacancy_fte,
+        cells_windowed.starters_fte,
+        cells_windowed.starters_headcount,
+        cells_windowed.leavers_fte,
+        cells_windowed.leavers_headcount,
+        cells_windowed.leavers_to_agency_headcount,
+        cells_windowed.cases_held,
+        cells_windowed.case_holder_fte,
+
+        -- measures: the 12 months to the month
+        cells_windowed.starters_fte_12_months,
+        cells_windowed.starters_headcount_12_months,
+        cells_windowed.leavers_fte_12_months,
+        cells_windowed.leavers_headcount_12_months,
+        case
+            when cells_windowed.figures_source = 'census'
+                then council_months.leavers_window_months
+            else council_months.establishment_return_window_months
+        end as leavers_window_months
+
+    from cells_windowed
+    left join council_months
+        on
+            cells_windowed.council_code = council_months.council_code
+            and cells_windowed.period = council_months.period
+
+),
+
+completeness_flagged as (
+
+    select
+        window_coverage_added.*,
+        {{ is_turnover_window_complete('window_coverage_added.leavers_window_months') }}
+            as is_leavers_window_complete
+    from window_coverage_added
+
+)
+
+select * from completeness_flagged

@@ -1,0 +1,47 @@
+with
+
+source as (
+
+    select * from {{ source('returns', 'agency_assignments') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(ledger_id as bigint) as ledger_id,
+        file_sha256,
+        cast(council_code as varchar) as council_code,
+        cast(period as varchar) as period,
+        cast(source_row_number as integer) as source_row_number,
+        assignment_key,
+
+        -- dimensions
+        agency_name,
+        grade as local_grade,
+        team as local_team,
+        coalesce(cast(rate_basis as varchar), 'hourly') as rate_basis,
+        cast(reason as varchar) as reason,
+        cast(cap_exception_signed_off as boolean) as is_cap_exception_signed_off,
+        signed_off_by,
+
+        -- measures
+        cast(pay_rate as double) as pay_rate,
+        cast(charge_rate as double) as charge_rate,
+        cast(hours_per_week as double) as hours_per_week,
+
+        -- dates
+        cast(start_date as date) as start_date,
+        cast(end_date as date) as end_date,
+        cast(signed_off_on as date) as signed_off_on,
+
+        -- snapshot and timestamps
+        last_day(cast(period || '-01' as date)) as month_end_date,
+        cast(received_at as timestamp) as received_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,51 @@
+with
+
+source as (
+
+    select * from {{ source('returns', 'workforce') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(ledger_id as bigint) as ledger_id,
+        file_sha256,
+        cast(council_code as varchar) as council_code,
+        cast(period as varchar) as period,
+        cast(source_row_number as integer) as source_row_number,
+        worker_key,
+
+        -- dimensions
+        cast(is_agency_worker as boolean) as is_agency_worker,
+        ethnicity,
+        qualification_level,
+        cast(org_role as varchar) as org_role,
+        cast(start_origin as varchar) as start_origin,
+        cast(reason_leave as varchar) as reason_leave,
+        cast(leaver_destination as varchar) as leaver_destination,
+        cast(absent_at_30_sept as boolean) as is_absent_at_30_sept,
+        reason_absence,
+
+        -- measures
+        cast(fte as double) as fte,
+        cast(fte_30_sept as double) as fte_30_sept,
+        cast(cases_30_sept as integer) as cases_30_sept,
+        cast(working_days_lost as double) as working_days_lost,
+        cast(base_salary as double) as base_salary,
+
+        -- dates
+        cast(birth_month as date) as birth_month,
+        cast(role_start_date as date) as role_start_date,
+        cast(role_end_date as date) as role_end_date,
+
+        -- snapshot and timestamps
+        last_day(cast(period || '-01' as date)) as month_end_date,
+        cast(received_at as timestamp) as received_at
+
+    from source
+
+)
+
+select * from renamed
