@@ -3,7 +3,7 @@
 moc generate   write sample returns into the bucket
 moc ingest     ledger, archive, validate and load every new file in the bucket
 moc build      dbt build (+ docs) on the warehouse
-moc publish    members' benchmark and manifest for a month
+moc publish    members' benchmark, council packs and partner extracts for a month
 moc run        ingest, build and publish, without a scheduler
 moc ledger     print the ledger (--csv for machines)
 moc demo       sample returns, then the whole pipeline through the Airflow DAGs
@@ -64,12 +64,14 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> None:
-    from ingest.publish import publish_members_benchmark
+    from ingest.publish import publish_month
 
-    publication = publish_members_benchmark(settings, args.period)
-    print(f"Published {publication.period}:")
-    for path in publication.files:
-        print(f"  {path}")
+    publications = publish_month(settings, args.period)
+    print(f"Published {publications[0].period}:")
+    for publication in publications:
+        print(f"  {publication.kind}: {publication.folder}")
+        for path in publication.files:
+            print(f"    {path.name}")
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> None:
@@ -177,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_ingest
     )
     commands.add_parser("build", help="dbt build on the warehouse").set_defaults(func=cmd_build)
-    publish = commands.add_parser("publish", help="publish the members' benchmark")
+    publish = commands.add_parser(
+        "publish", help="publish the members' benchmark, council packs and partner extracts"
+    )
     publish.add_argument("--period", help="YYYY-MM (default: latest month in the marts)")
     publish.set_defaults(func=cmd_publish)
     run = commands.add_parser("run", help="ingest, build and publish without a scheduler")

@@ -63,10 +63,10 @@ def period_to_publish(requested: str | None, logical_date: dt.datetime | None, s
 
 
 def publish_task(period: str | None = None) -> list[str]:
-    from ingest.publish import publish_members_benchmark
+    from ingest.publish import publish_month, published_files
 
-    publication = publish_members_benchmark(load_settings(), period or None)
-    return [str(path) for path in publication.files]
+    publications = publish_month(load_settings(), period or None)
+    return [str(path) for path in published_files(publications)]
 
 
 def chase_task(logical_date: dt.datetime, period: str | None = None) -> list[str]:

@@ -1,197 +1,207 @@
-"""Publish the members' benchmark for a month: each council beside the regional figures.
+"""Publish everything for a month: the members' benchmark, the per-council packs and each
+partner's extract, each as a folder with a manifest, swapped into place atomically.
 
-A publication is a folder with the extract and a manifest (inputs, row counts, checksums,
-pipeline version). It is written aside and renamed into place, so a reader never sees half
-of one, and the same inputs give the same bytes.
+Layout under ``published_dir`` (a local folder today; an object-store prefix would need the
+swap replaced by a write-then-pointer scheme, see ingest/extracts/files.py):
+
+* ``members_benchmark/<period>/``  CSV (tidy) + Excel workbook + manifest, members only;
+* ``council_packs/<period>/``      one workbook per council + manifest, suppressed;
+* ``outbox/<outbox>/<period>/``    per partner (partners.csv): the DfE-layout extract (CSV,
+  ``.meta.csv``, data dictionary, Parquet) with disclosure control, or for a body inside the
+  MoC the members' benchmark CSV; + manifest.
+
+The same inputs give byte-identical files (no clock time anywhere; workbooks stamped with the
+period's last day; Parquet written on one thread).
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from ingest import warehouse
 from ingest.config import Settings
-from ingest.members import members_on, period_end
-from ingest.rounding import UNAVAILABLE, publish_figure
+from ingest.extracts import benchmark, files, packs, partner, register, workbooks
+from ingest.extracts.benchmark import BENCHMARK_COLUMNS
+from ingest.extracts.files import Output, Publication, pipeline_version, swap_into_place
+from ingest.extracts.marts import MartFrames, latest_period, ledger_inputs, read_marts
+from ingest.members import Member, members_on, period_end
 
-# Indicators of the members' benchmark: (mart column, published name, decimal places).
-INDICATORS = (
-    ("vacancy_rate", "vacancy_rate_fte", 1),
-    ("agency_rate", "agency_rate_fte", 1),
-    ("vacancy_fte", "vacancy_fte", 1),
-    ("permanent_fte", "inpost_fte", 1),
-    ("agency_fte", "agency_fte", 1),
-)
-BENCHMARK_COLUMNS = [
-    "time_period",
-    "geographic_level",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "new_la_code",
-    "la_name",
-    "indicator",
-    "value",
-    "regional_minimum",
-    "regional_lower_quartile",
-    "regional_median",
-    "regional_upper_quartile",
-    "regional_maximum",
-    "councils_in_regional_figure",
+__all__ = [
+    "BENCHMARK_COLUMNS",
+    "INDICATORS",
+    "MonthInputs",
+    "Publication",
+    "latest_period",
+    "pipeline_version",
+    "publish_council_packs",
+    "publish_members_benchmark",
+    "publish_month",
+    "publish_partner",
+    "read_month",
+    "swap_into_place",
 ]
 
-
-@dataclass
-class Publication:
-    period: str
-    folder: Path
-    files: list[Path]
+# The month's workforce indicators of the members' benchmark: (mart column, name, places).
+INDICATORS = tuple((i.source, i.name, i.places) for i in benchmark.WORKFORCE)
+LEFT_OUT_REASON = "no data-sharing agreement with this partner in force on the month's last day"
 
 
-def pipeline_version() -> str:
-    return version("moc-workforce")
+@dataclass(frozen=True)
+class MonthInputs:
+    frames: MartFrames
+    inputs: list[dict[str, object]]  # ledger versions of the month and its 12-month window
+
+    @property
+    def period(self) -> str:
+        return self.frames.period
 
 
-def latest_period(con) -> str | None:
-    row = con.execute("SELECT max(period) FROM marts.fct_vacancies_region_months").fetchone()
-    return row[0] if row else None
-
-
-def _benchmark_rows(con, period: str) -> list[list[str]]:
-    council_rows = {
-        row[0]: row[1:]
-        for row in con.execute(
-            f"SELECT council_code, {', '.join(c for c, _, _ in INDICATORS)} "
-            "FROM marts.fct_vacancies_council_months WHERE period = ?",
-            [period],
-        ).fetchall()
-    }
-    region = con.execute(
-        f"SELECT {', '.join(c for c, _, _ in INDICATORS)}, councils_included "
-        "FROM marts.fct_vacancies_region_months WHERE period = ?",
-        [period],
-    ).fetchone()
-    members = members_on(period_end(period))
-    rows = []
-    for position, (_column, indicator, places) in enumerate(INDICATORS):
-        values = [r[position] for r in council_rows.values() if r[position] is not None]
-        spread = con.execute(
-            "SELECT min(v), quantile_cont(v, 0.25), median(v), quantile_cont(v, 0.75), max(v) "
-            "FROM (SELECT unnest(?::DOUBLE[]) AS v)",
-            [values],
-        ).fetchone()
-        spread_text = [publish_figure(v, places, UNAVAILABLE) for v in spread]
-        region_value = region[position] if region else None
-        first = members[0]
-        rows.append(
-            [
-                period,
-                "Regional",
-                first.region_code,
-                first.region_name,
-                "",
-                "",
-                "",
-                indicator,
-                publish_figure(region_value, places),
-                *spread_text,
-                str(region[-1] if region else 0),
-            ]
-        )
-        for member in sorted(members, key=lambda m: m.council_name):
-            sent = member.council_code in council_rows
-            value = council_rows[member.council_code][position] if sent else None
-            rows.append(
-                [
-                    period,
-                    "Local authority",
-                    member.region_code,
-                    member.region_name,
-                    member.council_code,
-                    member.ons_code,
-                    member.council_name,
-                    indicator,
-                    publish_figure(value, places) if sent else UNAVAILABLE,
-                    *spread_text,
-                    str(region[-1] if region else 0),
-                ]
-            )
-    return rows
-
-
-def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _inputs(con, period: str) -> list[dict[str, object]]:
-    rows = con.execute(
-        "SELECT council_code, file_name, sha256, version, status FROM ledger.files "
-        "WHERE period = ? AND status IN ('accepted', 'accepted_with_warnings') "
-        "ORDER BY council_code, return_type, version",
-        [period],
-    ).fetchall()
-    keys = ("council_code", "file_name", "sha256", "version", "status")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with renames only (same filesystem)."""
-    retired = target.with_name(f".{target.name}.retired")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(staging, target)
-    if retired.exists():
-        shutil.rmtree(retired)
-
-
-def publish_members_benchmark(settings: Settings, period: str | None = None) -> Publication:
+def read_month(settings: Settings, period: str | None = None) -> MonthInputs:
     con = warehouse.connect(settings.warehouse_path, read_only=True)
     try:
         period = period or latest_period(con)
         if period is None:
             raise ValueError("Nothing to publish: the marts hold no month yet.")
-        extract_name = f"members_benchmark_{period}.csv"
-        extract = _csv_bytes(BENCHMARK_COLUMNS, _benchmark_rows(con, period))
-        inputs = _inputs(con, period)
+        return MonthInputs(read_marts(con, period), ledger_inputs(con, period))
     finally:
         con.close()
+
+
+def _members(period: str) -> tuple[Member, ...]:
+    members = members_on(period_end(period))
+    if not members:
+        raise ValueError(f"No member councils on {period_end(period)}: nothing to publish.")
+    return members
+
+
+def _benchmark_outputs(month: MonthInputs) -> tuple[list[list[str]], list[Output]]:
+    members = _members(month.period)
+    lines = benchmark.benchmark_lines(month.frames, members)
+    rows = benchmark.benchmark_rows(lines, members, month.period)
+    xlsx, xlsx_rows = workbooks.benchmark_workbook(lines, members, month.period)
+    name = f"members_benchmark_{month.period}"
+    return rows, [
+        files.csv_output(f"{name}.csv", BENCHMARK_COLUMNS, rows),
+        Output(f"{name}.xlsx", xlsx, xlsx_rows),
+    ]
+
+
+def publish_members_benchmark(
+    settings: Settings, period: str | None = None, month: MonthInputs | None = None
+) -> Publication:
+    month = month or read_month(settings, period)
+    _, outputs = _benchmark_outputs(month)
+    target = settings.published_dir / "members_benchmark" / month.period
+    return files.publish_folder(
+        target, "members_benchmark", month.period, outputs, {"inputs": month.inputs}
+    )
+
+
+def publish_council_packs(
+    settings: Settings, month: MonthInputs, threshold: float | None = None
+) -> Publication:
+    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    outputs = []
+    for council in sorted(_members(month.period), key=lambda m: m.council_slug):
+        months, figures = packs.pack_figures(
+            month.frames, council, lambda p: members_on(period_end(p)), threshold
+        )
+        content, rows = workbooks.pack_workbook(council, month.period, months, figures)
+        outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
+    target = settings.published_dir / "council_packs" / month.period
+    manifest = {"inputs": month.inputs, "disclosure_threshold": threshold}
+    return files.publish_folder(target, "council_packs", month.period, outputs, manifest)
+
+
+def partner_file_stem(period: str) -> str:
+    return f"moc_workforce_{period.replace('-', '_')}"
+
+
+def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float):
+    period = month.period
+    rows_of_month = month.frames.council_months
+    table = partner.build_partner_table(
+        period,
+        rows_of_month[rows_of_month["period"] == period],
+        _members(period),
+        shared,
+        threshold,
+    )
+    rows = partner.partner_rows(table)
+    stem = partner_file_stem(period)
+    meta = partner.meta_rows()
+    dictionary = partner.dictionary_rows()
+    outputs = [
+        files.csv_output(f"{stem}.csv", partner.PARTNER_COLUMNS, rows),
+        files.csv_output(f"{stem}.meta.csv", partner.META_COLUMNS, meta),
+        files.csv_output(f"{stem}.data_dictionary.csv", partner.DICTIONARY_COLUMNS, dictionary),
+        Output(f"{stem}.parquet", files.parquet_bytes(partner.PARTNER_COLUMNS, rows), len(rows)),
+    ]
+    extra = {
+        "disclosure_threshold": threshold,
+        "suppression": table.disclosure.reason_counts(),
+    }
+    return outputs, table.left_out, extra
+
+
+def _members_outbox_outputs(month: MonthInputs, shared: set[str]):
+    rows, _ = _benchmark_outputs(month)
+    code = BENCHMARK_COLUMNS.index("old_la_code")
+    kept = [r for r in rows if r[code] == "" or r[code] in shared]
+    left_out = tuple(m for m in _members(month.period) if m.council_code not in shared)
+    name = f"members_benchmark_{month.period}.csv"
+    return [files.csv_output(name, BENCHMARK_COLUMNS, kept)], left_out, {}
+
+
+def publish_partner(
+    settings: Settings,
+    month: MonthInputs,
+    who: register.Partner,
+    agreements: tuple[register.Agreement, ...],
+    threshold: float | None = None,
+) -> Publication:
+    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
+    if who.extract == "partner":
+        outputs, left_out, extra = _partner_outputs(month, shared, threshold)
+    else:
+        outputs, left_out, extra = _members_outbox_outputs(month, shared)
     manifest = {
-        "publication": "members_benchmark",
-        "period": period,
-        "pipeline_version": pipeline_version(),
-        "inputs": inputs,
-        "files": [
-            {
-                "name": extract_name,
-                "rows": extract.count(b"\n") - 1,
-                "bytes": len(extract),
-                "sha256": hashlib.sha256(extract).hexdigest(),
-            }
+        **extra,
+        "partner_code": who.partner_code,
+        "partner_name": who.partner_name,
+        "extract": who.extract,
+        "inputs": month.inputs,
+        "councils_left_out": [
+            {"council_code": m.council_code, "la_name": m.council_name, "reason": LEFT_OUT_REASON}
+            for m in sorted(left_out, key=lambda m: m.council_code)
         ],
     }
-    target = settings.published_dir / "members_benchmark" / period
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{period}.", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it owner-only; partners' readers need to see it
-    (staging / extract_name).write_bytes(extract)
-    manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    (staging / "manifest.json").write_bytes(manifest_bytes)
-    swap_into_place(staging, target)
-    return Publication(
-        period=period, folder=target, files=[target / extract_name, target / "manifest.json"]
-    )
+    target = settings.published_dir / "outbox" / who.outbox / month.period
+    return files.publish_folder(target, f"{who.extract}_extract", month.period, outputs, manifest)
+
+
+def publish_month(
+    settings: Settings,
+    period: str | None = None,
+    threshold: float | None = None,
+    partners: tuple[register.Partner, ...] | None = None,
+    agreements: tuple[register.Agreement, ...] | None = None,
+) -> list[Publication]:
+    """Everything for the month (default: the latest in the marts), members' benchmark first."""
+    month = read_month(settings, period)
+    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    partners = register.load_partners() if partners is None else partners
+    agreements = register.load_register() if agreements is None else agreements
+    publications = [
+        publish_members_benchmark(settings, month=month),
+        publish_council_packs(settings, month, threshold),
+    ]
+    for who in partners:
+        publications.append(publish_partner(settings, month, who, agreements, threshold))
+    return publications
+
+
+def published_files(publications: list[Publication]) -> list[Path]:
+    return [path for p in publications for path in p.files]

@@ -71,13 +71,13 @@ def pipeline_outputs(tmp_path_factory):
             patch.setenv("MOC_HASH_SECRET", SECRET)
             from ingest.config import load_settings
             from ingest.pipeline import ingest_new_files
-            from ingest.publish import publish_members_benchmark
+            from ingest.publish import publish_month
             from ingest.transform import run_dbt
 
             settings = load_settings()
             summary = ingest_new_files(settings)
             dbt_output = run_dbt(settings, "build", stream=False)
-            publish_members_benchmark(settings)
+            publish_month(settings)
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous_level)

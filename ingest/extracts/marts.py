@@ -1,0 +1,103 @@
+"""Read what an extract is built from: the marts for a month and its 12-month window, and the
+ledger rows (return versions) that fed them. Frames only; nothing here formats or suppresses.
+
+The agency and pay marts are read when the warehouse has them (``None`` otherwise), so an
+extract built before they exist simply has no agency or pay sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ingest.ledger import ACCEPTED_STATUSES
+
+WINDOW_MONTHS = 12  # the trailing window: the month and the 11 before it
+
+
+@dataclass(frozen=True)
+class MartFrames:
+    period: str
+    council_months: pd.DataFrame  # fct_vacancies_council_months, the 12 months to the period
+    region_months: pd.DataFrame  # fct_vacancies_region_months, same months
+    agency_rates: pd.DataFrame | None = None  # fct_agency_rates, the window
+    agency_assignment_rates: pd.DataFrame | None = None  # hourly rates only, no agency names
+    pay_rates: pd.DataFrame | None = None  # fct_pay_rates, the period
+
+
+def window_periods(period: str, months: int = WINDOW_MONTHS) -> list[str]:
+    """The ``months`` periods to and including ``period``, oldest first."""
+    year, month = map(int, period.split("-"))
+    index = year * 12 + month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
+
+
+def latest_period(con) -> str | None:
+    row = con.execute("SELECT max(period) FROM marts.fct_vacancies_region_months").fetchone()
+    return row[0] if row else None
+
+
+def _has_table(con, name: str) -> bool:
+    query = (
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'marts' AND table_name = ?"
+    )
+    return con.execute(query, [name]).fetchone()[0] > 0
+
+
+def _read(con, sql: str, parameter: object) -> pd.DataFrame:
+    return con.execute(sql, [parameter]).df()
+
+
+def read_marts(con, period: str) -> MartFrames:
+    periods = window_periods(period)
+    council = _read(
+        con,
+        "SELECT * FROM marts.fct_vacancies_council_months WHERE list_contains(?, period) "
+        "ORDER BY period, council_code",
+        periods,
+    )
+    region = _read(
+        con,
+        "SELECT * FROM marts.fct_vacancies_region_months WHERE list_contains(?, period) "
+        "ORDER BY period, region_code",
+        periods,
+    )
+    agency = assignments = pay = None
+    if _has_table(con, "fct_agency_rates"):
+        agency = _read(
+            con,
+            "SELECT * FROM marts.fct_agency_rates WHERE list_contains(?, period) "
+            "ORDER BY period, council_code, regional_role",
+            periods,
+        )
+    if _has_table(con, "fct_agency_assignment_months"):
+        # Only what a regional median needs: never the agency's name or the assignment key.
+        assignments = _read(
+            con,
+            "SELECT council_code, period, regional_role, hourly_pay_rate, hourly_charge_rate "
+            "FROM marts.fct_agency_assignment_months WHERE period = ? "
+            "ORDER BY council_code, regional_role, hourly_pay_rate, hourly_charge_rate",
+            period,
+        )
+    if _has_table(con, "fct_pay_rates"):
+        pay = _read(
+            con,
+            "SELECT * FROM marts.fct_pay_rates WHERE period = ? "
+            "ORDER BY council_code, regional_role",
+            period,
+        )
+    return MartFrames(period, council, region, agency, assignments, pay)
+
+
+def ledger_inputs(con, period: str) -> list[dict[str, object]]:
+    """The accepted return versions of the month and its 12-month window (what fed the marts)."""
+    rows = con.execute(
+        "SELECT period, council_code, return_type, file_name, sha256, version, status "
+        "FROM ledger.files WHERE list_contains(?, period) AND status IN "
+        f"{ACCEPTED_STATUSES} ORDER BY period, council_code, return_type, version",
+        [window_periods(period)],
+    ).fetchall()
+    keys = ("period", "council_code", "return_type", "file_name", "sha256", "version", "status")
+    return [dict(zip(keys, row, strict=True)) for row in rows]

@@ -1,0 +1,139 @@
+"""The Excel files, opened with real readers (openpyxl and python-calamine): sheets and
+headers, numbers as numbers with their formats, symbols as text, the regional rows bold,
+formula-like text neutralised, suppression in the council packs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from ingest.extracts import benchmark, ees, packs, workbooks
+from ingest.extracts.sample_marts import sample_frames
+from ingest.members import members_on, period_end
+from ingest.rounding import SYMBOLS
+
+PERIOD = "2025-03"
+MISSING = "883"
+SMALL = "822"  # made tiny below: its pack must show c
+
+
+@pytest.fixture(scope="module")
+def members():
+    return members_on(period_end(PERIOD))
+
+
+@pytest.fixture(scope="module")
+def frames(members):
+    frames = sample_frames(PERIOD, members, members_on, seed=7, missing=[(MISSING, PERIOD)])
+    council = frames.council_months
+    small = council["council_code"] == SMALL
+    for column in ("permanent_fte", "agency_fte", "vacancy_fte", "case_holder_fte"):
+        council.loc[small, column] = 2.0
+    return frames
+
+
+@pytest.fixture(scope="module")
+def benchmark_xlsx(frames, members):
+    lines = benchmark.benchmark_lines(frames, members)
+    content, rows = workbooks.benchmark_workbook(lines, members, PERIOD)
+    return content, rows, lines
+
+
+def test_one_sheet_per_theme_with_frozen_headers(benchmark_xlsx):
+    content, rows, _ = benchmark_xlsx
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["About", "Vacancies"]  # no agency or pay marts in these frames
+    sheet = book["Vacancies"]
+    assert [c.value for c in sheet[1]] == workbooks.BENCHMARK_HEADINGS
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.max_row - 1 == rows
+
+
+def test_numbers_are_numbers_and_symbols_are_text(benchmark_xlsx, members):
+    content, _, lines = benchmark_xlsx
+    sheet = load_workbook(io.BytesIO(content))["Vacancies"]
+    value = workbooks.BENCHMARK_HEADINGS.index("Value") + 1
+    names = {m.council_name for m in members}
+    seen_numbers = seen_symbols = 0
+    for row in sheet.iter_rows(min_row=2):
+        cell = row[value - 1]
+        if isinstance(cell.value, str):
+            assert cell.value in SYMBOLS
+            seen_symbols += 1
+        else:
+            assert isinstance(cell.value, int | float)
+            assert cell.number_format in ("0", "0.0", "0.00")
+            seen_numbers += 1
+        is_region = row[0].value not in names
+        assert bool(row[0].font.b) == is_region
+    assert seen_numbers and seen_symbols
+    missing = [r for r in sheet.iter_rows(min_row=2) if r[1].value == MISSING]
+    assert {r[value - 1].value for r in missing} == {"x"}
+
+
+def test_calamine_reads_the_same_cells(benchmark_xlsx):
+    content, rows, _ = benchmark_xlsx
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    data = book.get_sheet_by_name("Vacancies").to_python()
+    assert data[0] == workbooks.BENCHMARK_HEADINGS
+    assert len(data) - 1 == rows
+    values = [r[5] for r in data[1:]]
+    assert all(isinstance(v, float) or v in SYMBOLS for v in values)
+
+
+def test_the_same_lines_give_the_same_bytes(frames, members, benchmark_xlsx):
+    content, _, _ = benchmark_xlsx
+    again, _ = workbooks.benchmark_workbook(
+        benchmark.benchmark_lines(frames, members), members, PERIOD
+    )
+    assert again == content
+
+
+def test_formula_like_text_is_neutralised(frames, members):
+    renamed = tuple(
+        dataclasses.replace(m, council_name='=HYPERLINK("http://x")')
+        if m.council_code == "881"
+        else dataclasses.replace(m, council_name="@SUM(A1)")
+        if m.council_code == "919"
+        else m
+        for m in members
+    )
+    content, _ = workbooks.benchmark_workbook(
+        benchmark.benchmark_lines(frames, renamed), renamed, PERIOD
+    )
+    sheet = load_workbook(io.BytesIO(content))["Vacancies"]
+    names = {row[0].value for row in sheet.iter_rows(min_row=2)}
+    assert '\'=HYPERLINK("http://x")' in names and "'@SUM(A1)" in names
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+            if isinstance(cell.value, str):
+                assert cell.value[:1] not in "=+-@"
+
+
+def test_a_council_pack_suppresses_small_figures(frames, members):
+    (council,) = [m for m in members if m.council_code == SMALL]
+    months, figures = packs.pack_figures(frames, council, lambda p: members_on(period_end(p)), 5)
+    content, rows = workbooks.pack_workbook(council, PERIOD, months, figures)
+    book = load_workbook(io.BytesIO(content))
+    sheet = book[workbooks.PACK_SHEET]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Indicator", "Indicator name", "Figures for"]
+    assert header[3:] == [f"{ees.MONTHS[int(m[5:]) - 1]} {m[:4]}" for m in months]
+    assert len(header) == 3 + 12 and header[-1] == "March 2025"
+    council_rows = [r for r in sheet.iter_rows(min_row=2) if r[2].value == council.council_name]
+    inpost = [r for r in council_rows if r[1].value == "inpost_fte"][0]
+    assert {c.value for c in inpost[3:]} == {"c"}, "2 FTE rests on fewer than 5 workers"
+    region_rows = [r for r in sheet.iter_rows(min_row=2) if r[2].value != council.council_name]
+    assert all(r[0].font.b for r in region_rows)
+    calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    data = calamine.get_sheet_by_name(workbooks.PACK_SHEET).to_python()
+    assert len(data) - 1 == rows
+    others = {m.council_name for m in members} - {council.council_name}
+    assert not others & {r[2] for r in data[1:]}, "a pack names no other council"
