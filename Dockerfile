@@ -16,6 +16,7 @@ COPY --chown=airflow:0 ingest /opt/moc/ingest
 COPY --chown=airflow:0 dags /opt/moc/dags
 COPY --chown=airflow:0 dbt_project /opt/moc/dbt_project
 COPY --chown=airflow:0 expectations /opt/moc/expectations
+COPY --chown=airflow:0 dashboard /opt/moc/dashboard
 RUN uv pip install --no-cache --python "$(command -v python)" --no-deps -e /opt/moc
 
 ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/moc/dags \

@@ -10,13 +10,18 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
 BENCH_FILES ?= 10000
+DASHBOARD_PORT ?= 8501
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup demo test lint lock gx-suites bench clean
+.PHONY: help setup demo test lint lock gx-suites bench clean browser dashboard airflow-ui dashboard browser
 
 help:
 	@echo "make demo   - set up, generate sample returns, run the pipeline through the Airflow DAGs"
 	@echo "make test   - set up and run the whole test suite"
+	@echo "make dashboard - the project leads' dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (after make demo)"
 	@echo "make lint   - ruff and sqlfluff"
+	@echo "make dashboard  - the project leads' dashboard on the demo data (http://127.0.0.1:8501)"
+	@echo "make airflow-ui - the Airflow UI on the demo data (http://localhost:8080)"
 	@echo "make lock   - recompile requirements.lock from requirements.in"
 	@echo "make bench  - ingest benchmark (BENCH_FILES=10000, BENCH_ARGS=\"--batch 2000\")"
 
@@ -32,8 +37,30 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/moc demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The dashboard tests drive Debian's chromium through Playwright (never `playwright install`).
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the dashboard tests (about a minute)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+		echo "No $(CHROMIUM): the dashboard browser tests will be skipped. Install it with"; \
+		echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium"; \
+	fi
+
+# The Airflow UI on the demo data (after `make demo`): http://localhost:8080, the login is
+# printed at start-up. Uses the demo's SQLite metadata DB and this repository's dags/.
+airflow-ui: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME="$(CURDIR)/data/airflow" \
+	AIRFLOW__CORE__DAGS_FOLDER="$(CURDIR)/dags" AIRFLOW__CORE__LOAD_EXAMPLES=False \
+	AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$(CURDIR)/data/airflow/airflow.db" \
+	MOC_DATA_DIR="$(CURDIR)/data" airflow standalone
+
+dashboard: $(STAMP)
+	$(BIN)/python dashboard/run.py --port $(DASHBOARD_PORT) --address 127.0.0.1
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

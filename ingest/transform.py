@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from ingest.config import DBT_PROJECT_DIR, Settings
 from ingest.docs_site import publish_docs_site
+from ingest.marts_snapshot import publish_marts_snapshot
 
 
 class DbtError(RuntimeError):
@@ -29,8 +31,11 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def run_dbt(settings: Settings, *args: str, stream: bool = True) -> str:
-    """Run ``dbt <args>`` against the settings' warehouse; raise DbtError on failure."""
+def run_dbt(
+    settings: Settings, *args: str, stream: bool = True, timeout: float | None = None
+) -> str:
+    """Run ``dbt <args>`` against the settings' warehouse; raise DbtError on failure, or when
+    ``timeout`` (seconds) is given and dbt runs longer (it is killed)."""
     dbt_dir = settings.data_dir / "dbt"
     command = [
         dbt_executable(),
@@ -53,13 +58,21 @@ def run_dbt(settings: Settings, *args: str, stream: bool = True) -> str:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    timer = threading.Timer(timeout, process.kill) if timeout is not None else None
+    if timer is not None:
+        timer.start()
     lines = []
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.append(line)
-        if stream:
-            print(line, end="", flush=True)
-    if process.wait() != 0:
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if stream:
+                print(line, end="", flush=True)
+        process.wait()
+    finally:
+        if timer is not None:
+            timer.cancel()
+    if process.returncode != 0:
         tail = "".join(lines[-40:])
         raise DbtError(f"dbt {' '.join(args)} failed (exit {process.returncode}):\n{tail}")
     return "".join(lines)
@@ -69,5 +82,6 @@ def build_marts(settings: Settings) -> None:
     """Seeds, models, data tests and unit tests, in DAG order; then the docs site, published
     next to the extracts."""
     run_dbt(settings, "build")
+    publish_marts_snapshot(settings)  # the dashboard reads this copy, never the warehouse
     run_dbt(settings, "docs", "generate", stream=False)
     publish_docs_site(settings)

@@ -64,7 +64,7 @@ def test_no_secret_is_written_in_the_compose_file():
 
 def test_every_setting_the_pipeline_reads_is_provided_to_airflow():
     read = set()
-    for path in (ROOT / "ingest").glob("*.py"):
+    for path in (ROOT / "ingest").rglob("*.py"):
         read |= set(re.findall(r"\"(MOC_[A-Z_]+)\"", path.read_text()))
     provided = set(SERVICES["airflow-scheduler"]["environment"])
     assert read <= provided, read - provided

@@ -1,0 +1,474 @@
+"""Every read the dashboard makes, in one place: table and column names of the marts live here
+only, so a renamed mart or column is a one-line change.
+
+The dashboard reads the published snapshot of the marts (ingest.marts_snapshot), never the
+warehouse, and opens it read-only. Functions take an open connection and return pandas frames.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingest.config import load_settings
+from ingest.marts_snapshot import snapshot_path
+
+SNAPSHOT_ENV = "MOC_MARTS_SNAPSHOT"
+
+# Tables of the snapshot (schema.table, as in the warehouse).
+COUNCIL_MONTHS = "marts.fct_vacancies_council_months"
+REGION_MONTHS = "marts.fct_vacancies_region_months"
+VACANCY_CELLS = "marts.fct_vacancies"
+AGENCY_RATES = "marts.fct_agency_rates"
+AGENCY_ASSIGNMENTS = "marts.fct_agency_assignment_months"
+PAY_RATES = "marts.fct_pay_rates"
+DIM_COUNCILS = "marts.dim_councils"
+DIM_ROLES = "marts.dim_regional_roles"
+DIM_SERVICE_AREAS = "marts.dim_service_areas"
+LEDGER_FILES = "ledger.files"
+LEDGER_FILE_TABLES = "ledger.file_tables"
+SNAPSHOT_INFO = "main.snapshot_info"
+REQUIRED_TABLES = (COUNCIL_MONTHS, REGION_MONTHS, DIM_COUNCILS, LEDGER_FILES)
+
+# The rates of the Vacancies page: mart column -> label. Percentages, as the marts hold them.
+VACANCY_METRICS = {
+    "vacancy_rate": "Vacancy rate (%)",
+    "agency_rate": "Agency rate (%)",
+    "turnover_rate": "Turnover rate (%)",
+}
+# Ledger statuses meaning "this council sent a usable return for the month" (ingest.chase).
+RECEIVED_STATUSES = ("accepted", "accepted_with_warnings", "superseded")
+ACCEPTED_STATUSES = ("accepted", "accepted_with_warnings")
+REGION_LABEL_SUFFIX = " (region)"
+
+
+class SnapshotUnavailable(RuntimeError):
+    """No snapshot, or one without marts: the page says how to make one."""
+
+
+def snapshot_location(env: dict[str, str] | None = None) -> Path:
+    """``MOC_MARTS_SNAPSHOT``, else the pipeline's default ``<published_dir>/marts/...``."""
+    env = dict(os.environ if env is None else env)
+    if env.get(SNAPSHOT_ENV):
+        return Path(env[SNAPSHOT_ENV])
+    return snapshot_path(load_settings(env))
+
+
+def published_dir(env: dict[str, str] | None = None) -> Path:
+    return load_settings(env).published_dir
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the snapshot read-only; SnapshotUnavailable if it is missing or holds no marts."""
+    if not path.is_file():
+        raise SnapshotUnavailable(f"No marts snapshot at {path}.")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise SnapshotUnavailable(f"Cannot open the marts snapshot {path}: {error}") from error
+    present = {
+        f"{s}.{t}"
+        for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
+    }
+    missing = [t for t in REQUIRED_TABLES if t not in present]
+    if missing:
+        con.close()
+        raise SnapshotUnavailable(f"The snapshot {path} has no {', '.join(missing)}.")
+    (rows,) = con.execute(f"SELECT count(*) FROM {COUNCIL_MONTHS}").fetchone()
+    if not rows:
+        con.close()
+        raise SnapshotUnavailable(f"The snapshot {path} holds no month of returns yet.")
+    return con
+
+
+def _frame(con, sql: str, params: Sequence | None = None) -> pd.DataFrame:
+    return con.execute(sql, list(params or [])).df()
+
+
+def _in(column: str, values: Sequence[str] | None) -> tuple[str, list]:
+    """An optional ``column IN (...)`` filter: (SQL, parameters); no values = no filter."""
+    if not values:
+        return "TRUE", []
+    return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
+
+def snapshot_info(con) -> dict[str, object]:
+    try:
+        frame = _frame(con, f"SELECT * FROM {SNAPSHOT_INFO}")
+    except duckdb.Error:
+        return {}
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+# --- dimensions and filter options ------------------------------------------------------------
+
+
+def periods(con) -> list[str]:
+    frame = _frame(
+        con,
+        f"SELECT DISTINCT period FROM {COUNCIL_MONTHS} UNION "
+        f"SELECT DISTINCT period FROM {LEDGER_FILES} WHERE period IS NOT NULL ORDER BY period",
+    )
+    return frame["period"].tolist()
+
+
+def councils(con) -> pd.DataFrame:
+    """council_code, council_name, joined_on, left_on; by name."""
+    return _frame(
+        con,
+        f"SELECT council_code, council_name, joined_on, left_on FROM {DIM_COUNCILS} "
+        "ORDER BY council_name",
+    )
+
+
+def roles(con) -> pd.DataFrame:
+    return _frame(con, f"SELECT role_code, role_name FROM {DIM_ROLES} ORDER BY sort_order")
+
+
+def service_areas(con) -> pd.DataFrame:
+    return _frame(
+        con,
+        f"SELECT service_area_code, service_area_name FROM {DIM_SERVICE_AREAS} ORDER BY sort_order",
+    )
+
+
+# --- Returns ------------------------------------------------------------------------------------
+
+
+def returns_for_period(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
+    """Every file received for the month, newest first per council, with the tables it loaded."""
+    where, params = _in("f.council_code", council_codes)
+    return _frame(
+        con,
+        f"""
+        SELECT c.council_name, f.council_code, f.file_name,
+               coalesce(t.tables, CASE WHEN f.return_type = 'workbook' THEN 'workbook'
+                                       ELSE f.return_type END) AS tables,
+               f.version, f.status, f.received_at, f.processed_at, f.rows_loaded,
+               f.error_count AS errors, f.warning_count AS warnings, f.message, f.feedback_path
+        FROM {LEDGER_FILES} AS f
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        LEFT JOIN (
+            SELECT ledger_id, string_agg(table_name, ', ' ORDER BY table_name) AS tables
+            FROM {LEDGER_FILE_TABLES} GROUP BY ledger_id
+        ) AS t USING (ledger_id)
+        WHERE f.period = ? AND {where}
+        ORDER BY c.council_name, f.received_at DESC, f.ledger_id DESC
+        """,
+        [period, *params],
+    )
+
+
+def tables_received(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
+    """Council x return table: rows loaded from the current accepted version (long format)."""
+    where, params = _in("f.council_code", council_codes)
+    return _frame(
+        con,
+        f"""
+        SELECT c.council_name, t.table_name, sum(t.rows_loaded)::BIGINT AS rows_loaded
+        FROM {LEDGER_FILES} AS f
+        JOIN {LEDGER_FILE_TABLES} AS t USING (ledger_id)
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        WHERE f.period = ? AND f.status IN {ACCEPTED_STATUSES} AND {where}
+        GROUP BY ALL ORDER BY c.council_name, t.table_name
+        """,
+        [period, *params],
+    )
+
+
+def late_councils(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
+    """Members on the month's last day with no accepted return for it (as ingest.chase)."""
+    where, params = _in("c.council_code", council_codes)
+    return _frame(
+        con,
+        f"""
+        WITH month_end AS (
+            SELECT last_day(strptime(? || '-01', '%Y-%m-%d'))::DATE AS day
+        )
+        SELECT c.council_name, c.council_code,
+               (SELECT count(*) FROM {LEDGER_FILES} AS f
+                WHERE f.council_code = c.council_code AND f.period = ?) AS files_received,
+               (SELECT count(*) FROM {LEDGER_FILES} AS f
+                WHERE f.council_code = c.council_code AND f.period = ?
+                  AND f.status = 'rejected') AS files_rejected
+        FROM {DIM_COUNCILS} AS c, month_end
+        WHERE (c.joined_on IS NULL OR c.joined_on <= month_end.day)
+          AND (c.left_on IS NULL OR month_end.day < c.left_on)
+          AND {where}
+          AND c.council_code NOT IN (
+              SELECT council_code FROM {LEDGER_FILES}
+              WHERE period = ? AND council_code IS NOT NULL AND status IN {RECEIVED_STATUSES})
+        ORDER BY c.council_name
+        """,
+        [period, period, period, *params, period],
+    )
+
+
+# --- Vacancies and agency use ----------------------------------------------------------------
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """100 x numerator / denominator; NULL for a zero or missing denominator."""
+    return (100 * numerator / denominator.where(denominator != 0)).astype("Float64")
+
+
+def _rates_from_components(frame: pd.DataFrame) -> pd.DataFrame:
+    """The DfE formulas (dbt_project/macros/workforce_rates.sql), as percentages, for sums of
+    components over a role or service area; turnover only from a complete 12-month window."""
+    frame = frame.copy()
+    frame["vacancy_rate"] = _ratio(frame.vacancy_fte, frame.vacancy_fte + frame.permanent_fte)
+    frame["agency_rate"] = _ratio(frame.agency_fte, frame.agency_fte + frame.permanent_fte)
+    leavers = frame.leavers_fte_12_months.where(frame.is_leavers_window_complete)
+    frame["turnover_rate"] = _ratio(leavers, frame.permanent_fte)
+    return frame
+
+
+def _filtered_council_components(
+    con, start: str, end: str, role: str | None, service_area: str | None
+) -> pd.DataFrame:
+    """Components summed per council-month over the cells of a role and/or service area.
+    A component missing in any cell (a census month) leaves it NULL, not understated."""
+    role_sql, role_params = _in("regional_role", [role] if role else None)
+    area_sql, area_params = _in("service_area", [service_area] if service_area else None)
+
+    def summed(column: str) -> str:
+        return f"CASE WHEN count({column}) = count(*) THEN sum({column}) END AS {column}"
+
+    return _frame(
+        con,
+        f"""
+        SELECT council_code, period,
+               {summed("permanent_fte")}, {summed("vacancy_fte")}, {summed("agency_fte")},
+               {summed("leavers_fte_12_months")},
+               coalesce(min(leavers_window_months) >= 12, false) AS is_leavers_window_complete
+        FROM {VACANCY_CELLS}
+        WHERE period BETWEEN ? AND ? AND {role_sql} AND {area_sql}
+        GROUP BY ALL
+        """,
+        [start, end, *role_params, *area_params],
+    )
+
+
+def vacancy_trend(
+    con,
+    start: str,
+    end: str,
+    council_codes: Sequence[str] | None = None,
+    role: str | None = None,
+    service_area: str | None = None,
+) -> pd.DataFrame:
+    """One row per council (and the region) and month: the three rates, in long-ready columns
+    (area, is_region, period, vacancy_rate, agency_rate, turnover_rate).
+
+    Without a role or service area the figures are the marts' own; with one, the council and
+    regional rates are recomputed from the summed components of those cells (regional: over the
+    councils the regional mart includes that month)."""
+    names = councils(con).set_index("council_code")["council_name"]
+    metrics = list(VACANCY_METRICS)
+    if role is None and service_area is None:
+        council_rows = _frame(
+            con,
+            f"SELECT council_code, period, {', '.join(metrics)} FROM {COUNCIL_MONTHS} "
+            "WHERE period BETWEEN ? AND ?",
+            [start, end],
+        )
+        region_rows = _frame(
+            con,
+            f"SELECT region_name, period, {', '.join(metrics)} FROM {REGION_MONTHS} "
+            "WHERE period BETWEEN ? AND ?",
+            [start, end],
+        )
+    else:
+        cells = _filtered_council_components(con, start, end, role, service_area)
+        council_rows = _rates_from_components(cells)
+        included = _frame(
+            con,
+            f"SELECT region_name, period, unnest(string_split(councils_included_codes, ',')) "
+            f"AS council_code FROM {REGION_MONTHS} WHERE period BETWEEN ? AND ?",
+            [start, end],
+        )
+        in_region = cells.merge(included, on=["council_code", "period"])
+        complete = in_region[in_region.is_leavers_window_complete]
+        sums = in_region.groupby(["region_name", "period"], as_index=False)[
+            ["permanent_fte", "vacancy_fte", "agency_fte"]
+        ].sum(min_count=1)
+        turnover = complete.groupby(["region_name", "period"], as_index=False)[
+            ["permanent_fte", "leavers_fte_12_months"]
+        ].sum(min_count=1)
+        turnover = turnover.rename(columns={"permanent_fte": "turnover_permanent_fte"})
+        region = sums.merge(turnover, on=["region_name", "period"], how="left")
+        region_rows = _rates_from_components(region.assign(is_leavers_window_complete=False))
+        region_rows["turnover_rate"] = _ratio(
+            region_rows.leavers_fte_12_months, region_rows.turnover_permanent_fte
+        )
+    council_rows = council_rows.assign(
+        area=council_rows.council_code.map(names).fillna(council_rows.council_code),
+        is_region=False,
+    )
+    if council_codes:
+        council_rows = council_rows[council_rows.council_code.isin(list(council_codes))]
+    region_rows = region_rows.assign(
+        area=region_rows.region_name + REGION_LABEL_SUFFIX, is_region=True, council_code=None
+    )
+    columns = ["area", "council_code", "is_region", "period", *metrics]
+    both = pd.concat([council_rows[columns], region_rows[columns]], ignore_index=True).sort_values(
+        ["is_region", "area", "period"]
+    )
+    for metric in metrics:
+        both[metric] = pd.to_numeric(both[metric], errors="coerce").astype(float)
+    return both.reset_index(drop=True)
+
+
+def vacancy_latest(
+    con,
+    period: str,
+    council_codes: Sequence[str] | None = None,
+    role: str | None = None,
+    service_area: str | None = None,
+) -> pd.DataFrame:
+    """The month's rates for every member council with its rank among the councils with a
+    figure (1 = lowest rate); councils without a return have no rates (published as x)."""
+    trend = vacancy_trend(con, period, period, None, role, service_area)
+    members = councils(con)
+    month_end = pd.Timestamp(period + "-01") + pd.offsets.MonthEnd(0)
+    joined = pd.to_datetime(members.joined_on)
+    left = pd.to_datetime(members.left_on)
+    members = members[(joined.isna() | (joined <= month_end)) & (left.isna() | (month_end < left))]
+    councils_only = trend[~trend.is_region]
+    table = members[["council_code", "council_name"]].merge(
+        councils_only[["council_code", *VACANCY_METRICS]], on="council_code", how="left"
+    )
+    table["has_return"] = table.council_code.isin(councils_only.council_code)
+    for metric in VACANCY_METRICS:
+        table[f"{metric}_rank"] = table[metric].rank(method="min").astype("Int64")
+    region = trend[trend.is_region]
+    if council_codes:
+        table = table[table.council_code.isin(list(council_codes))]
+    table = table.sort_values(["vacancy_rate", "council_name"], na_position="last")
+    if len(region):
+        region_row = region.iloc[0]
+        extra = {"council_code": "", "council_name": region_row.area, "has_return": True}
+        extra |= {m: region_row[m] for m in VACANCY_METRICS}
+        table = pd.concat([table, pd.DataFrame([extra])], ignore_index=True)
+    return table.reset_index(drop=True)
+
+
+# --- Agency rates ---------------------------------------------------------------------------
+
+
+def agency_rates(
+    con, start: str, end: str, council_codes: Sequence[str] | None, role: str | None
+) -> pd.DataFrame:
+    """fct_agency_rates with council and role names, for the months and filters."""
+    council_sql, council_params = _in("a.council_code", council_codes)
+    role_sql, role_params = _in("a.regional_role", [role] if role else None)
+    return _frame(
+        con,
+        f"""
+        SELECT c.council_name, r.role_name, a.council_code, a.period, a.regional_role,
+               a.assignment_count, a.hourly_pay_rate_p25, a.hourly_pay_rate_median,
+               a.hourly_pay_rate_p75, a.hourly_charge_rate_p25, a.hourly_charge_rate_median,
+               a.hourly_charge_rate_p75, a.cap_hourly_pay_min, a.cap_hourly_pay_max,
+               a.has_several_caps, a.above_cap_count, a.above_cap_share,
+               a.breaches_signed_off, a.breaches_not_signed_off, a.agency_spend
+        FROM {AGENCY_RATES} AS a
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        LEFT JOIN {DIM_ROLES} AS r ON r.role_code = a.regional_role
+        WHERE a.period BETWEEN ? AND ? AND {council_sql} AND {role_sql}
+        ORDER BY a.period, r.sort_order, c.council_name
+        """,
+        [start, end, *council_params, *role_params],
+    )
+
+
+def agency_breaches(
+    con,
+    start: str,
+    end: str,
+    council_codes: Sequence[str] | None,
+    role: str | None,
+    service_area: str | None,
+) -> pd.DataFrame:
+    """Per council: distinct assignments open in the months that were above the cap in force
+    on their start date, with and without the DCS's sign-off."""
+    council_sql, council_params = _in("a.council_code", council_codes)
+    role_sql, role_params = _in("a.regional_role", [role] if role else None)
+    area_sql, area_params = _in("a.service_area", [service_area] if service_area else None)
+    return _frame(
+        con,
+        f"""
+        SELECT c.council_name, a.council_code,
+               count(DISTINCT a.assignment_key) AS assignments,
+               count(DISTINCT a.assignment_key) FILTER (WHERE a.cap_hourly_pay IS NOT NULL)
+                   AS capped_assignments,
+               count(DISTINCT a.assignment_key) FILTER (WHERE a.is_breach_signed_off)
+                   AS breaches_signed_off,
+               count(DISTINCT a.assignment_key) FILTER (WHERE a.is_breach_not_signed_off)
+                   AS breaches_not_signed_off
+        FROM {AGENCY_ASSIGNMENTS} AS a
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        WHERE a.period BETWEEN ? AND ? AND {council_sql} AND {role_sql} AND {area_sql}
+        GROUP BY ALL ORDER BY c.council_name
+        """,
+        [start, end, *council_params, *role_params, *area_params],
+    )
+
+
+# --- Pay ------------------------------------------------------------------------------------
+
+
+def pay_rates(
+    con, period: str, council_codes: Sequence[str] | None, role: str | None
+) -> pd.DataFrame:
+    """fct_pay_rates for the month with council and role names."""
+    council_sql, council_params = _in("p.council_code", council_codes)
+    role_sql, role_params = _in("p.regional_role", [role] if role else None)
+    return _frame(
+        con,
+        f"""
+        SELECT c.council_name, r.role_name, p.council_code, p.period, p.regional_role,
+               p.salary_min_at_standard_hours AS salary_min,
+               p.salary_midpoint_at_standard_hours AS salary_midpoint,
+               p.salary_max_at_standard_hours AS salary_max,
+               p.region_salary_midpoint_median, p.market_supplement, p.recruitment_payment,
+               p.retention_payment, p.total_reward, p.annualised_agency_cost_at_median,
+               p.agency_cost_gap, p.salary_midpoint_rank, p.latest_effective_from
+        FROM {PAY_RATES} AS p
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        LEFT JOIN {DIM_ROLES} AS r ON r.role_code = p.regional_role
+        WHERE p.period = ? AND {council_sql} AND {role_sql}
+        ORDER BY r.sort_order, c.council_name
+        """,
+        [period, *council_params, *role_params],
+    )
+
+
+def latest_period_with(con, table: str, start: str, end: str) -> str | None:
+    """The latest month in [start, end] for which ``table`` has rows."""
+    (period,) = con.execute(
+        f"SELECT max(period) FROM {table} WHERE period BETWEEN ? AND ?", [start, end]
+    ).fetchone()
+    return period
+
+
+# --- Published extracts ---------------------------------------------------------------------
+
+
+def published_files(root: Path, skip: Sequence[str] = ("marts",)) -> list[Path]:
+    """Files under the published folder, skipping the snapshot and anything being written
+    (hidden names: a publication's staging folder)."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or relative.parts[0] in skip:
+            continue
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        found.append(path)
+    return found

@@ -1,0 +1,319 @@
+"""The project leads' dashboard, driven in a real headless Chromium.
+
+Generated returns for four councils over three months (plus one corrupt resubmission from
+Luton) go through ingest, a real `dbt build` and publish_marts_snapshot; the dashboard then runs
+on loopback in its own process, reading only that snapshot, and Playwright drives Debian's
+chromium (`executable_path`, never `playwright install`). Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.config import load_settings
+from ingest.generate import generate_returns, month_range
+from ingest.rounding import publish_figure
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import queries  # noqa: E402
+from dashboard.run import main as run_main  # noqa: E402
+from dashboard.run import streamlit_command, streamlit_environment  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+COUNCILS = ["821", "822", "881", "883"]  # Luton, Bedford, Essex, Thurrock
+LUTON = "821"
+PERIODS = month_range("2025-11", "2026-01")
+LATEST = PERIODS[-1]
+# (url path, heading, charts at least)
+PAGES = [
+    ("", "Returns for", 1),
+    ("vacancies", "Vacancies and agency use", 1),
+    ("agency", "Agency rates", 2),
+    ("pay", "Pay", 3),
+    ("extracts", "Published extracts", 0),
+]
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def snapshot_env(tmp_path_factory) -> dict[str, str]:
+    """A data folder with ingested returns, the dbt marts and the published snapshot."""
+    from ingest.marts_snapshot import publish_marts_snapshot
+    from ingest.pipeline import ingest_new_files
+    from ingest.transform import run_dbt
+
+    data_dir = tmp_path_factory.mktemp("dashboard") / "data"
+    env = {"MOC_DATA_DIR": str(data_dir)}
+    settings = load_settings(env)
+    bucket = Path(settings.bucket_url)
+    generate_returns(bucket, PERIODS, councils=COUNCILS)
+    # A corrupt resubmission: rejected, while Luton's first version stays in the marts.
+    (bucket / "luton" / f"luton_{LATEST}_return_v2.xlsx").write_bytes(b"not a workbook")
+    ingest_new_files(settings)
+    run_dbt(settings, "build", stream=False)
+    publish_marts_snapshot(settings)
+    extract = settings.published_dir / "members_benchmark" / LATEST
+    extract.mkdir(parents=True)
+    (extract / f"members_benchmark_{LATEST}.csv").write_text("time_period\n2026-01\n")
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(snapshot_env, tmp_path_factory):
+    """The dashboard on a free loopback port; stopped (and waited for) in teardown."""
+    port = _free_port()
+    env = streamlit_environment({**os.environ, **snapshot_env})
+    for name in ("MOC_MARTS_SNAPSHOT", "MOC_PUBLISHED_DIR", "MOC_WAREHOUSE_PATH"):
+        env.pop(name, None)
+    log_path = tmp_path_factory.mktemp("dashboard-log") / "streamlit.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            streamlit_command(port, "127.0.0.1"),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"The dashboard did not start:\n{log_path.read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's chromium is not installed (/usr/bin/chromium): `make test` installs it "
+            "as root, or run `apt-get install -y --no-install-recommends chromium`."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def _open(page, url: str, heading: str):
+    page.goto(url)
+    page.get_by_role("heading", name=heading).first.wait_for()
+    _settle(page)
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished the script run (its status widget is gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+
+
+def _no_exception(page) -> None:
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def _screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard_{name}.png"), full_page=True)
+
+
+def _mart_value(env: dict[str, str], sql: str, params: list) -> float:
+    con = duckdb.connect(str(queries.snapshot_location(env)), read_only=True)
+    try:
+        (value,) = con.execute(sql, params).fetchone()
+    finally:
+        con.close()
+    return value
+
+
+def _ranked_rows(page):
+    """The rows of the Vacancies page's ranked table, once it is on the page."""
+    page.get_by_role("heading", name="councils ranked").wait_for()
+    table = page.locator('[data-testid="stTable"]').last
+    table.locator("tbody tr").first.wait_for()
+    return table.locator("tbody tr")
+
+
+def _ranked_row(page, council: str) -> list[str]:
+    row = _ranked_rows(page).filter(has_text=council).first
+    return [text.strip() for text in row.locator("td, th").all_inner_texts()]
+
+
+def _first_column(table) -> list[str]:
+    table.locator("tbody tr").first.wait_for()
+    return [t.strip() for t in table.locator("tbody tr > :first-child").all_inner_texts()]
+
+
+@pytest.mark.parametrize(("path", "heading", "charts"), PAGES)
+def test_every_page_loads_without_error_and_its_charts_render(server, page, path, heading, charts):
+    _open(page, f"{server}/{path}", heading)
+    _no_exception(page)
+    if charts:
+        page.locator(".vega-embed canvas, .vega-embed svg").nth(charts - 1).wait_for()
+        assert page.locator(".vega-embed canvas, .vega-embed svg").count() >= charts
+    assert page.get_by_role("button", name="Download").count() >= 1  # CSVs or extracts
+    _screenshot(page, path or "returns")
+
+
+def test_returns_page_shows_the_rejected_file_and_the_late_councils(server, page):
+    _open(page, server, f"Returns for {LATEST}")
+    page.get_by_role("heading", name="Rejected files").wait_for()
+    tables = page.locator('[data-testid="stTable"]')
+    late, rejected = _first_column(tables.nth(0)), tables.nth(1).inner_text()
+    assert f"luton_{LATEST}_return_v2.xlsx" in rejected and "Luton" in rejected
+    assert {"Cambridgeshire", "Norfolk", "Suffolk"} <= set(late)  # members that sent nothing
+    assert not {"Luton", "Bedford", "Essex", "Thurrock"} & set(late)
+    assert len(late) == 11 - len(COUNCILS)
+
+
+def test_latest_vacancy_rate_on_the_page_equals_the_mart(server, page, snapshot_env):
+    _open(page, f"{server}/vacancies", "Vacancies and agency use")
+    page.get_by_role("heading", name=f"{LATEST}: councils ranked").wait_for()
+    row = _ranked_row(page, "Luton")
+    mart = _mart_value(
+        snapshot_env,
+        f"SELECT vacancy_rate FROM {queries.COUNCIL_MONTHS} WHERE council_code = ? AND period = ?",
+        [LUTON, LATEST],
+    )
+    assert row[0] == "Luton"
+    assert row[1] == publish_figure(mart, 1)
+    region = _mart_value(
+        snapshot_env,
+        f"SELECT agency_rate FROM {queries.REGION_MONTHS} WHERE period = ?",
+        [LATEST],
+    )
+    assert _ranked_row(page, "(region)")[3] == publish_figure(region, 1)
+
+
+def test_council_filter_changes_what_is_shown(server, page):
+    _open(page, f"{server}/vacancies", "Vacancies and agency use")
+    rows = _ranked_rows(page)
+    assert rows.count() == 11 + 1  # every member council and the region
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').click()
+    page.keyboard.type("Luton")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=\"stTable\"] tbody tr').length === 2",
+        timeout=TIMEOUT_MS,
+    )
+    _settle(page)
+    _no_exception(page)
+    texts = rows.all_inner_texts()
+    assert "Luton" in texts[0] and "(region)" in texts[1]
+    _screenshot(page, "vacancies_filtered_luton")
+
+
+def test_role_filter_recomputes_the_rates_from_the_role_cells(server, page, snapshot_env):
+    _open(page, f"{server}/vacancies", "Vacancies and agency use")
+    before = _ranked_row(page, "Luton")[1]
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Team manager").click()
+    _settle(page)
+    page.wait_for_function(
+        "([before]) => { const rows = [...document.querySelectorAll("
+        "'[data-testid=\"stTable\"] tbody tr')].filter(r => r.innerText.includes('Luton'));"
+        " return rows.length && !rows[0].innerText.includes(before); }",
+        arg=[before],
+        timeout=TIMEOUT_MS,
+    )
+    _no_exception(page)
+    components = _mart_value(
+        snapshot_env,
+        f"SELECT 100 * sum(vacancy_fte) / (sum(vacancy_fte) + sum(permanent_fte)) "
+        f"FROM {queries.VACANCY_CELLS} WHERE council_code = ? AND period = ? "
+        "AND regional_role = 'team_manager'",
+        [LUTON, LATEST],
+    )
+    assert _ranked_row(page, "Luton")[1] == publish_figure(components, 1)
+    _screenshot(page, "vacancies_team_managers")
+
+
+def test_published_extracts_can_be_downloaded(server, page):
+    _open(page, f"{server}/extracts", "Published extracts")
+    assert page.get_by_text(f"members_benchmark_{LATEST}.csv").count() >= 1
+    assert "marts_snapshot" not in page.locator("body").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").first.click()
+    assert download.value.suggested_filename == f"members_benchmark_{LATEST}.csv"
+
+
+def test_missing_snapshot_says_run_make_demo(tmp_path, monkeypatch, capsys):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MOC_MARTS_SNAPSHOT", str(tmp_path / "nowhere.duckdb"))
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=30).run()
+    assert not app.exception
+    assert "make demo" in app.error[0].value
+    assert run_main(["--port", "1"]) == 1
+    assert "make demo" in capsys.readouterr().err
+
+
+def test_empty_snapshot_says_run_make_demo(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    monkeypatch.setenv("MOC_MARTS_SNAPSHOT", str(empty))
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=30).run()
+    assert not app.exception
+    assert "make demo" in app.error[0].value
