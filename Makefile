@@ -13,7 +13,7 @@ BENCH_FILES ?= 10000
 DASHBOARD_PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup demo test lint lock gx-suites bench clean browser dashboard airflow-ui dashboard browser
+.PHONY: help setup demo test lint lock gx-suites bench clean browser dashboard airflow-ui
 
 help:
 	@echo "make demo   - set up, generate sample returns, run the pipeline through the Airflow DAGs"
