@@ -120,6 +120,41 @@ def _is_true(check_column: str) -> dict[str, Any]:
     return {"column": check_column, "value_set": [True]}
 
 
+def _check_rule(
+    code: str, severity: Severity, column: str, check_column: str, message: str, fix: str
+) -> Rule:
+    """A rule that a boolean check column (see :mod:`ingest.checks`) is true on every row."""
+    return Rule(
+        code=code,
+        severity=severity,
+        column=column,
+        expectation="ExpectColumnValuesToBeInSet",
+        kwargs=_is_true(check_column),
+        message=message,
+        fix=fix,
+    )
+
+
+def _not_less_rule(
+    code: str, severity: Severity, column: str, larger: str, smaller: str, message: str, fix: str
+) -> Rule:
+    """A cross-field rule that ``larger`` >= ``smaller`` wherever both cells are filled in."""
+    return Rule(
+        code=code,
+        severity=severity,
+        column=column,
+        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
+        kwargs={
+            "column_A": larger,
+            "column_B": smaller,
+            "or_equal": True,
+            "ignore_row_if": "either_value_is_missing",
+        },
+        message=message,
+        fix=fix,
+    )
+
+
 # One function per kind of column rule. Each returns the rule for one column, or None.
 
 
@@ -166,12 +201,11 @@ def _readable_rule(column: Column, code: str) -> Rule | None:
     if column.required or column.kind not in READABLE_KINDS:
         return None
     what, how = KIND_WORDS[column.kind]
-    return Rule(
+    return _check_rule(
         code=code,
         severity="error",
         column=column.name,
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true(readable_check(column)),
+        check_column=readable_check(column),
         message=f"'{{header}}' cannot be read as {what}: the cell holds '{{value}}'.",
         fix=f"{how}, or leave the cell blank; remove words and notes from the cell.",
     )
@@ -217,12 +251,11 @@ def _range_rule(column: Column, code: str) -> Rule | None:
 def _whole_number_rule(column: Column, code: str) -> Rule | None:
     if column.kind != "count":
         return None
-    return Rule(
+    return _check_rule(
         code=code,
         severity="error",
         column=column.name,
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true(whole_check(column)),
+        check_column=whole_check(column),
         message="'{header}' counts people or cases, so it must be a whole number; "
         "this cell holds '{value}'.",
         fix="Enter a whole number without decimals (FTE figures go in the FTE columns).",
@@ -233,12 +266,11 @@ def _mapping_rule(column: Column, code: str) -> Rule | None:
     if column.mapping is None:
         return None
     noun = column.header.lower().replace("local ", "")
-    return Rule(
+    return _check_rule(
         code=code,
         severity="error",
         column=column.name,
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true(mapped_check(column)),
+        check_column=mapped_check(column),
         message=(
             f"{column.header} '{{value}}' is not in the region's {noun} mapping for {{council}}."
         ),
@@ -321,17 +353,12 @@ def _rate_rule(code: str, rate: str, basis: str, bounds: tuple[float, float]) ->
 
 ESTABLISHMENT_RULES: tuple[Rule, ...] = (
     *column_rules(ESTABLISHMENT),
-    Rule(
+    _not_less_rule(
         code="EST-006",
         severity="error",
         column="agency_vacancy_fte",
-        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
-        kwargs={
-            "column_A": "agency_fte",
-            "column_B": "agency_vacancy_fte",
-            "or_equal": True,
-            "ignore_row_if": "either_value_is_missing",
-        },
+        larger="agency_fte",
+        smaller="agency_vacancy_fte",
         message="'Agency FTE covering vacancies' ({value}) is more than 'Agency FTE'.",
         fix="Agency workers covering vacancies are part of all agency workers: check both cells.",
     ),
@@ -364,12 +391,11 @@ ESTABLISHMENT_RULES: tuple[Rule, ...] = (
 
 AGENCY_ASSIGNMENT_RULES: tuple[Rule, ...] = (
     *column_rules(AGENCY_ASSIGNMENTS),
-    Rule(
+    _check_rule(
         code="AGY-X01",
         severity="error",
         column="end_date",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true("check_end_not_before_start"),
+        check_column="check_end_not_before_start",
         message="'End date' ({value}) is before 'Start date'.",
         fix="Check both dates; if the assignment has no end date yet, leave 'End date' blank.",
     ),
@@ -377,35 +403,28 @@ AGENCY_ASSIGNMENT_RULES: tuple[Rule, ...] = (
     _rate_rule("AGY-X03", "charge_rate", "hourly", HOURLY_CHARGE_RATE),
     _rate_rule("AGY-X04", "pay_rate", "daily", DAILY_PAY_RATE),
     _rate_rule("AGY-X05", "charge_rate", "daily", DAILY_CHARGE_RATE),
-    Rule(
+    _check_rule(
         code="AGY-W01",
         severity="warning",
         column="signed_off_by",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true("check_sign_off_has_who"),
+        check_column="check_sign_off_has_who",
         message="A cap exception is marked as signed off, but 'Signed off by' is blank.",
         fix="Enter the role of the person who signed off the exception (e.g. DCS), not a name.",
     ),
-    Rule(
+    _check_rule(
         code="AGY-W02",
         severity="warning",
         column="signed_off_on",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true("check_sign_off_has_date"),
+        check_column="check_sign_off_has_date",
         message="A cap exception is marked as signed off, but 'Signed off on' is blank.",
         fix="Enter the date the exception was signed off.",
     ),
-    Rule(
+    _not_less_rule(
         code="AGY-W03",
         severity="warning",
         column="charge_rate",
-        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
-        kwargs={
-            "column_A": "charge_rate",
-            "column_B": "pay_rate",
-            "or_equal": True,
-            "ignore_row_if": "either_value_is_missing",
-        },
+        larger="charge_rate",
+        smaller="pay_rate",
         message="'Charge rate to council' ({value}) is lower than 'Pay rate to worker'.",
         fix="The charge includes the agency's margin, so it is normally higher: check whether "
         "the two columns are swapped.",
@@ -414,17 +433,12 @@ AGENCY_ASSIGNMENT_RULES: tuple[Rule, ...] = (
 
 PAY_SCALE_RULES: tuple[Rule, ...] = (
     *column_rules(PAY_SCALES),
-    Rule(
+    _not_less_rule(
         code="PAY-X01",
         severity="error",
         column="salary_max",
-        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
-        kwargs={
-            "column_A": "salary_max",
-            "column_B": "salary_min",
-            "or_equal": True,
-            "ignore_row_if": "either_value_is_missing",
-        },
+        larger="salary_max",
+        smaller="salary_min",
         message="'Salary maximum' ({value}) is lower than 'Salary minimum'.",
         fix="Check both figures; the columns may be swapped.",
     ),
@@ -432,40 +446,36 @@ PAY_SCALE_RULES: tuple[Rule, ...] = (
 
 WORKFORCE_RULES: tuple[Rule, ...] = (
     *column_rules(WORKFORCE),
-    Rule(
+    _check_rule(
         code="WKF-X01",
         severity="error",
         column="start_origin",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true("check_start_has_origin"),
+        check_column="check_start_has_origin",
         message="This worker has a 'Role start date' but no 'Start origin'.",
         fix="Enter the DfE StartOrigin code (1-10) for where the worker came from.",
     ),
-    Rule(
+    _check_rule(
         code="WKF-X02",
         severity="error",
         column="reason_leave",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true("check_end_has_reason"),
+        check_column="check_end_has_reason",
         message="This worker has a 'Role end date' but no 'Reason for leaving'.",
         fix="Enter the DfE ReasonLeave code (1-10), or remove the end date if they are in post.",
     ),
-    Rule(
+    _check_rule(
         code="WKF-X03",
         severity="error",
         column="leaver_destination",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true("check_end_has_destination"),
+        check_column="check_end_has_destination",
         message="This worker has a 'Role end date' but no 'Leaver destination'.",
         fix="Enter the DfE LeaverDestination code (1-9), or remove the end date if they are "
         "in post.",
     ),
-    Rule(
+    _check_rule(
         code="WKF-X04",
         severity="error",
         column="role_end_date",
-        expectation="ExpectColumnValuesToBeInSet",
-        kwargs=_is_true("check_end_not_before_start"),
+        check_column="check_end_not_before_start",
         message="'Role end date' ({value}) is before 'Role start date'.",
         fix="Check both dates; if the worker is still in the role, leave 'Role end date' blank.",
     ),
@@ -473,17 +483,12 @@ WORKFORCE_RULES: tuple[Rule, ...] = (
 
 CENSUS_LA_RULES: tuple[Rule, ...] = (
     *column_rules(CENSUS_LA),
-    Rule(
+    _not_less_rule(
         code="CLA-W01",
         severity="warning",
         column="agency_vacancy_fte",
-        expectation="ExpectColumnPairValuesAToBeGreaterThanB",
-        kwargs={
-            "column_A": "agency_vacancy_headcount",
-            "column_B": "agency_vacancy_fte",
-            "or_equal": True,
-            "ignore_row_if": "either_value_is_missing",
-        },
+        larger="agency_vacancy_headcount",
+        smaller="agency_vacancy_fte",
         message=(
             "'Agency FTE covering vacancies' (NoAgencyFTE, {value}) is more than the agency "
             "headcount covering vacancies (NoAgencyHeadcount)."

@@ -8,20 +8,17 @@ everything upstream of them (seeds, models, data tests and unit tests) runs on a
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from warehouse_helpers import build_warehouse, query, with_file_metadata
 
-from ingest.config import DBT_PROJECT_DIR, SEEDS_DIR
+from ingest.config import SEEDS_DIR
 from ingest.generate import agency_assignments_frame, month_range, pay_scales_frame
 from ingest.tables import AGENCY_ASSIGNMENTS, PAY_SCALES
-from ingest.warehouse import RAW_METADATA_COLUMNS, ensure_raw_tables
+from ingest.warehouse import RAW_METADATA_COLUMNS
 
 COUNCILS = ("822", "881", "883")  # Bedford, Essex, Thurrock (daily rates)
 THURROCK = "883"
@@ -43,13 +40,13 @@ DBT_SELECTION = [
 
 def _with_file_metadata(frame: pd.DataFrame, council_code: str, period: str, ledger_id: int):
     """The frame as ingest appends it: stored columns plus RAW_METADATA_COLUMNS."""
-    metadata = frame.assign(
+    metadata = with_file_metadata(
+        frame,
         ledger_id=ledger_id,
-        file_sha256=f"{council_code}-{period}-{ledger_id}".ljust(64, "0"),
+        file_key=f"{council_code}-{period}-{ledger_id}",
         council_code=council_code,
         period=period,
         received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1, days=2),
-        source_row_number=range(2, len(frame) + 2),
     )
     assert set(RAW_METADATA_COLUMNS) <= set(metadata.columns)
     return metadata
@@ -78,9 +75,7 @@ def pay_scales() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
     """A DuckDB built by one `dbt build`; fails the module if the build fails."""
-    work_dir = tmp_path_factory.mktemp("agency_pay_marts")
-    warehouse_path = work_dir / "warehouse.duckdb"
-    raw = {AGENCY_ASSIGNMENTS.name: [], PAY_SCALES.name: []}
+    raw = {AGENCY_ASSIGNMENTS: [], PAY_SCALES: []}
     ledger_id = 0
     for code in COUNCILS:
         for period in PERIODS:
@@ -89,52 +84,17 @@ def warehouse(tmp_path_factory) -> Path:
                 (PAY_SCALES, pay_scales_frame),
             ):
                 ledger_id += 1
-                raw[table.name].append(
-                    _with_file_metadata(make(code, period), code, period, ledger_id)
-                )
+                raw[table].append(_with_file_metadata(make(code, period), code, period, ledger_id))
 
-    with duckdb.connect(str(warehouse_path)) as connection:
-        ensure_raw_tables(connection)
-        for table, frames in raw.items():
-            rows = pd.concat(frames, ignore_index=True)  # noqa: F841 - read by DuckDB below
-            connection.execute(f"insert into raw.{table} by name select * from rows")
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "build",
-            "--select",
-            *DBT_SELECTION,
-            # only the tests whose every parent is selected (not fct_vacancies' tests on dims)
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        env={
-            **os.environ,
-            "MOC_WAREHOUSE_PATH": str(warehouse_path),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
+    return build_warehouse(
+        tmp_path_factory.mktemp("agency_pay_marts"),
+        [(table, pd.concat(frames, ignore_index=True)) for table, frames in raw.items()],
+        "--select",
+        *DBT_SELECTION,
+        # only the tests whose every parent is selected (not fct_vacancies' tests on dims)
+        "--indirect-selection",
+        "cautious",
     )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    return warehouse_path
-
-
-def _query(warehouse_path: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        return connection.execute(sql).df()
 
 
 def _roles() -> pd.DataFrame:
@@ -180,7 +140,7 @@ def test_the_generated_months_straddle_the_cap_change(assignments):
 
 
 def test_thurrock_daily_rates_are_converted_to_hourly(warehouse, assignments):
-    mart = _query(
+    mart = query(
         warehouse,
         f"select period, assignment_key, rate_basis, hourly_pay_rate, hourly_charge_rate "
         f"from marts.fct_agency_assignment_months where council_code = '{THURROCK}'",
@@ -209,7 +169,7 @@ def test_median_and_quartiles_of_hourly_pay(
         & (frame["regional_role"] == regional_role)
     ]
     assert len(cell) >= 2
-    mart = _query(
+    mart = query(
         warehouse,
         f"select * from marts.fct_agency_rates where council_code = '{council_code}' "
         f"and period = '{period}' and regional_role = '{regional_role}'",
@@ -236,7 +196,7 @@ def test_breaches_with_and_without_sign_off(warehouse, assignments):
         .sort_index()
     )
     mart = (
-        _query(
+        query(
             warehouse,
             "select council_code, period, regional_role, above_cap_count, breaches_signed_off, "
             "breaches_not_signed_off, capped_assignment_count from marts.fct_agency_rates",
@@ -259,7 +219,7 @@ def test_salary_midpoint_at_37_hours(warehouse, pay_scales):
         low=("min_37", "min"), high=("max_37", "max")
     )
     expected["midpoint"] = (expected["low"] + expected["high"]) / 2
-    mart = _query(
+    mart = query(
         warehouse,
         "select council_code, period, regional_role, salary_midpoint_at_standard_hours, "
         "salary_midpoint_rank, region_council_count from marts.fct_pay_rates",
@@ -271,7 +231,7 @@ def test_salary_midpoint_at_37_hours(warehouse, pay_scales):
 
 
 def test_months_carry_the_april_to_march_financial_year(warehouse):
-    months = _query(
+    months = query(
         warehouse,
         "select period, financial_year, financial_quarter, days_in_month from marts.dim_months "
         "where period in ('2024-02', '2025-03', '2025-04') order by period",

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import pytest
+from warehouse_helpers import council_month, query
 
 from ingest.config import load_settings
 from ingest.generate_census import census_sample, write_census
@@ -43,17 +43,6 @@ def warehouse(tmp_path_factory):
     ]
     run_dbt(settings, "build", stream=False)
     return settings.warehouse_path
-
-
-def _council_month(warehouse_path, council_code: str) -> pd.Series:
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        frame = connection.execute(
-            "select * from marts.fct_vacancies_council_months where council_code = ? "
-            "and period = ?",
-            [council_code, PERIOD],
-        ).df()
-    assert len(frame) == 1
-    return frame.iloc[0]
 
 
 def _expected(council_code: str) -> dict[str, float]:
@@ -121,7 +110,7 @@ def _expected(council_code: str) -> dict[str, float]:
 
 @pytest.mark.parametrize("council_code", sorted(COUNCILS))
 def test_census_council_month_follows_the_dfe_definitions(warehouse, council_code):
-    row = _council_month(warehouse, council_code)
+    row = council_month(warehouse, council_code, PERIOD)
     expected = _expected(council_code)
 
     assert row["figures_source"] == "census"
@@ -147,11 +136,11 @@ def test_census_council_month_follows_the_dfe_definitions(warehouse, council_cod
 
 
 def test_census_cells_are_by_role_with_service_area_not_recorded(warehouse):
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        cells = connection.execute(
-            "select * from marts.fct_vacancies where council_code = '926' and period = ?",
-            [PERIOD],
-        ).df()
+    cells = query(
+        warehouse,
+        "select * from marts.fct_vacancies where council_code = '926' and period = ?",
+        [PERIOD],
+    )
     assert set(cells["service_area"]) == {"not_recorded"}
     assert set(cells["figures_source"]) == {"census"}
     council_level = cells[cells["regional_role"] == "not_recorded"].iloc[0]
@@ -171,10 +160,9 @@ def test_census_cells_are_by_role_with_service_area_not_recorded(warehouse):
 
 
 def test_region_month_sums_the_census_councils(warehouse):
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        region = connection.execute(
-            "select * from marts.fct_vacancies_region_months where period = ?", [PERIOD]
-        ).df()
+    region = query(
+        warehouse, "select * from marts.fct_vacancies_region_months where period = ?", [PERIOD]
+    )
     assert len(region) == 1
     row = region.iloc[0]
     expected = [_expected(code) for code in COUNCILS]

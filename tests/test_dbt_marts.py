@@ -7,19 +7,18 @@ period resubmitted.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from warehouse_helpers import build_warehouse, query, with_file_metadata
 
-from ingest.config import DBT_PROJECT_DIR, SEEDS_DIR
+from ingest.config import DBT_PROJECT_DIR, SEEDS_DIR, load_settings
 from ingest.generate import establishment_frame, month_range
 from ingest.tables import ESTABLISHMENT
-from ingest.warehouse import ensure_raw_tables
+from ingest.transform import dbt_environment
 
 PERIODS = month_range("2024-01", "2025-06")
 MEMBERS = pd.read_csv(SEEDS_DIR / "members.csv", dtype=str)
@@ -28,34 +27,19 @@ RESUBMITTED = ("881", "2024-03")  # Essex sends a corrected file for March
 RESUBMISSION_SEED = 7
 REGION_CODE = "E12000006"
 
-# As ingest creates it: every numeric column double (counts included), then file metadata.
-RAW_ESTABLISHMENT_DDL = """
-create schema if not exists raw;
-create table raw.establishment (
-    team varchar, grade varchar,
-    establishment_fte double, permanent_fte double, agency_fte double,
-    agency_vacancy_fte double, vacancy_fte double,
-    starters_fte double, starters_headcount double,
-    leavers_fte double, leavers_headcount double, leavers_to_agency_headcount double,
-    cases_held double, case_holder_fte double,
-    ledger_id bigint not null, file_sha256 varchar, council_code varchar, period varchar,
-    received_at timestamp, source_row_number integer
-);
-"""
-
 
 def _file_version(
     frame: pd.DataFrame, council_code: str, period: str, version: int, ledger_id: int
 ):
     """The frame as ingest appends it: stored columns plus file metadata."""
-    return frame.assign(
+    return with_file_metadata(
+        frame,
         ledger_id=ledger_id,
-        file_sha256=f"{council_code}-{period}-v{version}".ljust(64, "0"),
+        file_key=f"{council_code}-{period}-v{version}",
         council_code=council_code,
         period=period,
         # sent early the following month; a resubmission (higher version) days later
         received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1, days=version),
-        source_row_number=range(2, len(frame) + 2),
     )
 
 
@@ -75,9 +59,6 @@ def latest_frames() -> dict[tuple[str, str], pd.DataFrame]:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory, latest_frames) -> Path:
     """A DuckDB built by `dbt build` from the returns; fails the module if the build fails."""
-    work_dir = tmp_path_factory.mktemp("dbt_marts")
-    warehouse_path = work_dir / "warehouse.duckdb"
-
     # The first version of the resubmitted period was recorded earlier and must lose.
     superseded = establishment_frame(*RESUBMITTED)
     file_versions = [_file_version(superseded, *RESUBMITTED, version=0, ledger_id=1)]
@@ -86,51 +67,8 @@ def warehouse(tmp_path_factory, latest_frames) -> Path:
         for ledger_id, ((code, period), frame) in enumerate(latest_frames.items(), start=2)
     ]
     raw_rows = pd.concat(file_versions, ignore_index=True)
-
-    with duckdb.connect(str(warehouse_path)) as connection:
-        connection.execute(RAW_ESTABLISHMENT_DDL)
-        # The other raw tables, empty, as ingest creates them on its first run.
-        ensure_raw_tables(connection)
-        connection.register("raw_rows", raw_rows)
-        connection.execute("insert into raw.establishment by name select * from raw_rows")
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        env=_dbt_env(warehouse_path, work_dir),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    return warehouse_path
-
-
-def _dbt_env(warehouse_path: Path, work_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "MOC_WAREHOUSE_PATH": str(warehouse_path),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DBT_TARGET_PATH": str(work_dir / "target"),
-        "DBT_LOG_PATH": str(work_dir / "logs"),
-    }
-
-
-def _query(warehouse_path: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        return connection.execute(sql).df()
+    # The other raw tables stay empty, as ingest creates them on its first run.
+    return build_warehouse(tmp_path_factory.mktemp("dbt_marts"), [(ESTABLISHMENT, raw_rows)])
 
 
 def _rates(components: pd.DataFrame | pd.Series) -> tuple[float, float]:
@@ -143,7 +81,7 @@ def _rates(components: pd.DataFrame | pd.Series) -> tuple[float, float]:
 
 @pytest.mark.parametrize(("council_code", "period"), [("919", "2024-07"), ("822", "2025-06")])
 def test_council_month_figures_match_the_return(warehouse, latest_frames, council_code, period):
-    mart = _query(
+    mart = query(
         warehouse,
         f"select * from marts.fct_vacancies_council_months "
         f"where council_code = '{council_code}' and period = '{period}'",
@@ -163,7 +101,7 @@ def test_council_month_figures_match_the_return(warehouse, latest_frames, counci
 
 def test_latest_file_version_wins(warehouse, latest_frames):
     council_code, period = RESUBMITTED
-    mart = _query(
+    mart = query(
         warehouse,
         f"select permanent_fte, vacancy_fte from marts.fct_vacancies_council_months "
         f"where council_code = '{council_code}' and period = '{period}'",
@@ -181,7 +119,7 @@ def test_region_rates_come_from_summed_components(warehouse, latest_frames, peri
     components = pd.concat(month_frames.values())[["permanent_fte", "vacancy_fte", "agency_fte"]]
     vacancy_rate, agency_rate = _rates(components.sum())
 
-    mart = _query(
+    mart = query(
         warehouse,
         f"select * from marts.fct_vacancies_region_months "
         f"where region_code = '{REGION_CODE}' and period = '{period}'",
@@ -197,7 +135,7 @@ def test_region_rates_come_from_summed_components(warehouse, latest_frames, peri
 
 
 def test_councils_included_leaves_out_councils_without_a_return(warehouse):
-    region = _query(
+    region = query(
         warehouse,
         "select period, councils_included, councils_included_codes "
         "from marts.fct_vacancies_region_months order by period",
@@ -212,7 +150,7 @@ def test_councils_included_leaves_out_councils_without_a_return(warehouse):
 
 
 def test_role_and_service_area_cells_add_up_to_the_council_month(warehouse):
-    mismatches = _query(
+    mismatches = query(
         warehouse,
         """
         select council_months.council_code, council_months.period
@@ -231,10 +169,18 @@ def test_role_and_service_area_cells_add_up_to_the_council_month(warehouse):
 
 
 def test_sqlfluff_lint_passes_on_the_models(tmp_path):
+    settings = load_settings(
+        {"MOC_DATA_DIR": str(tmp_path), "MOC_WAREHOUSE_PATH": str(tmp_path / "lint.duckdb")}
+    )
     result = subprocess.run(
         [sys.executable, "-m", "sqlfluff", "lint", "models"],
         cwd=DBT_PROJECT_DIR,
-        env=_dbt_env(tmp_path / "lint.duckdb", tmp_path),
+        env={
+            **dbt_environment(settings),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
         capture_output=True,
         text=True,
         timeout=600,

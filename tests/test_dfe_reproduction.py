@@ -23,21 +23,18 @@ those rows cannot test the definitions and are left out rather than loosening th
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from warehouse_helpers import build_warehouse
 
-from ingest.config import DBT_PROJECT_DIR, SEEDS_DIR
+from ingest.config import SEEDS_DIR
 from ingest.generate import month_range
 from ingest.rounding import round_half_away
 from ingest.tables import ESTABLISHMENT
-from ingest.warehouse import append_rows, ensure_raw_tables
 
 FIXTURE = Path(__file__).parent / "fixtures" / "dfe_csww_indicators_sample.csv"
 # Published indicator -> column of marts.fct_vacancies_council_months.
@@ -123,8 +120,6 @@ def _returns(row: dict[str, str], council_code: str, period: str, team: str, gra
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
     """A DuckDB with the DfE rows as returns, built by `dbt build` (models, tests, unit tests)."""
-    work_dir = tmp_path_factory.mktemp("dfe_reproduction")
-    warehouse_path = work_dir / "warehouse.duckdb"
     posts = _member_posts()
     records = [
         record
@@ -134,36 +129,7 @@ def warehouse(tmp_path_factory) -> Path:
     raw_rows = pd.DataFrame.from_records(records)
     # one ledger row per file (council-month), in file order
     raw_rows["ledger_id"] = pd.factorize(raw_rows["file_sha256"])[0] + 1
-    with duckdb.connect(str(warehouse_path)) as connection:
-        ensure_raw_tables(connection)
-        append_rows(connection, ESTABLISHMENT, raw_rows)
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        env={
-            **os.environ,
-            "MOC_WAREHOUSE_PATH": str(warehouse_path),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    return warehouse_path
+    return build_warehouse(tmp_path_factory.mktemp("dfe_reproduction"), [(ESTABLISHMENT, raw_rows)])
 
 
 def test_fixture_rows_are_complete_and_each_has_its_own_council_month():

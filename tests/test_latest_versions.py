@@ -8,19 +8,14 @@ older. Essex resubmits 2024-05 with an older file time too: the ledger order sti
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from warehouse_helpers import build_warehouse, council_month, query, with_file_metadata
 
-from ingest.config import DBT_PROJECT_DIR
 from ingest.generate import return_frames
 from ingest.tables import TABLES
-from ingest.warehouse import append_rows, ensure_raw_tables
 
 PERIOD = "2024-05"
 WORKBOOK_TABLES = ("establishment", "agency_assignments", "pay_scales")
@@ -39,71 +34,32 @@ def _frames(code: str, seed: int, tables) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
-    work_dir = tmp_path_factory.mktemp("latest_versions")
-    warehouse_path = work_dir / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse_path)) as connection:
-        ensure_raw_tables(connection)
-        for code, ledger_id, received_at, seed, tables in FILES:
-            for name, frame in _frames(code, seed, tables).items():
-                rows = frame.assign(
-                    ledger_id=ledger_id,
-                    file_sha256=f"{code}-{ledger_id}".ljust(64, "0"),
-                    council_code=code,
-                    period=PERIOD,
-                    received_at=pd.Timestamp(received_at),
-                    source_row_number=range(2, len(frame) + 2),
-                )
-                append_rows(connection, TABLES[name], rows)
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        env={
-            **os.environ,
-            "MOC_WAREHOUSE_PATH": str(warehouse_path),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    return warehouse_path
+    raw_rows = [
+        (
+            TABLES[name],
+            with_file_metadata(
+                frame,
+                ledger_id=ledger_id,
+                file_key=f"{code}-{ledger_id}",
+                council_code=code,
+                period=PERIOD,
+                received_at=pd.Timestamp(received_at),
+            ),
+        )
+        for code, ledger_id, received_at, seed, tables in FILES
+        for name, frame in _frames(code, seed, tables).items()
+    ]
+    return build_warehouse(tmp_path_factory.mktemp("latest_versions"), raw_rows)
 
 
 def _ledger_ids(warehouse_path: Path, model: str, council_code: str) -> set[int]:
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        rows = connection.execute(
-            f"select distinct ledger_id from intermediate.{model} "
-            "where council_code = ? and period = ?",
-            [council_code, PERIOD],
-        ).fetchall()
-    return {ledger_id for (ledger_id,) in rows}
-
-
-def _council_month(warehouse_path: Path, council_code: str) -> pd.Series:
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        return (
-            connection.execute(
-                "select * from marts.fct_vacancies_council_months "
-                "where council_code = ? and period = ?",
-                [council_code, PERIOD],
-            )
-            .df()
-            .iloc[0]
-        )
+    rows = query(
+        warehouse_path,
+        f"select distinct ledger_id from intermediate.{model} "
+        "where council_code = ? and period = ?",
+        [council_code, PERIOD],
+    )
+    return set(rows["ledger_id"].tolist())
 
 
 def test_later_ledger_id_wins_even_with_an_older_file_time(warehouse):
@@ -111,7 +67,7 @@ def test_later_ledger_id_wins_even_with_an_older_file_time(warehouse):
     latest = _frames("881", 7, ("establishment",))["establishment"]
     first = _frames("881", 42, ("establishment",))["establishment"]
     assert latest["permanent_fte"].sum() != pytest.approx(first["permanent_fte"].sum())
-    row = _council_month(warehouse, "881")
+    row = council_month(warehouse, "881", PERIOD)
     assert row["permanent_fte"] == pytest.approx(latest["permanent_fte"].sum())
     assert row["vacancy_fte"] == pytest.approx(latest["vacancy_fte"].sum())
 
@@ -123,6 +79,6 @@ def test_later_csv_replaces_only_the_workbooks_establishment_sheet(warehouse):
     csv = _frames("822", 7, ("establishment",))["establishment"]
     sheet = _frames("822", 42, ("establishment",))["establishment"]
     assert csv["permanent_fte"].sum() != pytest.approx(sheet["permanent_fte"].sum())
-    assert _council_month(warehouse, "822")["permanent_fte"] == pytest.approx(
+    assert council_month(warehouse, "822", PERIOD)["permanent_fte"] == pytest.approx(
         csv["permanent_fte"].sum()
     )

@@ -10,19 +10,15 @@ vacancies / agency FTE; vacancy cover = the same / vacancy FTE; caseload = cases
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
+from warehouse_helpers import build_warehouse, council_month, query, with_file_metadata
 
-from ingest.config import DBT_PROJECT_DIR, SEEDS_DIR
+from ingest.config import SEEDS_DIR
 from ingest.generate import establishment_frame, month_range
 from ingest.tables import ESTABLISHMENT
-from ingest.warehouse import append_rows, ensure_raw_tables
 
 COUNCILS = ["821", "874", "919"]  # Luton, Peterborough, Hertfordshire
 PERIODS = month_range("2024-01", "2025-02")
@@ -42,57 +38,21 @@ def frames() -> dict[tuple[str, str], pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory, frames) -> Path:
-    work_dir = tmp_path_factory.mktemp("vacancy_metrics")
-    warehouse_path = work_dir / "warehouse.duckdb"
     raw_rows = pd.concat(
         [
-            frame.assign(
+            with_file_metadata(
+                frame,
                 ledger_id=ledger_id,
-                file_sha256=f"{code}-{period}".ljust(64, "0"),
+                file_key=f"{code}-{period}",
                 council_code=code,
                 period=period,
                 received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1),
-                source_row_number=range(2, len(frame) + 2),
             )
             for ledger_id, ((code, period), frame) in enumerate(frames.items(), start=1)
         ],
         ignore_index=True,
     )
-    with duckdb.connect(str(warehouse_path)) as connection:
-        ensure_raw_tables(connection)
-        append_rows(connection, ESTABLISHMENT, raw_rows)
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dbt.cli.main",
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-        ],
-        env={
-            **os.environ,
-            "MOC_WAREHOUSE_PATH": str(warehouse_path),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    return warehouse_path
-
-
-def _query(warehouse_path: Path, sql: str, parameters: list | None = None) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        return connection.execute(sql, parameters or []).df()
+    return build_warehouse(tmp_path_factory.mktemp("vacancy_metrics"), [(ESTABLISHMENT, raw_rows)])
 
 
 def _window(period: str) -> list[str]:
@@ -100,16 +60,6 @@ def _window(period: str) -> list[str]:
     position = PERIODS.index(period)
     assert position >= 11
     return PERIODS[position - 11 : position + 1]
-
-
-def _council_month(warehouse_path: Path, council_code: str, period: str) -> pd.Series:
-    mart = _query(
-        warehouse_path,
-        "select * from marts.fct_vacancies_council_months where council_code = ? and period = ?",
-        [council_code, period],
-    )
-    assert len(mart) == 1
-    return mart.iloc[0]
 
 
 @pytest.mark.parametrize(("council_code", "period"), [("919", "2025-02"), ("821", "2024-12")])
@@ -120,7 +70,7 @@ def test_council_turnover_is_12_months_of_leavers_over_staff_now(
     leavers_fte = sum(frame["leavers_fte"].sum() for frame in window)
     permanent_fte = frames[(council_code, period)]["permanent_fte"].sum()
 
-    row = _council_month(warehouse, council_code, period)
+    row = council_month(warehouse, council_code, period)
     assert row["leavers_window_months"] == 12
     assert row["leavers_fte_12_months"] == pytest.approx(leavers_fte)
     assert row["leavers_headcount_12_months"] == sum(f["leavers_headcount"].sum() for f in window)
@@ -138,7 +88,7 @@ def test_council_turnover_is_12_months_of_leavers_over_staff_now(
 def test_turnover_is_null_without_12_months_of_returns(
     warehouse, council_code, period, window_months
 ):
-    row = _council_month(warehouse, council_code, period)
+    row = council_month(warehouse, council_code, period)
     assert row["leavers_window_months"] == window_months
     assert pd.isna(row["turnover_rate"])
     assert not pd.isna(row["vacancy_rate"])
@@ -147,7 +97,7 @@ def test_turnover_is_null_without_12_months_of_returns(
 @pytest.mark.parametrize(("council_code", "period"), [("821", "2024-05"), ("919", "2025-01")])
 def test_council_cover_rates_and_caseload(warehouse, frames, council_code, period):
     totals = frames[(council_code, period)].sum(numeric_only=True)
-    row = _council_month(warehouse, council_code, period)
+    row = council_month(warehouse, council_code, period)
     assert totals["agency_vacancy_fte"] <= totals["vacancy_fte"]  # reliable cover components
     assert row["agency_cover_rate"] == pytest.approx(
         100 * totals["agency_vacancy_fte"] / totals["agency_fte"]
@@ -168,7 +118,7 @@ def test_region_turnover_sums_only_councils_with_complete_windows(warehouse, fra
     in_post = sum(frames[(c, period)]["permanent_fte"].sum() for c in complete)
     month = pd.concat([frames[(c, period)] for c in COUNCILS]).sum(numeric_only=True)
 
-    region = _query(
+    region = query(
         warehouse,
         "select * from marts.fct_vacancies_region_months where region_code = ? and period = ?",
         [REGION_CODE, period],
@@ -183,7 +133,7 @@ def test_region_turnover_sums_only_councils_with_complete_windows(warehouse, fra
         100 * month["agency_vacancy_fte"] / month["agency_fte"]
     )
 
-    council_rates = _query(
+    council_rates = query(
         warehouse,
         "select turnover_rate from marts.fct_vacancies_council_months "
         "where period = ? and turnover_rate is not null",
@@ -215,7 +165,7 @@ def test_cell_turnover_sums_each_cells_own_leavers(warehouse, frames):
     in_post = cells(frames[(council_code, period)])["permanent_fte"]
     expected = (100 * leavers / in_post.where(in_post != 0)).rename("expected")
 
-    mart = _query(
+    mart = query(
         warehouse,
         "select service_area, regional_role, turnover_rate from marts.fct_vacancies "
         "where council_code = ? and period = ?",

@@ -38,18 +38,7 @@ cells_windowed as (
         regional_role,
         figures_source,
         month_end_date,
-        establishment_fte,
-        permanent_fte,
-        agency_fte,
-        agency_vacancy_fte,
-        vacancy_fte,
-        starters_fte,
-        starters_headcount,
-        leavers_fte,
-        leavers_headcount,
-        leavers_to_agency_headcount,
-        cases_held,
-        case_holder_fte,
+        {{ vacancy_component_columns() }},
         case
             when figures_source = 'census' then reported_starters_fte_12_months
             else
@@ -98,18 +87,7 @@ window_coverage_added as (
         cells_windowed.month_end_date,
 
         -- measures: the month
-        cells_windowed.establishment_fte,
-        cells_windowed.permanent_fte,
-        cells_windowed.agency_fte,
-        cells_windowed.agency_vacancy_fte,
-        cells_windowed.vacancy_fte,
-        cells_windowed.starters_fte,
-        cells_windowed.starters_headcount,
-        cells_windowed.leavers_fte,
-        cells_windowed.leavers_headcount,
-        cells_windowed.leavers_to_agency_headcount,
-        cells_windowed.cases_held,
-        cells_windowed.case_holder_fte,
+        {{ vacancy_component_columns('cells_windowed') }},
 
         -- measures: the 12 months to the month
         cells_windowed.starters_fte_12_months,

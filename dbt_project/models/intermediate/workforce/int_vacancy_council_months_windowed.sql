@@ -23,18 +23,7 @@ council_months as (
         month_end_date,
         figures_source,
         {{ month_number('period') }} as month_number,
-        sum(establishment_fte) as establishment_fte,
-        sum(permanent_fte) as permanent_fte,
-        sum(agency_fte) as agency_fte,
-        sum(agency_vacancy_fte) as agency_vacancy_fte,
-        sum(vacancy_fte) as vacancy_fte,
-        sum(starters_fte) as starters_fte,
-        cast(sum(starters_headcount) as integer) as starters_headcount,
-        sum(leavers_fte) as leavers_fte,
-        cast(sum(leavers_headcount) as integer) as leavers_headcount,
-        cast(sum(leavers_to_agency_headcount) as integer) as leavers_to_agency_headcount,
-        cast(sum(cases_held) as integer) as cases_held,
-        sum(case_holder_fte) as case_holder_fte,
+        {{ sum_vacancy_components() }},
         sum(reported_starters_fte_12_months) as reported_starters_fte_12_months,
         cast(sum(reported_starters_headcount_12_months) as integer)
             as reported_starters_headcount_12_months,
@@ -60,18 +49,7 @@ windowed as (
         month_end_date,
 
         -- measures: the month
-        establishment_fte,
-        permanent_fte,
-        agency_fte,
-        agency_vacancy_fte,
-        vacancy_fte,
-        starters_fte,
-        starters_headcount,
-        leavers_fte,
-        leavers_headcount,
-        leavers_to_agency_headcount,
-        cases_held,
-        case_holder_fte,
+        {{ vacancy_component_columns() }},
 
         -- measures: the 12 months to the month (months without a return add nothing)
         case

@@ -51,18 +51,7 @@ components_summed as (
         -- every metric: all member councils with a return
         cast(count(distinct council_code) as integer) as councils_included,
         string_agg(distinct council_code, ',' order by council_code) as councils_included_codes,
-        sum(establishment_fte) as establishment_fte,
-        sum(permanent_fte) as permanent_fte,
-        sum(agency_fte) as agency_fte,
-        sum(agency_vacancy_fte) as agency_vacancy_fte,
-        sum(vacancy_fte) as vacancy_fte,
-        sum(starters_fte) as starters_fte,
-        cast(sum(starters_headcount) as integer) as starters_headcount,
-        sum(leavers_fte) as leavers_fte,
-        cast(sum(leavers_headcount) as integer) as leavers_headcount,
-        cast(sum(leavers_to_agency_headcount) as integer) as leavers_to_agency_headcount,
-        cast(sum(cases_held) as integer) as cases_held,
-        sum(case_holder_fte) as case_holder_fte,
+        {{ sum_vacancy_components() }},
 
         -- turnover: only councils whose 12-month window is complete
         cast(

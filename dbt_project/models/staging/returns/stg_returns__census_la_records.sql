@@ -10,11 +10,7 @@ renamed as (
 
     select
         -- ids
-        cast(ledger_id as bigint) as ledger_id,
-        file_sha256,
-        cast(council_code as varchar) as council_code,
-        cast(period as varchar) as period,
-        cast(source_row_number as integer) as source_row_number,
+        {{ raw_file_metadata_ids() }},
 
         -- measures
         cast(vacancy_fte as double) as vacancy_fte,
@@ -26,8 +22,7 @@ renamed as (
         cast(reference_date as date) as reference_date,
 
         -- snapshot and timestamps
-        last_day(cast(period || '-01' as date)) as month_end_date,
-        cast(received_at as timestamp) as received_at
+        {{ raw_file_metadata_timestamps() }}
 
     from source
 

@@ -1,0 +1,75 @@
+"""What the dbt mart tests share: raw rows as ingest appends them, one ``dbt build`` on a
+throwaway DuckDB (through ingest.transform.run_dbt, as the pipeline runs it), and read-only
+queries of the result. A plain module: pytest puts tests/ on sys.path (rootdir conftest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ingest.config import load_settings
+from ingest.tables import ReturnTable
+from ingest.transform import run_dbt
+from ingest.warehouse import append_rows, ensure_raw_tables
+
+DBT_TIMEOUT_SECONDS = 600
+
+
+def with_file_metadata(
+    frame: pd.DataFrame,
+    *,
+    ledger_id: int,
+    file_key: str,
+    council_code: str,
+    period: str,
+    received_at: pd.Timestamp,
+) -> pd.DataFrame:
+    """The frame as ingest appends it: stored columns plus RAW_METADATA_COLUMNS, with the file's
+    ``file_key`` padded to a 64-character file_sha256 and rows numbered from 2 (row 1 is the
+    header)."""
+    return frame.assign(
+        ledger_id=ledger_id,
+        file_sha256=file_key.ljust(64, "0"),
+        council_code=council_code,
+        period=period,
+        received_at=received_at,
+        source_row_number=range(2, len(frame) + 2),
+    )
+
+
+def build_warehouse(
+    work_dir: Path, raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]], *dbt_args: str
+) -> Path:
+    """``work_dir/warehouse.duckdb`` with every raw table as ingest creates it, the given rows
+    appended, then ``dbt build <dbt_args>`` run on it; a failed build raises DbtError with
+    dbt's output. Returns the warehouse path."""
+    warehouse_path = work_dir / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse_path)) as connection:
+        ensure_raw_tables(connection)
+        for table, rows in raw_rows:
+            append_rows(connection, table, rows)
+    settings = load_settings(
+        {"MOC_DATA_DIR": str(work_dir), "MOC_WAREHOUSE_PATH": str(warehouse_path)}
+    )
+    run_dbt(settings, "build", *dbt_args, stream=False, timeout=DBT_TIMEOUT_SECONDS)
+    return warehouse_path
+
+
+def query(warehouse_path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    """The result of one query, read-only."""
+    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
+        return connection.execute(sql, params or []).df()
+
+
+def council_month(warehouse_path: Path, council_code: str, period: str) -> pd.Series:
+    """The one row of marts.fct_vacancies_council_months for the council and period."""
+    mart = query(
+        warehouse_path,
+        "select * from marts.fct_vacancies_council_months where council_code = ? and period = ?",
+        [council_code, period],
+    )
+    assert len(mart) == 1
+    return mart.iloc[0]
