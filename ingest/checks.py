@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.config import SEEDS_DIR
+from ingest.members import period_end
 from ingest.readers import is_unreadable
 from ingest.tables import NUMERIC_KINDS, Column, ReturnTable
 
@@ -22,6 +23,9 @@ from ingest.tables import NUMERIC_KINDS, Column, ReturnTable
 READABLE_KINDS = (*NUMERIC_KINDS, "date", "flag")
 # The column of each mapping seed that holds the council's own value.
 MAPPING_VALUE_COLUMNS = {"grade_role_map": "local_grade", "team_service_area_map": "local_team"}
+# The column of a validated frame that holds the return's period, 'YYYY-MM' (ingest.validate
+# adds it): a value is mapped if a mapping row is in force on the period's last day.
+PERIOD_COLUMN = "period"
 # Agency rates: the basis a blank 'Rate basis' stands for.
 DEFAULT_RATE_BASIS = "hourly"
 
@@ -43,16 +47,71 @@ def optional_readable_columns(table: ReturnTable) -> list[Column]:
     return [c for c in table.columns if not c.required and c.kind in READABLE_KINDS]
 
 
-def load_mapping_keys(seed: str, value_column: str) -> set[tuple[str, str]]:
-    mapping = pd.read_csv(SEEDS_DIR / seed, dtype=str, keep_default_na=False)
-    return set(zip(mapping["council_code"], mapping[value_column], strict=True))
+def load_mapping(mapping: str) -> pd.DataFrame:
+    """The rows of a mapping seed (``grade_role_map`` or ``team_service_area_map``) as
+    council_code, value, valid_from and valid_to (inclusive; NaT while still in force)."""
+    rows = pd.read_csv(SEEDS_DIR / f"{mapping}.csv", dtype=str, keep_default_na=False)
+    return pd.DataFrame(
+        {
+            "council_code": rows["council_code"],
+            "value": rows[MAPPING_VALUE_COLUMNS[mapping]],
+            "valid_from": pd.to_datetime(rows["valid_from"]),
+            "valid_to": pd.to_datetime(rows["valid_to"].replace("", None)),
+        }
+    )
 
 
-def _is_mapped(frame: pd.DataFrame, column: str, keys: set[tuple[str, str]]) -> pd.Series:
-    """True where the council's value is in the mapping; a blank cell has its own rule."""
-    pairs = zip(frame["council_code"], frame[column], strict=True)
-    mapped = [not isinstance(value, str) or (code, value) in keys for code, value in pairs]
+def _month_ends(frame: pd.DataFrame) -> pd.Series:
+    """Each row's return month end (NaT where the frame has no period: any period will do)."""
+    if PERIOD_COLUMN not in frame.columns:
+        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    ends = frame[PERIOD_COLUMN].map(lambda p: period_end(p) if isinstance(p, str) else None)
+    return pd.to_datetime(ends)
+
+
+def _in_force(mapping: pd.DataFrame, day: pd.Series) -> pd.Series:
+    return (mapping["valid_from"] <= day) & (
+        mapping["valid_to"].isna() | (day <= mapping["valid_to"])
+    )
+
+
+def _is_mapped(frame: pd.DataFrame, column: str, mapping: pd.DataFrame) -> pd.Series:
+    """True where a mapping row for the council's value is in force on the return's month end
+    (any row, when the frame has no period); a blank cell has its own rule."""
+    is_text = frame[column].map(lambda v: isinstance(v, str)).astype(bool)
+    cells = pd.DataFrame(
+        {
+            "position": np.arange(len(frame)),
+            "council_code": frame["council_code"].to_numpy(),
+            "value": frame[column].where(is_text).to_numpy(),
+            "month_end": _month_ends(frame).to_numpy(),
+        }
+    )[is_text.to_numpy()]
+    joined = cells.merge(mapping, on=["council_code", "value"])
+    covered = joined["month_end"].isna() | _in_force(joined, joined["month_end"])
+    mapped = ~is_text.to_numpy() | np.isin(np.arange(len(frame)), joined.loc[covered, "position"])
     return pd.Series(mapped, index=frame.index, dtype=bool)
+
+
+def mapping_history_note(mapping: str, council_code: str, value: str, period: str | None) -> str:
+    """What to add to the message of a value that is not mapped for the return's period but
+    is for another one: when it stopped being mapped, or from when it will be; "" otherwise."""
+    if period is None:
+        return ""
+    rows = load_mapping(mapping)
+    rows = rows[(rows["council_code"] == council_code) & (rows["value"] == value)]
+    month_end = pd.Timestamp(period_end(period))
+    ended = rows.loc[rows["valid_to"] < month_end, "valid_to"]
+    if not ended.empty:
+        last = ended.max()
+        return (
+            f"It was mapped until {last:%d/%m/%Y} and is no longer mapped from "
+            f"{last + pd.Timedelta(days=1):%d/%m/%Y}."
+        )
+    starts = rows.loc[rows["valid_from"] > month_end, "valid_from"]
+    if not starts.empty:
+        return f"It is mapped only from {starts.min():%d/%m/%Y}, after {period}."
+    return ""
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -93,8 +152,8 @@ def _column_checks(frame: pd.DataFrame, table: ReturnTable) -> None:
             values = _numbers(frame, column.name)
             frame[whole_check(column)] = values.isna() | np.isclose(values, values.round())
         if column.mapping is not None:
-            keys = load_mapping_keys(f"{column.mapping}.csv", MAPPING_VALUE_COLUMNS[column.mapping])
-            frame[mapped_check(column)] = _is_mapped(frame, column.name, keys)
+            mapping = load_mapping(column.mapping)
+            frame[mapped_check(column)] = _is_mapped(frame, column.name, mapping)
 
 
 def _end_not_before_start(frame: pd.DataFrame, start: str, end: str) -> pd.Series:
@@ -150,9 +209,10 @@ def add_check_columns(
 ) -> pd.DataFrame:
     """Return ``frame`` with the ``check_*`` columns its table's suite expects.
 
-    ``frame`` is the typed rows (with ``council_code``); ``raw`` the same rows as the officer
-    typed them (``ParsedTable.raw``, same order), used to tell a blank cell from one that
-    could not be read.
+    ``frame`` is the typed rows (with ``council_code`` and, for the mapping checks, the
+    return's ``period``: without it a value mapped in any period passes); ``raw`` the same
+    rows as the officer typed them (``ParsedTable.raw``, same order), used to tell a blank cell
+    from one that could not be read.
     """
     checked = frame.copy()
     flags = readability_flags(checked, raw, table)

@@ -1,7 +1,8 @@
 """Sample monthly returns: realistic, deterministic files for the demo and the test fixtures.
 
 Each council writes in its own vocabulary of teams and grades, read from the mapping seeds
-(`grade_role_map.csv`, `team_service_area_map.csv`), so generated files always harmonise.
+(`grade_role_map.csv`, `team_service_area_map.csv`): the rows in force on the period's last day,
+so generated files always harmonise, and a council that re-grades changes its files from then.
 
 Determinism: a council's structure (which rows exist, how big each post group is, its base
 vacancy and agency rates) comes from a generator seeded by (seed, council); a month's figures
@@ -116,7 +117,7 @@ def return_filename(
 def establishment_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFrame:
     """One council's establishment table for one month, with stored column names."""
     profile = _profile(council_code)
-    post_groups = _post_groups(council_code, seed)
+    post_groups = _post_groups(council_code, seed, _month_bounds(period)[1])
     month = _month_index(period)
     rng = np.random.default_rng([seed, _stable_int(council_code), month])
 
@@ -234,7 +235,7 @@ def agency_assignments_frame(council_code: str, period: str, seed: int = 42) -> 
     Assignment references are in clear, as a council sends them (ingest hashes them).
     """
     establishment = establishment_frame(council_code, period, seed)
-    roles = _grade_roles(council_code)
+    roles = _grade_roles(council_code, _month_bounds(period)[1])
     month = _month_index(period)
     first_day, last_day = _month_bounds(period)
     rng = np.random.default_rng([seed, _stable_int(council_code), month, 1])
@@ -299,7 +300,9 @@ def pay_scales_frame(council_code: str, period: str, seed: int = 42) -> pd.DataF
     pays_supplement = rng.random() < 0.5
     uprating = (1 + ANNUAL_PAY_AWARD) ** (year - 2024)
     rows = []
-    for grade, (role, is_newly_qualified) in _grade_roles(council_code).items():
+    for grade, (role, is_newly_qualified) in _grade_roles(
+        council_code, _month_bounds(period)[1]
+    ).items():
         low, high = NEWLY_QUALIFIED_SALARY if is_newly_qualified else SALARY_RANGES[role]
         supplement = pays_supplement and role in SUPPLEMENT_ROLES and not is_newly_qualified
         rows.append(
@@ -333,7 +336,7 @@ def workforce_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFr
     start date in the month, and its leavers an end date in it. SWE numbers and birth dates
     are in clear, as a council sends them (ingest hashes them and keeps only the month)."""
     establishment = establishment_frame(council_code, period, seed)
-    roles = _grade_roles(council_code)
+    roles = _grade_roles(council_code, _month_bounds(period)[1])
     scales = pay_scales_frame(council_code, period, seed).set_index("grade")
     org_roles = {r["role_code"]: r["dfe_org_role"] for r in _read_seed("regional_roles.csv")}
     month = _month_index(period)
@@ -406,11 +409,11 @@ def _worker_ftes(total_fte: float, rng: np.random.Generator) -> list[float]:
     return shared
 
 
-def _grade_roles(council_code: str) -> dict[str, tuple[str, bool]]:
-    """local grade -> (regional role, is newly qualified) for one council."""
+def _grade_roles(council_code: str, on: dt.date) -> dict[str, tuple[str, bool]]:
+    """local grade -> (regional role, is newly qualified) for one council, as mapped on ``on``."""
     return {
         g["local_grade"]: (g["regional_role"], g["is_newly_qualified"] == "true")
-        for g in _grade_role_map()
+        for g in _grade_role_map(on)
         if g["council_code"] == council_code
     }
 
@@ -530,11 +533,13 @@ class _PostGroup:
 
 
 @cache
-def _post_groups(council_code: str, seed: int) -> tuple[_PostGroup, ...]:
-    """The rows a council reports every month, with their base sizes."""
+def _post_groups(council_code: str, seed: int, on: dt.date) -> tuple[_PostGroup, ...]:
+    """The rows a council reports in a month ending on ``on``, with their base sizes: one per
+    team and grade of its vocabulary in force that day (the same every month until the council
+    re-grades or renames a team, so months before a change are generated as they always were)."""
     profile = _profile(council_code)
-    grades = [g for g in _grade_role_map() if g["council_code"] == council_code]
-    teams = [t for t in _team_service_area_map() if t["council_code"] == council_code]
+    grades = [g for g in _grade_role_map(on) if g["council_code"] == council_code]
+    teams = [t for t in _team_service_area_map(on) if t["council_code"] == council_code]
     if not grades or not teams:
         raise ValueError(f"council {council_code} has no grades or teams in the mapping seeds")
     rng = np.random.default_rng([seed, _stable_int(council_code)])
@@ -655,13 +660,26 @@ def _members() -> dict[str, str]:
 
 
 @cache
-def _grade_role_map() -> tuple[dict[str, str], ...]:
-    return _read_seed("grade_role_map.csv")
+def _grade_role_map(on: dt.date) -> tuple[dict[str, str], ...]:
+    """The grade_role_map rows in force on ``on``: the vocabulary a return for the month
+    ending that day uses (ingest rejects a grade with no row in force on the month end)."""
+    return _in_force(_read_seed("grade_role_map.csv"), on)
 
 
 @cache
-def _team_service_area_map() -> tuple[dict[str, str], ...]:
-    return _read_seed("team_service_area_map.csv")
+def _team_service_area_map(on: dt.date) -> tuple[dict[str, str], ...]:
+    """The team_service_area_map rows in force on ``on``."""
+    return _in_force(_read_seed("team_service_area_map.csv"), on)
+
+
+def _in_force(rows: tuple[dict[str, str], ...], on: dt.date) -> tuple[dict[str, str], ...]:
+    """Mapping rows with valid_from <= ``on`` <= valid_to (an empty valid_to: still in force)."""
+    day = on.isoformat()
+    return tuple(
+        row
+        for row in rows
+        if row["valid_from"] <= day and (not row["valid_to"] or day <= row["valid_to"])
+    )
 
 
 def _read_seed(name: str) -> tuple[dict[str, str], ...]:

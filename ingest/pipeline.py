@@ -266,7 +266,12 @@ def _validate_all(arrivals: list[Arrival]) -> None:
     """One GX checkpoint run per table over every readable file; problems back to files."""
     for table in TABLES.values():
         to_validate = [
-            FileToValidate(file_key=a.dropped.relative_path, member=a.identity.member, parsed=p)
+            FileToValidate(
+                file_key=a.dropped.relative_path,
+                member=a.identity.member,
+                parsed=p,
+                period=a.entry.period,
+            )
             for a in arrivals
             if a.identity is not None
             for name, p in a.tables.items()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ingest.checks import add_check_columns
+from ingest.checks import PERIOD_COLUMN, add_check_columns, mapped_check, mapping_history_note
 from ingest.gx_project import failing_rows, run_checkpoint
 from ingest.members import Member
 from ingest.readers import ROW_NUMBER, ParsedTable
@@ -35,6 +35,9 @@ class FileToValidate:
     file_key: str
     member: Member
     parsed: ParsedTable
+    # The return's month, 'YYYY-MM': grades and teams must be mapped on its last day. None
+    # (not known) accepts a value mapped in any period.
+    period: str | None = None
 
 
 def _stack(files: list[FileToValidate]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -45,6 +48,7 @@ def _stack(files: list[FileToValidate]) -> tuple[pd.DataFrame, pd.DataFrame]:
         frame = item.parsed.typed.copy()
         frame[FILE_KEY] = item.file_key
         frame["council_code"] = item.member.council_code
+        frame[PERIOD_COLUMN] = item.period
         frames.append(frame)
         raws.append(item.parsed.raw)
     return pd.concat(frames, ignore_index=True), pd.concat(raws, ignore_index=True)
@@ -67,6 +71,7 @@ def validate_files(table: ReturnTable, files: list[FileToValidate]) -> dict[str,
     result = run_checkpoint(table.name, stacked)
     by_key = {item.file_key: item for item in files}
     raw_rows = {item.file_key: item.parsed.raw.set_index(ROW_NUMBER, drop=False) for item in files}
+    notes: dict[tuple[str, str, str, str | None], str] = {}
     for meta, index_rows in failing_rows(result):
         if "exception" in meta:
             raise RuntimeError(f"GX rule {meta.get('rule')} could not run: {meta['exception']}")
@@ -81,6 +86,15 @@ def validate_files(table: ReturnTable, files: list[FileToValidate]) -> dict[str,
                 "header": meta.get("header", ""),
                 "council": item.member.council_name,
             }
+            message = meta.get("message", "").format(**template)
+            mapped_column = next(
+                (c for c in table.columns if c.mapping and mapped_check(c) in index_row), None
+            )
+            if mapped_column is not None:  # a value mapped in another period: say when
+                key = (mapped_column.mapping, item.member.council_code, value.strip(), item.period)
+                if key not in notes:
+                    notes[key] = mapping_history_note(*key)
+                message = f"{message} {notes[key]}" if notes[key] else message
             problems[file_key].append(
                 Problem(
                     severity=meta.get("severity", "error"),
@@ -89,7 +103,7 @@ def validate_files(table: ReturnTable, files: list[FileToValidate]) -> dict[str,
                     row_number=row_number,
                     column=meta.get("header", ""),
                     value=value,
-                    message=meta.get("message", "").format(**template),
+                    message=message,
                     fix=meta.get("fix", ""),
                 )
             )

@@ -51,6 +51,11 @@ def test_pipeline_dags_end_to_end(airflow_db, data_settings):
     bucket = data_settings.data_dir / "bucket"
     good = generate_returns(bucket, PERIODS, seed=SEED)
     bad = write_demo_bad_file(bucket, PERIODS[-1], seed=SEED)
+    # Pay scales that did not change: the same bytes, accepted again for the next month.
+    luton_pay = bucket / "luton" / "luton_{}_pay_scales.csv"
+    luton_pay.with_name(luton_pay.name.format(PERIODS[-1])).write_bytes(
+        luton_pay.with_name(luton_pay.name.format(PERIODS[0])).read_bytes()
+    )
 
     run_pipeline_dags()
 

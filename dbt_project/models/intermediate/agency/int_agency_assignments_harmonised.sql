@@ -2,8 +2,11 @@
 -- in the month: the assignment-month grain), with the council's grade mapped to a regional
 -- role, its team to a regional service area, and its money made comparable: rates per hour
 -- (a daily rate is divided by the hours of a full-time day, macros/money.sql) and the month's
--- spend. Left joins on purpose: an unmapped grade or team keeps its row with a NULL regional
--- value, and the not_null tests on this model fail loudly instead of the row vanishing.
+-- spend. The mappings are the rows in force on the return's month end (valid_from to valid_to
+-- inclusive), not on the assignment's start date: an assignment is counted in the role its grade
+-- has in the month reported, like the establishment rows. Left joins on purpose: an unmapped
+-- grade or team keeps its row with a NULL regional value, and the not_null tests on this model
+-- fail loudly instead of the row vanishing.
 with
 
 assignments as (
@@ -71,10 +74,20 @@ harmonised as (
         on
             assignments.council_code = grade_role_map.council_code
             and assignments.local_grade = grade_role_map.local_grade
+            and assignments.month_end_date >= grade_role_map.valid_from
+            and (
+                grade_role_map.valid_to is null
+                or assignments.month_end_date <= grade_role_map.valid_to
+            )
     left join team_service_area_map
         on
             assignments.council_code = team_service_area_map.council_code
             and assignments.local_team = team_service_area_map.local_team
+            and assignments.month_end_date >= team_service_area_map.valid_from
+            and (
+                team_service_area_map.valid_to is null
+                or assignments.month_end_date <= team_service_area_map.valid_to
+            )
 
 ),
 

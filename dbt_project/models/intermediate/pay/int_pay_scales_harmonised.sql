@@ -1,7 +1,9 @@
 -- The pay scale rows of the current version of each council-month's return, with the council's
 -- grade mapped to a regional role and the salaries restated for a 37-hour week
--- (macros/money.sql). One row per return, grade and effective date. Left join on purpose: an
--- unmapped grade keeps its row with a NULL role and fails the not_null test on this model.
+-- (macros/money.sql). One row per return, grade and effective date. The mapping is the row in
+-- force on the return's month end (valid_from to valid_to inclusive), whatever the scale's own
+-- effective date. Left join on purpose: an unmapped grade keeps its row with a NULL role and
+-- fails the not_null test on this model.
 with
 
 pay_scales as (
@@ -54,6 +56,11 @@ harmonised as (
         on
             pay_scales.council_code = grade_role_map.council_code
             and pay_scales.local_grade = grade_role_map.local_grade
+            and pay_scales.month_end_date >= grade_role_map.valid_from
+            and (
+                grade_role_map.valid_to is null
+                or pay_scales.month_end_date <= grade_role_map.valid_to
+            )
 
 )
 

@@ -1,4 +1,6 @@
--- Translate each council's own grades and teams into regional roles and service areas.
+-- Translate each council's own grades and teams into regional roles and service areas, with
+-- the mapping rows in force on the return's month end (valid_from to valid_to inclusive), so a
+-- council's re-grade applies from the first month ending on or after its date.
 -- Left joins on purpose: an unmapped grade or team keeps its row with a NULL regional value,
 -- and the not_null tests on this model fail loudly instead of the row silently vanishing.
 with
@@ -60,10 +62,20 @@ harmonised as (
         on
             establishments.council_code = grade_role_map.council_code
             and establishments.local_grade = grade_role_map.local_grade
+            and establishments.month_end_date >= grade_role_map.valid_from
+            and (
+                grade_role_map.valid_to is null
+                or establishments.month_end_date <= grade_role_map.valid_to
+            )
     left join team_service_area_map
         on
             establishments.council_code = team_service_area_map.council_code
             and establishments.local_team = team_service_area_map.local_team
+            and establishments.month_end_date >= team_service_area_map.valid_from
+            and (
+                team_service_area_map.valid_to is null
+                or establishments.month_end_date <= team_service_area_map.valid_to
+            )
 
 )
 
