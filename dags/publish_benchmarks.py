@@ -39,11 +39,13 @@ DEFAULT_ARGS = {
     tags=["moc", "publish"],
 )
 def publish_benchmarks():
-    @task
+    # In the writer pool: it reads the warehouse, which a running ingest or dbt build locks.
+    @task(pool="duckdb_writer")
     def publish(params=None, dag_run=None, logical_date=None):
         from ingest.orchestration import period_to_publish, publish_task
 
-        scheduled = dag_run is not None and str(dag_run.run_type) in ("scheduled", "backfill")
+        run_type = getattr(dag_run.run_type, "value", dag_run.run_type) if dag_run else None
+        scheduled = run_type in ("scheduled", "backfill")
         period = period_to_publish((params or {}).get("period"), logical_date, scheduled)
         return publish_task(period)
 
