@@ -3,49 +3,16 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import fsspec
 import pytest
+from feedback_samples import sample_entry, sample_problem
 
 from ingest.feedback import PROBLEM_COLUMNS, excel_safe, render_csv, render_html, write_feedback
-from ingest.ledger import LedgerEntry
-from ingest.validate import Problem
 
-
-def _entry(**overrides) -> LedgerEntry:
-    values = {
-        "relative_path": "luton/luton_2025-03_establishment.csv",
-        "file_name": "luton_2025-03_establishment.csv",
-        "size_bytes": 1234,
-        "sha256": "ab" * 32,
-        "received_at": dt.datetime(2025, 4, 2, 9, 30, 15),
-        "processed_at": dt.datetime(2025, 4, 2, 9, 31),
-        "status": "rejected",
-        "message": "Rejected: 2 error(s) must be fixed.",
-        "council_code": "821",
-        "period": "2025-03",
-        "return_type": "establishment",
-        "version": 2,
-        "error_count": 2,
-        "warning_count": 0,
-    }
-    return LedgerEntry(**{**values, **overrides})
-
-
-def _problem(**overrides) -> Problem:
-    values = {
-        "severity": "error",
-        "rule": "EST-004",
-        "sheet": "luton_2025-03_establishment.csv",
-        "row_number": 7,
-        "column": "Local grade",
-        "value": "Grade 99",
-        "message": "Local grade 'Grade 99' is not in the region's grade mapping for Luton.",
-        "fix": "Check the spelling.",
-    }
-    return Problem(**{**values, **overrides})
+_entry = sample_entry
+_problem = sample_problem
 
 
 @pytest.mark.parametrize(

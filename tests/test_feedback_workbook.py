@@ -9,6 +9,7 @@ import zipfile
 import fsspec
 import openpyxl
 import pytest
+from feedback_samples import sample_entry, sample_problem
 from python_calamine import CalamineWorkbook
 
 from ingest.feedback import (
@@ -23,39 +24,28 @@ from ingest.feedback import (
 from ingest.ledger import LedgerEntry
 from ingest.validate import Problem
 
+# A workbook return, where the shared samples describe a CSV.
+WORKBOOK_ENTRY = {
+    "relative_path": "luton/luton_2025-03_return.xlsx",
+    "file_name": "luton_2025-03_return.xlsx",
+    "size_bytes": 4321,
+    "sha256": "cd" * 32,
+    "return_type": "workbook",
+    "version": 3,
+    "warning_count": 1,
+}
+WORKBOOK_PROBLEM = {
+    "sheet": "establishment",
+    "fix": "Check the spelling, or ask the regional team to map it.",
+}
+
 
 def _entry(**overrides) -> LedgerEntry:
-    values = {
-        "relative_path": "luton/luton_2025-03_return.xlsx",
-        "file_name": "luton_2025-03_return.xlsx",
-        "size_bytes": 4321,
-        "sha256": "cd" * 32,
-        "received_at": dt.datetime(2025, 4, 2, 9, 30, 15),
-        "processed_at": dt.datetime(2025, 4, 2, 9, 31),
-        "status": "rejected",
-        "message": "Rejected: 2 error(s) must be fixed.",
-        "council_code": "821",
-        "period": "2025-03",
-        "return_type": "workbook",
-        "version": 3,
-        "error_count": 2,
-        "warning_count": 1,
-    }
-    return LedgerEntry(**{**values, **overrides})
+    return sample_entry(**{**WORKBOOK_ENTRY, **overrides})
 
 
 def _problem(**overrides) -> Problem:
-    values = {
-        "severity": "error",
-        "rule": "EST-004",
-        "sheet": "establishment",
-        "row_number": 7,
-        "column": "Local grade",
-        "value": "Grade 99",
-        "message": "Local grade 'Grade 99' is not in the region's grade mapping for Luton.",
-        "fix": "Check the spelling, or ask the regional team to map it.",
-    }
-    return Problem(**{**values, **overrides})
+    return sample_problem(**{**WORKBOOK_PROBLEM, **overrides})
 
 
 PROBLEMS = [

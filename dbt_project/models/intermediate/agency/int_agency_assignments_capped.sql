@@ -63,8 +63,9 @@ cap_joined as (
     left join caps
         on
             assignments.regional_role = caps.role_code
-            and assignments.start_date >= caps.effective_from
-            and (caps.effective_to is null or assignments.start_date <= caps.effective_to)
+            and {{
+                in_force_on('assignments.start_date', 'caps', 'effective_from', 'effective_to')
+            }}
 
 ),
 

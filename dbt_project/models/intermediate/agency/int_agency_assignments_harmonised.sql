@@ -74,20 +74,12 @@ harmonised as (
         on
             assignments.council_code = grade_role_map.council_code
             and assignments.local_grade = grade_role_map.local_grade
-            and assignments.month_end_date >= grade_role_map.valid_from
-            and (
-                grade_role_map.valid_to is null
-                or assignments.month_end_date <= grade_role_map.valid_to
-            )
+            and {{ in_force_on('assignments.month_end_date', 'grade_role_map') }}
     left join team_service_area_map
         on
             assignments.council_code = team_service_area_map.council_code
             and assignments.local_team = team_service_area_map.local_team
-            and assignments.month_end_date >= team_service_area_map.valid_from
-            and (
-                team_service_area_map.valid_to is null
-                or assignments.month_end_date <= team_service_area_map.valid_to
-            )
+            and {{ in_force_on('assignments.month_end_date', 'team_service_area_map') }}
 
 ),
 

@@ -56,11 +56,7 @@ harmonised as (
         on
             pay_scales.council_code = grade_role_map.council_code
             and pay_scales.local_grade = grade_role_map.local_grade
-            and pay_scales.month_end_date >= grade_role_map.valid_from
-            and (
-                grade_role_map.valid_to is null
-                or pay_scales.month_end_date <= grade_role_map.valid_to
-            )
+            and {{ in_force_on('pay_scales.month_end_date', 'grade_role_map') }}
 
 )
 

@@ -62,20 +62,12 @@ harmonised as (
         on
             establishments.council_code = grade_role_map.council_code
             and establishments.local_grade = grade_role_map.local_grade
-            and establishments.month_end_date >= grade_role_map.valid_from
-            and (
-                grade_role_map.valid_to is null
-                or establishments.month_end_date <= grade_role_map.valid_to
-            )
+            and {{ in_force_on('establishments.month_end_date', 'grade_role_map') }}
     left join team_service_area_map
         on
             establishments.council_code = team_service_area_map.council_code
             and establishments.local_team = team_service_area_map.local_team
-            and establishments.month_end_date >= team_service_area_map.valid_from
-            and (
-                team_service_area_map.valid_to is null
-                or establishments.month_end_date <= team_service_area_map.valid_to
-            )
+            and {{ in_force_on('establishments.month_end_date', 'team_service_area_map') }}
 
 )
 
