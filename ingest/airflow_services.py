@@ -27,7 +27,7 @@ import psutil
 
 from ingest.config import DAGS_DIR
 
-MARKER_VARIABLE = "MOC_AIRFLOW_SERVICES_ID"
+MARKER_VARIABLE = "PIPELINE_TEST_SERVICES_ID"  # tags our child processes; not a setting
 SERVICES = {
     "scheduler": ("scheduler",),
     "dag-processor": ("dag-processor",),
