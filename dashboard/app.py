@@ -75,13 +75,12 @@ def numbers(frame: pd.DataFrame, name: str, label: str = "Numbers behind the cha
     """The figures of a chart as a table, and a CSV download of them."""
     with st.expander(label, expanded=False):
         st.dataframe(frame, hide_index=True)
-    st.download_button(
-        f"Download {name}.csv",
-        data=_csv(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv-{name}",
-    )
+    csv_download(frame, f"Download {name}.csv", f"{name}.csv", key=f"csv-{name}")
+
+
+def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
+    """A download button for a table's figures as CSV (the one way every table is offered)."""
+    st.download_button(label, data=_csv(frame), file_name=file_name, mime="text/csv", key=key)
 
 
 def chart(spec: alt.TopLevelMixin) -> None:
@@ -141,12 +140,8 @@ def page_returns(filters: Filters) -> None:
         st.success(f"Every member council has an accepted return for {period}.")
     else:
         st.table(late.rename(columns=lambda c: c.replace("_", " ")), hide_index=True)
-        st.download_button(
-            "Download late_councils.csv",
-            data=_csv(late),
-            file_name=f"late_councils_{period}.csv",
-            mime="text/csv",
-            key="csv-late",
+        csv_download(
+            late, "Download late_councils.csv", f"late_councils_{period}.csv", key="csv-late"
         )
 
     st.subheader("Rejected files")
@@ -198,23 +193,15 @@ def page_returns(filters: Filters) -> None:
             index="council_name", columns="table_name", values="rows_loaded", aggfunc="sum"
         ).reset_index()
         st.dataframe(pivot, hide_index=True)
-        st.download_button(
-            "Download tables_received.csv",
-            data=_csv(pivot),
-            file_name=f"tables_received_{period}.csv",
-            mime="text/csv",
-            key="csv-tables",
+        csv_download(
+            pivot, "Download tables_received.csv", f"tables_received_{period}.csv", key="csv-tables"
         )
 
     st.subheader("Files received")
     shown = files.drop(columns=["council_code"])
     st.dataframe(shown, hide_index=True)
-    st.download_button(
-        "Download files_received.csv",
-        data=_csv(shown),
-        file_name=f"files_received_{period}.csv",
-        mime="text/csv",
-        key="csv-files",
+    csv_download(
+        shown, "Download files_received.csv", f"files_received_{period}.csv", key="csv-files"
     )
 
     st.subheader("Feedback reports")
@@ -304,12 +291,8 @@ def page_vacancies(filters: Filters) -> None:
         ]
     st.table(table, hide_index=True)
     st.caption("Rank 1 = the lowest rate among member councils; x = no return, z = no figure.")
-    st.download_button(
-        f"Download ranked_{period}.csv",
-        data=_csv(table),
-        file_name=f"vacancies_ranked_{period}.csv",
-        mime="text/csv",
-        key="csv-ranked",
+    csv_download(
+        table, f"Download ranked_{period}.csv", f"vacancies_ranked_{period}.csv", key="csv-ranked"
     )
 
 
