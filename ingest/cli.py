@@ -2,7 +2,7 @@
 
 moc generate   write sample returns into the bucket
 moc ingest     ledger, archive, validate and load every new file in the bucket
-moc build      dbt build (+ docs) on the warehouse
+moc build      dbt build (+ docs) on the warehouse: incremental, or --full-refresh
 moc publish    members' benchmark, council packs and partner extracts for a month
 moc run        ingest, build and publish, without a scheduler
 moc ledger     print the ledger (--csv for machines)
@@ -60,7 +60,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_build(settings: Settings, args: argparse.Namespace) -> None:
     from ingest.transform import build_marts
 
-    build_marts(settings)
+    plan = build_marts(settings, full_refresh=args.full_refresh)
+    print(f"Built the marts ({plan.mode}: {plan.reason})")
 
 
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> None:
@@ -178,7 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("ingest", help="process new files in the bucket").set_defaults(
         func=cmd_ingest
     )
-    commands.add_parser("build", help="dbt build on the warehouse").set_defaults(func=cmd_build)
+    build = commands.add_parser(
+        "build", help="dbt build on the warehouse (incremental when it can be)"
+    )
+    build.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every incremental model from all returns, not only what changed",
+    )
+    build.set_defaults(func=cmd_build)
     publish = commands.add_parser(
         "publish", help="publish the members' benchmark, council packs and partner extracts"
     )
@@ -186,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.set_defaults(func=cmd_publish)
     run = commands.add_parser("run", help="ingest, build and publish without a scheduler")
     run.add_argument("--period", help="month to publish (default: latest)")
+    run.add_argument("--full-refresh", action="store_true", help="build the marts in full")
     run.set_defaults(func=cmd_run)
     ledger = commands.add_parser("ledger", help="print the ledger")
     ledger.add_argument("--csv", action="store_true", help="CSV on stdout, for machines")

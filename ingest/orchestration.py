@@ -44,10 +44,12 @@ def ingest_task() -> dict[str, object]:
     }
 
 
-def build_task() -> None:
+def build_task(full_refresh: bool = False) -> dict[str, str]:
     from ingest.transform import build_marts
 
-    build_marts(load_settings())
+    plan = build_marts(load_settings(), full_refresh=full_refresh)
+    log.info("dbt build was %s: %s", plan.mode, plan.reason)
+    return {"mode": plan.mode, "reason": plan.reason}
 
 
 def period_to_publish(requested: str | None, logical_date: dt.datetime | None, scheduled: bool):

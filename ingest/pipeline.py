@@ -289,7 +289,7 @@ def ingest_new_files(settings: Settings, progress: Progress | None = None) -> In
     con = warehouse.connect(settings.warehouse_path)
     try:
         ledger.ensure_ledger(con)
-        warehouse.ensure_raw_tables(con)
+        warehouse.ensure_warehouse_tables(con)
         seen = ledger.seen_arrivals(con)
         new_files = [
             d

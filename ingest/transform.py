@@ -11,7 +11,17 @@ from pathlib import Path
 
 from ingest.config import DBT_PROJECT_DIR, Settings
 from ingest.docs_site import publish_docs_site
+from ingest.mart_builds import (
+    BuildPlan,
+    ensure_build_state,
+    plan_build,
+    project_fingerprint,
+    record_failure,
+    record_start,
+    record_success,
+)
 from ingest.marts_snapshot import publish_marts_snapshot
+from ingest.warehouse import connect
 
 
 class DbtError(RuntimeError):
@@ -78,10 +88,41 @@ def run_dbt(
     return "".join(lines)
 
 
-def build_marts(settings: Settings) -> None:
-    """Seeds, models, data tests and unit tests, in DAG order; then the docs site, published
-    next to the extracts."""
-    run_dbt(settings, "build")
+def build_marts(settings: Settings, full_refresh: bool = False) -> BuildPlan:
+    """Seeds, models, data tests and unit tests, in DAG order: incremental when it can be,
+    in full when it must be or ``full_refresh`` asks (ingest/mart_builds.py). Then the docs
+    site, published next to the extracts. Returns the plan that ran."""
+    plan = run_dbt_build(settings, full_refresh=full_refresh)
     publish_marts_snapshot(settings)  # the dashboard reads this copy, never the warehouse
     run_dbt(settings, "docs", "generate", stream=False)
     publish_docs_site(settings)
+    return plan
+
+
+def run_dbt_build(
+    settings: Settings,
+    full_refresh: bool = False,
+    *,
+    stream: bool = True,
+    timeout: float | None = None,
+) -> BuildPlan:
+    """``dbt build``, incremental or full as mart_builds plans it, recorded in the build log;
+    after a success, the return versions the marts now stand for are kept for the next one."""
+    with connect(settings.warehouse_path) as con:
+        ensure_build_state(con)
+        plan = plan_build(con, project_fingerprint(), full_refresh=full_refresh)
+        build_id = record_start(con, plan)
+    if stream:
+        print(f"dbt build: {plan.mode} ({plan.reason})", flush=True)
+    try:
+        full_refresh_args = ["--full-refresh"] if plan.full_refresh else []
+        run_dbt(settings, "build", *full_refresh_args, stream=stream, timeout=timeout)
+    except BaseException:
+        with connect(settings.warehouse_path) as con:
+            record_failure(con, build_id)
+        raise
+    with connect(settings.warehouse_path) as con:
+        changed = record_success(con, build_id)
+    if stream:
+        print(f"dbt build: {changed} council-month(s) had new or corrected returns", flush=True)
+    return plan

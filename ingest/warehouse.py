@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ingest.mart_builds import ensure_build_state
 from ingest.tables import TABLES, ReturnTable
 
 RAW_SCHEMA = "raw"
@@ -43,10 +44,12 @@ def raw_table_ddl(table: ReturnTable) -> str:
     return f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table.name} ({', '.join(columns)})"
 
 
-def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_warehouse_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables dbt reads as sources: the raw return tables and the record of mart builds."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for table in TABLES.values():
         con.execute(raw_table_ddl(table))
+    ensure_build_state(con)
 
 
 def append_rows(con: duckdb.DuckDBPyConnection, table: ReturnTable, frame: pd.DataFrame) -> int:

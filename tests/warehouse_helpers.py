@@ -1,5 +1,5 @@
 """What the dbt mart tests share: raw rows as ingest appends them, one ``dbt build`` on a
-throwaway DuckDB (through ingest.transform.run_dbt, as the pipeline runs it), and read-only
+throwaway DuckDB (through ingest.transform.run_dbt_build, as the pipeline runs it), and read-only
 queries of the result. A plain module: pytest puts tests/ on sys.path (rootdir conftest)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pandas as pd
 
 from ingest.config import load_settings
 from ingest.tables import ReturnTable
-from ingest.transform import run_dbt
-from ingest.warehouse import append_rows, ensure_raw_tables
+from ingest.transform import run_dbt, run_dbt_build
+from ingest.warehouse import append_rows, ensure_warehouse_tables
 
 DBT_TIMEOUT_SECONDS = 600
 
@@ -44,17 +44,22 @@ def build_warehouse(
     work_dir: Path, raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]], *dbt_args: str
 ) -> Path:
     """``work_dir/warehouse.duckdb`` with every raw table as ingest creates it, the given rows
-    appended, then ``dbt build <dbt_args>`` run on it; a failed build raises DbtError with
-    dbt's output. Returns the warehouse path."""
+    appended, then its first ``dbt build`` (a full one) run as the pipeline runs it, or, with
+    ``dbt_args`` (a selection), a plain ``dbt build <dbt_args>``, which the pipeline never
+    records as a build of the marts; a failed build raises DbtError with dbt's output. Returns
+    the warehouse path."""
     warehouse_path = work_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse_path)) as connection:
-        ensure_raw_tables(connection)
+        ensure_warehouse_tables(connection)
         for table, rows in raw_rows:
             append_rows(connection, table, rows)
     settings = load_settings(
         {"MOC_DATA_DIR": str(work_dir), "MOC_WAREHOUSE_PATH": str(warehouse_path)}
     )
-    run_dbt(settings, "build", *dbt_args, stream=False, timeout=DBT_TIMEOUT_SECONDS)
+    if dbt_args:
+        run_dbt(settings, "build", *dbt_args, stream=False, timeout=DBT_TIMEOUT_SECONDS)
+    else:
+        run_dbt_build(settings, stream=False, timeout=DBT_TIMEOUT_SECONDS)
     return warehouse_path
 
 

@@ -9,9 +9,12 @@
 -#}
 
 {#- Every row of `relation` that came from the latest file (greatest ledger_id) of its council
-    and period. All rows of one file share its ledger_id, so whole files are kept or dropped. -#}
-{% macro latest_file_rows(relation) -%}
+    and period. All rows of one file share its ledger_id, so whole files are kept or dropped.
+    `return_table` names the table for the incremental path: an incremental build reads only
+    the council-months whose version of that table changed (macros/rebuild_scope.sql). -#}
+{% macro latest_file_rows(relation, return_table) -%}
     select *
     from {{ relation }}
+    where {{ is_in_rebuild_scope('council_code', 'period', [return_table]) }}
     qualify ledger_id = max(ledger_id) over (partition by council_code, period)
 {%- endmacro %}

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code']) }}
 -- What was in force when: for each council and month, the scale of each of its grades in force
 -- at the month's end. Months run from the council's first pay scale return to its last, so a
 -- month without a return is still covered.
@@ -12,6 +13,9 @@ with
 scales as (
 
     select * from {{ ref('int_pay_scales_harmonised') }}
+    -- a later return can restate any month of its council (a backdated scale): all of a
+    -- council's months are recomputed when any of its pay scale returns changed
+    where {{ is_council_in_rebuild_scope('council_code', ['pay_scales']) }}
 
 ),
 

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- The LA-level record of the current census XML of each council for a period.
 -- The current-version rule lives in one macro (macros/latest_versions.sql): the file with the
 -- greatest ledger_id per council and period.
@@ -11,7 +12,7 @@ census_la_records as (
 
 latest_file_rows as (
 
-    {{ latest_file_rows('census_la_records') }}
+    {{ latest_file_rows('census_la_records', 'census_la_records') }}
 
 ),
 

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- The pay scale rows of the current version of each council's return for a period.
 -- The current-version rule lives in one macro (macros/latest_versions.sql): the file with the
 -- greatest ledger_id per council and period.
@@ -11,7 +12,7 @@ pay_scales as (
 
 latest_file_rows as (
 
-    {{ latest_file_rows('pay_scales') }}
+    {{ latest_file_rows('pay_scales', 'pay_scales') }}
 
 ),
 

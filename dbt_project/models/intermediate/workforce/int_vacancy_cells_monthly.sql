@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- Each council's figures for a month per regional service area and regional role, from the one
 -- return that stands for that council-month:
 --   * a council-month with an establishment return uses that return only (summed per cell);
@@ -79,3 +80,4 @@ cells as (
 )
 
 select * from cells
+where {{ is_in_rebuild_scope('council_code', 'period', vacancy_return_tables()) }}

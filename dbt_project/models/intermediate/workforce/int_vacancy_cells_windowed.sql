@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- Each council's figures for a month per regional service area and regional role, with the
 -- cell's permanent starters and leavers over the 12 months to that month.
 --   * establishment return cells: the monthly figures summed over the window. How many of
@@ -11,6 +12,8 @@ with
 cells as (
 
     select * from {{ ref('int_vacancy_cells_monthly') }}
+    -- a window reads the council's earlier months: all months of a council in scope
+    where {{ is_council_in_rebuild_scope('council_code', vacancy_return_tables()) }}
 
 ),
 
@@ -119,3 +122,4 @@ completeness_flagged as (
 )
 
 select * from completeness_flagged
+where {{ is_in_vacancy_window_rebuild_scope('council_code', 'period') }}

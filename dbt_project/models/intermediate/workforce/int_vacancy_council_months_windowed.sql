@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- Each council's figures for a month summed over all its cells, with the permanent starters
 -- and leavers of the 12 months to that month (the turnover window) and how many of those months
 -- have a return. The council and region vacancy marts both read this model, so the window is
@@ -12,6 +13,8 @@ with
 cells as (
 
     select * from {{ ref('int_vacancy_cells_monthly') }}
+    -- a window reads the council's earlier months: all months of a council in scope
+    where {{ is_council_in_rebuild_scope('council_code', vacancy_return_tables()) }}
 
 ),
 
@@ -98,3 +101,4 @@ completeness_flagged as (
 )
 
 select * from completeness_flagged
+where {{ is_in_vacancy_window_rebuild_scope('council_code', 'period') }}

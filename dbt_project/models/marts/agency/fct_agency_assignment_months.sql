@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- One row per agency assignment per month it was open in (from the current version of each
 -- council-month's agency return), in regional roles and service areas, with hourly rates, the
 -- month's spend and the cap in force on the assignment's start date. Names agencies: for the
@@ -7,6 +8,7 @@ with
 assignments as (
 
     select * from {{ ref('int_agency_assignments_capped') }}
+    where {{ is_in_rebuild_scope('council_code', 'period', ['agency_assignments']) }}
 
 ),
 

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- Agency rates per council, month and regional role (computed in
 -- int_agency_role_months_summarised, which fct_pay_rates also reads): size, hourly pay and
 -- charge rate quartiles, caps in force on the assignments' start dates, breaches with and
@@ -7,6 +8,7 @@ with
 role_months as (
 
     select * from {{ ref('int_agency_role_months_summarised') }}
+    where {{ is_in_rebuild_scope('council_code', 'period', ['agency_assignments']) }}
 
 ),
 

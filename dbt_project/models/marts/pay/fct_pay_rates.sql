@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['period']) }}
 -- Permanent pay per council, month and regional role, from the scales in force at the month's
 -- end (int_pay_scales_in_force), at 37 hours a week. Several local grades can map to one role:
 -- the role's scale runs from the lowest minimum to the highest maximum of its grades, and its
@@ -11,6 +12,15 @@ with
 scales as (
 
     select * from {{ ref('int_pay_scales_in_force') }}
+    -- every council of a month in scope, for the regional figures: the months of the councils
+    -- whose pay scales changed, and the months whose agency rates changed
+    where
+        {{ is_period_in_rebuild_scope('period', ['agency_assignments']) }}
+        or period in (
+            select in_force.period
+            from {{ ref('int_pay_scales_in_force') }} as in_force
+            where {{ is_council_in_rebuild_scope('in_force.council_code', ['pay_scales']) }}
+        )
 
 ),
 

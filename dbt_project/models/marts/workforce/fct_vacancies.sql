@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- Vacancy and agency components and rates per council, month, service area and regional role.
 -- Rates come from the summed components of the cell, through the DfE definition macros
 -- (macros/workforce_rates.sql). A census month's cells leave NULL what the census does not
@@ -7,6 +8,7 @@ with
 cells as (
 
     select * from {{ ref('int_vacancy_cells_windowed') }}
+    where {{ is_in_vacancy_window_rebuild_scope('council_code', 'period') }}
 
 ),
 

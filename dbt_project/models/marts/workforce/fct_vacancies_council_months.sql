@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- Each council's vacancy and agency components and rates for a month: the whole return (an
 -- establishment return, or a census XML where the council sent no establishment return).
 with
@@ -5,6 +6,7 @@ with
 council_months as (
 
     select * from {{ ref('int_vacancy_council_months_windowed') }}
+    where {{ is_in_vacancy_window_rebuild_scope('council_code', 'period') }}
 
 ),
 

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key=['region_code', 'period']) }}
 -- Regional vacancy and agency figures per month, from the components summed over the member
 -- councils that sent a return for that month. Rates are computed from those sums (DfE method),
 -- never by averaging council rates. Each metric sums only the councils whose components for it
@@ -13,6 +14,10 @@ with
 council_months as (
 
     select * from {{ ref('int_vacancy_council_months_windowed') }}
+    -- every council of a month in scope: the month's regional sums are recomputed whole
+    where {{ is_period_in_rebuild_scope(
+        'period', vacancy_return_tables(), turnover_window_length() | int - 1
+    ) }}
 
 ),
 
