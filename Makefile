@@ -10,10 +10,11 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
 BENCH_FILES ?= 10000
+BENCH_MONTHS ?= 60
 DASHBOARD_PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup demo test lint lock gx-suites bench clean browser dashboard airflow-ui
+.PHONY: help setup demo test lint lock gx-suites bench bench-build clean browser dashboard airflow-ui
 
 help:
 	@echo "make demo   - set up, generate sample returns, run the pipeline through the Airflow DAGs"
@@ -24,6 +25,7 @@ help:
 	@echo "make airflow-ui - the Airflow UI on the demo data (http://localhost:8080)"
 	@echo "make lock   - recompile requirements.lock from requirements.in"
 	@echo "make bench  - ingest benchmark (BENCH_FILES=10000, BENCH_ARGS=\"--batch 2000\")"
+	@echo "make bench-build - dbt build benchmark, full and incremental (BENCH_MONTHS=60)"
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +77,9 @@ gx-suites: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_benchmark.py --files $(BENCH_FILES) $(BENCH_ARGS)
+
+bench-build: $(STAMP)
+	$(BIN)/python benchmarks/build_benchmark.py --months $(BENCH_MONTHS)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs expectations/gx/uncommitted
