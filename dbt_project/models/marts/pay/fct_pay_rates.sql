@@ -3,8 +3,10 @@
 -- end (int_pay_scales_in_force), at 37 hours a week. Several local grades can map to one role:
 -- the role's scale runs from the lowest minimum to the highest maximum of its grades, and its
 -- supplements and payments are the highest any of its grades offers. Each council sits next to
--- the regional median and quartiles of the midpoint (over the councils with the role that
--- month) and its rank, and the annualised agency cost for the same role (the figure of
+-- the regional median and quartiles of the midpoint and its rank, over the councils with the
+-- role that month that are MoC members on the month's end (a council's months before it joined
+-- or after it left keep their own figures, with no rank), and the annualised agency cost for
+-- the same role (the figure of
 -- fct_agency_rates, read from int_agency_role_months_summarised) is set against the
 -- permanent cost.
 with
@@ -27,6 +29,12 @@ scales as (
 agency_rates as (
 
     select * from {{ ref('int_agency_role_months_summarised') }}
+
+),
+
+members as (
+
+    select * from {{ ref('members') }}
 
 ),
 
@@ -70,25 +78,74 @@ totals_added as (
 
 ),
 
-regional_added as (
+membership_added as (
 
     select
-        *,
-        cast(count(*) over (partition by period, regional_role) as integer)
-            as region_council_count,
-        quantile_cont(salary_midpoint_at_standard_hours, 0.25)
-            over (partition by period, regional_role) as region_salary_midpoint_p25,
-        quantile_cont(salary_midpoint_at_standard_hours, 0.5)
-            over (partition by period, regional_role) as region_salary_midpoint_median,
-        quantile_cont(salary_midpoint_at_standard_hours, 0.75)
-            over (partition by period, regional_role) as region_salary_midpoint_p75,
+        totals_added.*,
+        coalesce({{ is_member_on('totals_added.month_end_date', 'members') }}, false)
+            as is_region_member
+    from totals_added
+    left join members
+        on totals_added.council_code = members.council_code
+
+),
+
+region_members as (
+
+    select * from membership_added
+    where is_region_member
+
+),
+
+regional_figures as (
+
+    select
+        period,
+        regional_role,
+        cast(count(*) as integer) as region_council_count,
+        quantile_cont(salary_midpoint_at_standard_hours, 0.25) as region_salary_midpoint_p25,
+        quantile_cont(salary_midpoint_at_standard_hours, 0.5) as region_salary_midpoint_median,
+        quantile_cont(salary_midpoint_at_standard_hours, 0.75) as region_salary_midpoint_p75
+    from region_members
+    group by period, regional_role
+
+),
+
+member_ranks as (
+
+    select
+        council_code,
+        period,
+        regional_role,
         cast(
             rank() over (
                 partition by period, regional_role
                 order by salary_midpoint_at_standard_hours desc
             ) as integer
         ) as salary_midpoint_rank
-    from totals_added
+    from region_members
+
+),
+
+regional_added as (
+
+    select
+        membership_added.*,
+        coalesce(regional_figures.region_council_count, 0) as region_council_count,
+        regional_figures.region_salary_midpoint_p25,
+        regional_figures.region_salary_midpoint_median,
+        regional_figures.region_salary_midpoint_p75,
+        member_ranks.salary_midpoint_rank
+    from membership_added
+    left join regional_figures
+        on
+            membership_added.period = regional_figures.period
+            and membership_added.regional_role = regional_figures.regional_role
+    left join member_ranks
+        on
+            membership_added.council_code = member_ranks.council_code
+            and membership_added.period = member_ranks.period
+            and membership_added.regional_role = member_ranks.regional_role
 
 ),
 
@@ -114,7 +171,8 @@ agency_compared as (
         regional_added.retention_payment,
         regional_added.total_reward,
 
-        -- measures: the region
+        -- measures: the region (member councils on the month's end only)
+        regional_added.is_region_member,
         regional_added.region_council_count,
         regional_added.region_salary_midpoint_p25,
         regional_added.region_salary_midpoint_median,

@@ -39,9 +39,7 @@ member_council_months as (
     from council_months
     inner join members
         on council_months.council_code = members.council_code
-    where
-        members.joined_on <= council_months.month_end_date
-        and (members.left_on is null or members.left_on > council_months.month_end_date)
+    where {{ is_member_on('council_months.month_end_date', 'members') }}
 
 ),
 
