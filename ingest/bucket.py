@@ -113,6 +113,9 @@ def _modified_at(info: dict) -> dt.datetime:
 
 
 def feedback_base(root: str, dropped: DroppedFile) -> str:
-    """Where a file's feedback goes, without suffix: the council's own feedback folder."""
+    """Where a file's feedback goes, without suffix: the council's own feedback folder, under
+    the same subfolders as the file, so two files of the same name in different subfolders of
+    a council (``2024/x.csv`` and ``2025/x.csv``) never share a feedback file."""
     folder = dropped.folder or "_unassigned"
-    return posixpath.join(root, folder, FEEDBACK_FOLDER, f"{dropped.name}.feedback")
+    subfolders = dropped.relative_path.split("/")[1:-1]
+    return posixpath.join(root, folder, FEEDBACK_FOLDER, *subfolders, f"{dropped.name}.feedback")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import fsspec
 import pytest
 from feedback_samples import sample_entry, sample_problem
 
+from ingest.bucket import DroppedFile, feedback_base
 from ingest.feedback import PROBLEM_COLUMNS, excel_safe, render_csv, render_html, write_feedback
 
 _entry = sample_entry
@@ -129,3 +131,25 @@ def test_write_feedback_writes_html_and_csv_side_by_side(tmp_path):
     assert (tmp_path / "luton/feedback/luton_2025-03_establishment.csv.feedback.html").is_file()
     raw = (tmp_path / "luton/feedback/luton_2025-03_establishment.csv.feedback.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM so Excel shows £ and accents"
+
+
+@pytest.mark.parametrize(
+    ("relative_path", "expected"),
+    [
+        ("luton/x.csv", "root/luton/feedback/x.csv.feedback"),
+        ("luton/2024/x.csv", "root/luton/feedback/2024/x.csv.feedback"),
+        ("luton/2025/march/x.csv", "root/luton/feedback/2025/march/x.csv.feedback"),
+        ("x.csv", "root/_unassigned/feedback/x.csv.feedback"),
+    ],
+)
+def test_feedback_sits_in_the_councils_feedback_folder_under_the_files_subfolders(
+    relative_path, expected
+):
+    """Two files of one name in different subfolders of a council get their own feedback."""
+    dropped = DroppedFile(
+        path=f"root/{relative_path}",
+        relative_path=relative_path,
+        size_bytes=1,
+        modified_at=dt.datetime(2025, 4, 1),
+    )
+    assert feedback_base("root", dropped) == expected
