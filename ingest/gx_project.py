@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,15 @@ from ingest.tables import TABLES
 DATASOURCE = "council_returns"
 BATCH_DEFINITION = "whole_batch"
 INDEX_COLUMNS = [FILE_KEY, ROW_NUMBER]
+# Validation results and their Data Docs pages kept per table. GX keeps every run, and its
+# UpdateDataDocsAction re-reads them all, so without a limit each run is slower than the last.
+# The ledger and the feedback files are the lasting record; these are for looking into a run.
+KEEP_VALIDATION_RUNS = 50
+# Where GX's file context keeps run results and their pages, under the project directory.
+VALIDATION_RUN_FOLDERS = (
+    Path("uncommitted", "validations"),
+    Path("uncommitted", "data_docs", "local_site", "validations"),
+)
 
 
 def _quiet_gx():
@@ -83,9 +93,29 @@ def write_project(project_dir: Path = GX_PROJECT_DIR) -> list[str]:
 
 def run_checkpoint(table_name: str, frame: pd.DataFrame, project_dir: Path = GX_PROJECT_DIR):
     """Run the committed checkpoint for ``table_name`` on one batch (rows of many files)."""
+    prune_validation_runs(table_name, KEEP_VALIDATION_RUNS - 1, project_dir)
     context = get_context(project_dir)
     checkpoint = context.checkpoints.get(table_name)
     return checkpoint.run(batch_parameters={"dataframe": frame})
+
+
+def prune_validation_runs(table_name: str, keep: int, project_dir: Path = GX_PROJECT_DIR) -> int:
+    """Delete all but the newest ``keep`` stored runs of the table's suite (results and Data
+    Docs pages; run folders are named by their UTC start time, so names sort by age). Returns
+    how many run folders were deleted."""
+    deleted = 0
+    for folder in VALIDATION_RUN_FOLDERS:
+        suite_dir = project_dir / folder / table_name
+        if not suite_dir.is_dir():
+            continue
+        for run_name_dir in suite_dir.iterdir():  # "__none__": runs without a run name
+            if not run_name_dir.is_dir():
+                continue
+            runs = sorted(path for path in run_name_dir.iterdir() if path.is_dir())
+            for old_run in runs[: max(len(runs) - keep, 0)]:
+                shutil.rmtree(old_run)
+                deleted += 1
+    return deleted
 
 
 def failing_rows(checkpoint_result) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:

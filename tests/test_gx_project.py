@@ -1,0 +1,37 @@
+"""Stored GX validation runs are pruned to the newest few per table, results and pages alike."""
+
+from __future__ import annotations
+
+from ingest.gx_project import VALIDATION_RUN_FOLDERS, prune_validation_runs
+
+RUNS = [f"20261125T0{minute:03d}00.000000Z" for minute in range(5)]  # oldest first
+
+
+def _store_runs(project_dir, table_name):
+    for folder in VALIDATION_RUN_FOLDERS:
+        for run in RUNS:
+            run_dir = project_dir / folder / table_name / "__none__" / run
+            run_dir.mkdir(parents=True)
+            (run_dir / f"council_returns-{table_name}.json").write_text("{}")
+
+
+def _runs_left(project_dir, table_name):
+    return [
+        sorted(p.name for p in (project_dir / folder / table_name / "__none__").iterdir())
+        for folder in VALIDATION_RUN_FOLDERS
+    ]
+
+
+def test_the_newest_runs_of_the_table_are_kept_in_results_and_data_docs(tmp_path):
+    _store_runs(tmp_path, "establishment")
+    _store_runs(tmp_path, "workforce")
+    assert prune_validation_runs("establishment", 2, tmp_path) == 6  # 3 runs x 2 folders
+    assert _runs_left(tmp_path, "establishment") == [RUNS[-2:], RUNS[-2:]]
+    assert _runs_left(tmp_path, "workforce") == [RUNS, RUNS]  # another table is untouched
+
+
+def test_pruning_a_table_with_no_stored_runs_does_nothing(tmp_path):
+    assert prune_validation_runs("pay_scales", 2, tmp_path) == 0
+    (tmp_path / ".ge_store_backend_id").write_text("id")
+    _store_runs(tmp_path, "pay_scales")
+    assert prune_validation_runs("pay_scales", 10, tmp_path) == 0
