@@ -53,6 +53,9 @@ HOURLY_PAY_RATE = (10.0, 150.0)
 HOURLY_CHARGE_RATE = (10.0, 250.0)
 DAILY_PAY_RATE = (70.0, 1_100.0)
 DAILY_CHARGE_RATE = (70.0, 1_850.0)
+# An hourly pay rate above this is more likely a day rate with 'Rate basis' left as hourly or
+# blank: agency social work pays well under it an hour, and a day rate starts near it.
+LIKELY_DAILY_HOURLY_PAY_RATE = 75.0
 
 PREFIXES = {
     ESTABLISHMENT.name: "EST",
@@ -418,6 +421,23 @@ AGENCY_ASSIGNMENT_RULES: tuple[Rule, ...] = (
         check_column="check_sign_off_has_date",
         message="A cap exception is marked as signed off, but 'Signed off on' is blank.",
         fix="Enter the date the exception was signed off.",
+    ),
+    Rule(
+        code="AGY-W04",
+        severity="warning",
+        column="pay_rate",
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={
+            "column": "check_hourly_pay_rate",
+            "max_value": LIKELY_DAILY_HOURLY_PAY_RATE,
+        },
+        message=(
+            f"'{{header}}' is '{{value}}' an hour ('Rate basis' is Hourly or blank): more than "
+            f"£{LIKELY_DAILY_HOURLY_PAY_RATE:g} an hour looks like a day rate, which would be "
+            "counted here as about seven times its hourly value."
+        ),
+        fix="If this is a rate per day, set 'Rate basis' to Daily; if it really is per hour, "
+        "no change is needed.",
     ),
     _not_less_rule(
         code="AGY-W03",

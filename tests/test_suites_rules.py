@@ -226,6 +226,8 @@ CASES: dict[str, dict[str, Case]] = {
         ),
         "AGY-W02": Case({"cap_exception_signed_off": "Yes", "signed_off_by": "DCS"}, ("AGY-W02",)),
         "AGY-W03": Case({"pay_rate": "41", "charge_rate": "32.50"}, ("AGY-W03",)),
+        "AGY-W04": Case({"pay_rate": "120", "charge_rate": "150"}, ("AGY-W04",)),
+        "AGY-hourly-high-ok": Case({"pay_rate": "75", "charge_rate": "95"}, ()),
     },
     "pay_scales": {
         "PAY-B01": Case({"grade": ""}, ("PAY-B01",)),
