@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from ingest.config import load_settings
@@ -286,6 +287,37 @@ def test_role_filter_recomputes_the_rates_from_the_role_cells(server, page, snap
     )
     assert _ranked_row(page, "Luton")[1] == publish_figure(components, 1)
     _screenshot(page, "vacancies_team_managers")
+
+
+def test_filtered_recomputation_uses_the_dbt_definitions(snapshot_env):
+    """The dashboard recomputes rates for a role or service area filter in Python, a second
+    copy of the DfE formulas: filtered to a single cell it must give the mart's own rates,
+    which come from the dbt macros."""
+    con = queries.connect(queries.snapshot_location(snapshot_env))
+    try:
+        metrics = ", ".join(queries.VACANCY_METRICS)
+        cells = con.execute(
+            f"SELECT council_code, regional_role, service_area, {metrics}"
+            f" FROM {queries.VACANCY_CELLS} WHERE period = ? ORDER BY ALL",
+            [LATEST],
+        ).df()
+        checked = 0
+        for (role, area), expected in cells.groupby(["regional_role", "service_area"]):
+            shown = queries.vacancy_trend(con, LATEST, LATEST, role=role, service_area=area)
+            councils = shown[~shown.is_region].set_index("council_code")
+            for row in expected.itertuples():
+                for metric in queries.VACANCY_METRICS:
+                    want, got = getattr(row, metric), councils.loc[row.council_code, metric]
+                    assert (pd.isna(want) and pd.isna(got)) or got == pytest.approx(want), (
+                        role,
+                        area,
+                        row.council_code,
+                        metric,
+                    )
+                    checked += 1
+    finally:
+        con.close()
+    assert checked > 100
 
 
 def test_published_extracts_can_be_downloaded(server, page):
