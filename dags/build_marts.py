@@ -4,13 +4,14 @@
 Runs `dbt build` (seeds, models, data tests, unit tests) on the DuckDB warehouse, then
 `dbt docs generate`. Triggered whenever `ingest_returns` reports new rows in any raw table.
 
+DuckDB allows one writer, so the task runs in the one-slot `duckdb_writer` pool; a dbt
+failure fails the task with dbt's own output in the task log.
+
 The build is incremental: only the council-months with a new or corrected return, and the
 months whose 12-month windows reach them, are recomputed. It runs in full on the first build,
 after a change to the dbt project or dbt itself, or when triggered with
 `{"full_refresh": true}`. The task log says which, and why; `meta.marts_builds` keeps the
 record of every build.
-DuckDB allows one writer, so the task runs in the one-slot `duckdb_writer` pool; a dbt
-failure fails the task with dbt's own output in the task log.
 
 Emits the `moc_marts` asset, which triggers `publish_benchmarks`.
 """
