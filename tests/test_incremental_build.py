@@ -1,5 +1,6 @@
 """The incremental path: one new month, or one corrected file, rebuilds only what it changes and
-gives the same marts as a full rebuild.
+gives the same marts as a full rebuild. A census XML from a council with no monthly returns
+too.
 
 A base warehouse holds 4 councils x 14 months of all four monthly tables, built in full by the
 pipeline's build (``run_dbt_build``). Each scenario copies it three times and appends the same
@@ -26,8 +27,10 @@ import pandas as pd
 import pytest
 from warehouse_helpers import DBT_TIMEOUT_SECONDS, build_warehouse, query, with_file_metadata
 
+from ingest.census_xml import read_census
 from ingest.config import load_settings
 from ingest.generate import month_range, return_frames
+from ingest.generate_census import census_xml_bytes
 from ingest.mart_builds import BUILDS_TABLE
 from ingest.tables import RETURN_TABLES, TABLES
 from ingest.transform import run_dbt, run_dbt_build
@@ -39,6 +42,8 @@ NEW_MONTH = "2025-03"
 CORRECTED = ("873", "2024-06")  # mid-history: its turnover windows reach to the last month
 CORRECTED_TABLES = ("establishment", "agency_assignments")
 CORRECTION_SEED = 7
+CENSUS = ("census",)  # the tables of a census XML file, in the scenario file lists
+CENSUS_COUNCIL, CENSUS_PERIOD = "919", "2024-09"  # Hertfordshire: no monthly returns here
 REGION_CODE = "E12000006"
 SENTINEL = 123456.789
 
@@ -59,11 +64,21 @@ MARTS = {
 }
 
 
+def _file_frames(code: str, period: str, seed: int, tables) -> dict[str, pd.DataFrame]:
+    """A monthly return's tables, or, for tables == CENSUS, a census XML read as ingest reads
+    it (its workforce and census_la tables)."""
+    if tables == CENSUS:
+        census = read_census(census_xml_bytes(code, int(period[:4]), int(period[:4]), seed), "x")
+        assert census.period == period
+        return {name: parsed.typed for name, parsed in census.tables.items()}
+    return return_frames(code, period, seed=seed, tables=tables)
+
+
 def _raw_rows(files: list[tuple[str, str, int, tuple[str, ...]]], first_ledger_id: int):
     """(table, rows) as ingest appends them, one file per (council, period, seed, tables)."""
     rows = []
     for ledger_id, (code, period, seed, tables) in enumerate(files, start=first_ledger_id):
-        for name, frame in return_frames(code, period, seed=seed, tables=tables).items():
+        for name, frame in _file_frames(code, period, seed, tables).items():
             rows.append(
                 (
                     TABLES[name],
@@ -145,6 +160,13 @@ def correction(base, tmp_path_factory) -> Scenario:
     return _run_scenario(base, tmp_path_factory.mktemp("correction"), files)
 
 
+@pytest.fixture(scope="module")
+def census(base, tmp_path_factory) -> Scenario:
+    """A council with no monthly returns sends its DfE census XML."""
+    files = [(CENSUS_COUNCIL, CENSUS_PERIOD, 42, CENSUS)]
+    return _run_scenario(base, tmp_path_factory.mktemp("census"), files)
+
+
 def _mart_tables(warehouse: Path) -> list[str]:
     rows = query(
         warehouse,
@@ -189,9 +211,12 @@ def _keys(warehouse: Path, mart: str, where: str) -> set[tuple]:
     return set(rows.itertuples(index=False, name=None))
 
 
-def test_the_pipeline_builds_incrementally_once_a_build_has_succeeded(new_month, correction):
+def test_the_pipeline_builds_incrementally_once_a_build_has_succeeded(
+    new_month, correction, census
+):
     assert new_month.plan_mode == "incremental"
     assert correction.plan_mode == "incremental"
+    assert census.plan_mode == "incremental"
     builds = query(new_month.incremental, f"select * from {BUILDS_TABLE} order by build_id")
     assert builds["mode"].tolist() == ["full", "incremental"]
     assert builds["status"].tolist() == ["succeeded", "succeeded"]
@@ -252,3 +277,23 @@ def test_a_corrected_agency_return_rebuilds_its_council_month_and_that_months_pa
     assert _rebuilt_keys(correction.marked, "fct_pay_rates") == _keys(
         correction.full, "fct_pay_rates", f"period = '{period}'"
     )
+
+
+def test_a_census_gives_the_same_marts_as_a_full_rebuild(census):
+    _assert_same_marts(census.incremental, census.full)
+
+
+def test_a_census_rebuilds_its_council_month_and_the_regional_months_it_reaches(census):
+    """The census is the council's only return: its month has rows, the months after it have
+    none, but the regional figures of the 11 months after it are recomputed too (their
+    12-month windows could include it)."""
+    for mart in ("fct_vacancies", "fct_vacancies_council_months"):
+        rebuilt = _rebuilt_keys(census.marked, mart)
+        assert rebuilt == _keys(census.full, mart, f"council_code = '{CENSUS_COUNCIL}'")
+        assert {key[:2] for key in rebuilt} == {(CENSUS_COUNCIL, CENSUS_PERIOD)}
+    window = [p for p in PERIODS if p >= CENSUS_PERIOD]
+    assert _rebuilt_keys(census.marked, "fct_vacancies_region_months") == {
+        (REGION_CODE, p) for p in window
+    }
+    for mart in ("fct_agency_assignment_months", "fct_agency_rates", "fct_pay_rates"):
+        assert _rebuilt_keys(census.marked, mart) == set(), mart
