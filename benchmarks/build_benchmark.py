@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from ingest_benchmark import ROOT, commit, machine
+from report import ROOT, commit, machine, markdown_row, upsert_rows
 
 from ingest.config import SEEDS_DIR, load_settings
 from ingest.generate import month_range, return_frames
@@ -39,9 +39,6 @@ from ingest.tables import RETURN_TABLES
 from ingest.transform import run_dbt_build
 from ingest.warehouse import RAW_METADATA_COLUMNS, append_rows, ensure_warehouse_tables
 
-REPORT = ROOT / "BENCHMARKS.md"
-START_MARK = "<!-- build-benchmark:start -->"
-END_MARK = "<!-- build-benchmark:end -->"
 HEADER = (
     "| run | step | mode | council-months changed | build seconds | model seconds "
     "| mart rows | machine | date | commit |"
@@ -162,40 +159,24 @@ def table_row(result: dict, machine_name: str, day: str, head: str) -> str:
         day,
         head,
     ]
-    return "| " + " | ".join(cells) + " |"
+    return markdown_row(cells)
 
 
-def update_report(results: list[dict], path: Path = REPORT) -> None:
+def update_report(results: list[dict]) -> None:
     """Replace the rows of the same run (councils x months) with these."""
     day, machine_name, head = dt.date.today().isoformat(), machine(), commit()
-    new_rows = [table_row(result, machine_name, day, head) for result in results]
-    run_key = results[0]["run"]
-    text = path.read_text(encoding="utf-8")
-    if START_MARK not in text:
-        text = text.rstrip("\n") + "\n\n" + _section() + "\n"
-    head_text, rest = text.split(START_MARK, 1)
-    body, tail = rest.split(END_MARK, 1)
-    rows = [
-        line
-        for line in body.strip().splitlines()
-        if line.startswith("| ") and not line.startswith("| run ") and "---" not in line
-    ]
-    rows = [line for line in rows if line.split("|")[1].strip() != run_key] + new_rows
-    separator = "|" + "---|" * (HEADER.count("|") - 1)
-    table = "\n".join([HEADER, separator, *rows])
-    path.write_text(f"{head_text}{START_MARK}\n{table}\n{END_MARK}{tail}", encoding="utf-8")
+    rows = [table_row(result, machine_name, day, head) for result in results]
+    upsert_rows("build-benchmark", INTRO, HEADER, results[0]["run"], rows)
 
 
-def _section() -> str:
-    return (
-        "## dbt build: full and incremental\n\n"
-        "`.venv/bin/python benchmarks/build_benchmark.py --months N` (or `make bench-build`). "
-        "Generation is not timed. *Build seconds* is the whole `dbt build` as the pipeline runs "
-        "it (seeds, models, ~500 data tests and unit tests); *model seconds* is the time dbt "
-        "spent in the models alone (`run_results.json`), the part the incremental path "
-        "shrinks.\n\n"
-        f"{START_MARK}\n{END_MARK}"
-    )
+INTRO = (
+    "## dbt build: full and incremental\n\n"
+    "`.venv/bin/python benchmarks/build_benchmark.py --months N` (or `make bench-build`). "
+    "Generation is not timed. *Build seconds* is the whole `dbt build` as the pipeline runs "
+    "it (seeds, models, ~500 data tests and unit tests); *model seconds* is the time dbt "
+    "spent in the models alone (`run_results.json`), the part the incremental path "
+    "shrinks."
+)
 
 
 def main(argv: list[str] | None = None) -> int:

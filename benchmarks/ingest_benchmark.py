@@ -24,23 +24,19 @@ import datetime as dt
 import json
 import logging
 import os
-import platform
 import resource
-import subprocess
 import sys
 import time
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from report import REPORT, ROOT, commit, machine, markdown_row, upsert_rows
+
 sys.path.insert(0, str(ROOT))
 
 BENCH_DIR = ROOT / "data" / "benchmarks"
-REPORT = ROOT / "BENCHMARKS.md"
 FIRST_PERIOD = "2000-01"  # file names carry the month as 20YY-MM: 11 x 1,200 files at most
-START_MARK = "<!-- ingest-benchmark:start -->"
-END_MARK = "<!-- ingest-benchmark:end -->"
 HEADER = (
     "| run | files | CSV / xlsx | rows | chunk | batch | seconds | files/s | peak RSS (MiB) "
     "| RSS before (MiB) | tracemalloc peak (MiB) | phases (s) | statuses | machine | date "
@@ -185,27 +181,6 @@ def capped(list_dropped_files, batch: int):
     return wrapper
 
 
-def machine() -> str:
-    memory = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPU, {memory}, Python {platform.python_version()}"
-
-
-def commit() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-
-    head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return f"{head}-dirty" if git("status", "--porcelain", "--untracked-files=no") else head
-
-
 def run(args: argparse.Namespace) -> dict:
     corpus_dir, names = corpus(args.files, args.seed, args.workers)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -285,12 +260,11 @@ def run(args: argparse.Namespace) -> dict:
 def table_row(result: dict) -> str:
     chunk = result["chunk"] or "all"
     batch = result.get("batch") or "all"
-    run_key = f"{result['files']} files, chunk {chunk}, batch {batch}"
     traced = result["tracemalloc_peak_mib"]
     phases = ", ".join(f"{k} {v}" for k, v in result["phases"].items())
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(result["statuses"].items()))
     cells = [
-        run_key,
+        run_key(result),
         f"{result['files']:,}",
         f"{result['csv']:,} / {result['xlsx']:,}",
         f"{result['rows']:,}",
@@ -307,39 +281,29 @@ def table_row(result: dict) -> str:
         result["date"],
         result["commit"],
     ]
-    return "| " + " | ".join(cells) + " |"
+    return markdown_row(cells)
+
+
+def run_key(result: dict) -> str:
+    return (
+        f"{result['files']} files, chunk {result['chunk'] or 'all'}, "
+        f"batch {result.get('batch') or 'all'}"
+    )
 
 
 def update_report(result: dict, path: Path = REPORT) -> None:
     """Replace the row for the same run (files, chunk, batch) or append one."""
-    row = table_row(result)
-    key = row.split("|")[1].strip()
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START_MARK not in text:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + _section() + "\n"
-    head, rest = text.split(START_MARK, 1)
-    body, tail = rest.split(END_MARK, 1)
-    rows = [
-        line
-        for line in body.strip().splitlines()
-        if line.startswith("| ") and not line.startswith("| run ") and "---" not in line
-    ]
-    rows = [line for line in rows if line.split("|")[1].strip() != key] + [row]
-    separator = "|" + "---|" * (HEADER.count("|") - 1)
-    table = "\n".join([HEADER, separator, *rows])
-    path.write_text(f"{head}{START_MARK}\n{table}\n{END_MARK}{tail}", encoding="utf-8")
+    upsert_rows("ingest-benchmark", INTRO, HEADER, run_key(result), [table_row(result)], path=path)
 
 
-def _section() -> str:
-    return (
-        "## Ingest: one batch of generated returns\n\n"
-        "`.venv/bin/python benchmarks/ingest_benchmark.py --files N [--chunk C]` "
-        "(or `make bench`). Generation is not timed; the batch is one `ingest_new_files` call "
-        "(read, hash, archive, identify, pseudonymise, GX validation per table, load into "
-        "DuckDB, ledger, feedback for every file). Peak RSS is `ru_maxrss` of the process; "
-        "RSS before is after imports and a GX context warm-up.\n\n"
-        f"{START_MARK}\n{END_MARK}"
-    )
+INTRO = (
+    "## Ingest: one batch of generated returns\n\n"
+    "`.venv/bin/python benchmarks/ingest_benchmark.py --files N [--chunk C]` "
+    "(or `make bench`). Generation is not timed; the batch is one `ingest_new_files` call "
+    "(read, hash, archive, identify, pseudonymise, GX validation per table, load into "
+    "DuckDB, ledger, feedback for every file). Peak RSS is `ru_maxrss` of the process; "
+    "RSS before is after imports and a GX context warm-up."
+)
 
 
 def main(argv: list[str] | None = None) -> int:
