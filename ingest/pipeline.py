@@ -176,6 +176,12 @@ def _decide(arrival: Arrival) -> None:
         entry.message = f"Accepted: {rows} row(s) loaded" + (
             f", with {entry.warning_count} warning(s) to check." if entry.warning_count else "."
         )
+        for name, parsed in arrival.tables.items():
+            if parsed.typed.empty:
+                entry.message += (
+                    f" A nil return of {name}: {parsed.table.nil_return}; any {name} rows sent "
+                    f"earlier for {entry.period} no longer count."
+                )
 
 
 def _settle(con, arrival: Arrival) -> set[str]:
@@ -187,7 +193,13 @@ def _settle(con, arrival: Arrival) -> set[str]:
         ledger_id = ledger.record(con, entry)
         if accepted:
             for name, parsed in arrival.tables.items():
-                warehouse.append_rows(con, TABLES[name], _raw_rows(arrival, parsed, ledger_id))
+                if parsed.typed.empty:
+                    warehouse.record_nil_return(
+                        con, TABLES[name], ledger_id, entry.council_code, entry.period
+                    )
+                else:
+                    rows = _raw_rows(arrival, parsed, ledger_id)
+                    warehouse.append_rows(con, TABLES[name], rows)
             ledger.supersede_earlier(con, entry)
         con.execute("COMMIT")
     except Exception:
@@ -275,7 +287,7 @@ def _validate_all(arrivals: list[Arrival]) -> None:
             for a in arrivals
             if a.identity is not None
             for name, p in a.tables.items()
-            if name == table.name
+            if name == table.name and not p.typed.empty  # a nil return has no rows to check
         ]
         problems = validate_files(table, to_validate)
         for arrival in arrivals:

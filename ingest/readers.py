@@ -116,8 +116,11 @@ def find_sheet(sheets: dict[str, list[list[object]]], table: ReturnTable) -> str
     return name
 
 
-def parse_rows(rows: list[list[object]], table: ReturnTable, sheet: str) -> ParsedTable:
-    """Locate the header row, map columns to stored names and type the values."""
+def parse_rows(
+    rows: list[list[object]], table: ReturnTable, sheet: str, allow_no_rows: bool = False
+) -> ParsedTable:
+    """Locate the header row, map columns to stored names and type the values. A header with
+    no rows under it raises NoRowsError, unless ``allow_no_rows`` (a nil return)."""
     wanted = {}
     for column in table.columns:
         for label in (column.header, column.name, *column.aliases):
@@ -170,7 +173,7 @@ def parse_rows(rows: list[list[object]], table: ReturnTable, sheet: str) -> Pars
             continue  # blank spacer rows are harmless
         cells[ROW_NUMBER] = index + 1
         records.append(cells)
-    if not records:
+    if not records and not allow_no_rows:
         raise NoRowsError(f"The {table.name} table in '{sheet}' has a header but no rows of data.")
 
     declared_codes = set()
@@ -233,7 +236,7 @@ def _check_not_empty(data: bytes) -> None:
 def read_table(data: bytes, file_name: str, file_format: str, table: ReturnTable) -> ParsedTable:
     _check_not_empty(data)
     if file_format == "csv":
-        return parse_rows(csv_rows(data), table, file_name)
+        return parse_rows(csv_rows(data), table, file_name, allow_no_rows=bool(table.nil_return))
     sheets = workbook_sheets(data)
     sheet = find_sheet(sheets, table)
     return parse_rows(sheets[sheet], table, sheet)

@@ -43,6 +43,11 @@ class ReturnTable:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # unique within one return
     description: str
+    # What a CSV of this table with its header and no rows says (a nil return), for a table
+    # where none is a true answer; None: the table must have rows. A nil return replaces the
+    # rows of any earlier version for the council and month. In a workbook an unfilled sheet
+    # always means "not sent", since the template's sheets all come with headers.
+    nil_return: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -166,6 +171,7 @@ AGENCY_ASSIGNMENTS = ReturnTable(
     name="agency_assignments",
     key=("assignment_key",),
     description="One row per agency assignment open at any time in the month.",
+    nil_return="no agency assignments were open in the month",
     columns=(
         Column(
             "assignment_key",

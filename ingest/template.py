@@ -189,7 +189,10 @@ def _about_rows() -> list[tuple[str, str]]:
             "Assignment references and SWE registration numbers are kept only as keyed hashes, "
             "and dates of birth as year and month. Do not type names anywhere.",
         ),
-        *((f"Sheet: {table.name}", table.description) for table in RETURN_TABLES.values()),
+        *(
+            (f"Sheet: {table.name}", " ".join(filter(None, [table.description, nil_note(table)])))
+            for table in RETURN_TABLES.values()
+        ),
     ]
 
 
@@ -339,6 +342,8 @@ def render_columns_markdown() -> str:
     for table in RETURN_TABLES.values():
         key = " + ".join(table.column(name).header for name in table.key)
         lines += [f"## `{table.name}`", "", table.description, ""]
+        if table.nil_return:
+            lines += [nil_note(table), ""]
         if key:
             lines += [f"Each row is unique on: {key}.", ""]
         lines += [
@@ -364,6 +369,17 @@ def render_columns_markdown() -> str:
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+def nil_note(table: ReturnTable) -> str | None:
+    """How to send a nil return of the table, for a table that can have one."""
+    if not table.nil_return:
+        return None
+    return (
+        f"If {table.nil_return}, send `<council>_<YYYY-MM>_{table.name}.csv` with the header "
+        f"row only (a nil return): it replaces any {table.name} rows sent earlier for the "
+        "month. In a workbook an unfilled sheet means the table was not sent."
+    )
 
 
 def write_docs(path: Path = DOCS_PATH) -> Path:

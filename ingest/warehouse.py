@@ -20,6 +20,14 @@ RAW_METADATA_COLUMNS = {
     "received_at": "TIMESTAMP NOT NULL",
     "source_row_number": "INTEGER NOT NULL",
 }
+# Which tables each accepted file delivered, and how many rows: a file's version of a table
+# exists even when it has no rows (a nil return), so dbt takes its versions from here.
+FILE_TABLES = f"{RAW_SCHEMA}.file_tables"
+_FILE_TABLES_DDL = (
+    f"CREATE TABLE {FILE_TABLES} (ledger_id BIGINT NOT NULL, table_name VARCHAR NOT NULL, "
+    "council_code VARCHAR NOT NULL, period VARCHAR NOT NULL, row_count INTEGER NOT NULL, "
+    "PRIMARY KEY (ledger_id, table_name))"
+)
 SQL_TYPES = {
     "text": "VARCHAR",
     "code": "VARCHAR",
@@ -45,15 +53,30 @@ def raw_table_ddl(table: ReturnTable) -> str:
 
 
 def ensure_warehouse_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The tables dbt reads as sources: the raw return tables and the record of mart builds."""
+    """The tables dbt reads as sources: the raw return tables, the tables each file delivered
+    and the record of mart builds."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for table in TABLES.values():
         con.execute(raw_table_ddl(table))
+    (has_file_tables,) = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        f"WHERE table_schema = '{RAW_SCHEMA}' AND table_name = 'file_tables'"
+    ).fetchone()
+    if not has_file_tables:
+        con.execute(_FILE_TABLES_DDL)
+        # A warehouse from before the record: every file with rows delivered its tables.
+        for table in TABLES.values():
+            con.execute(
+                f"INSERT INTO {FILE_TABLES} SELECT ledger_id, '{table.name}', council_code, "
+                f"period, count(*) FROM {RAW_SCHEMA}.{table.name} "
+                "GROUP BY ledger_id, council_code, period"
+            )
     ensure_build_state(con)
 
 
 def append_rows(con: duckdb.DuckDBPyConnection, table: ReturnTable, frame: pd.DataFrame) -> int:
-    """Append rows whose columns are the table's stored names plus RAW_METADATA_COLUMNS."""
+    """Append rows whose columns are the table's stored names plus RAW_METADATA_COLUMNS, and
+    record in FILE_TABLES that their files delivered the table."""
     if frame.empty:
         return 0
     columns = [*table.column_names, *RAW_METADATA_COLUMNS]
@@ -62,4 +85,24 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: ReturnTable, frame: pd.Da
         f"INSERT INTO {RAW_SCHEMA}.{table.name} ({', '.join(columns)}) "
         f"SELECT {', '.join(columns)} FROM ordered"
     )
+    files = frame.groupby(["ledger_id", "council_code", "period"]).size()
+    con.executemany(
+        f"INSERT INTO {FILE_TABLES} VALUES (?, ?, ?, ?, ?)",
+        [[int(i), table.name, code, period, int(n)] for (i, code, period), n in files.items()],
+    )
     return len(frame)
+
+
+def record_nil_return(
+    con: duckdb.DuckDBPyConnection,
+    table: ReturnTable,
+    ledger_id: int,
+    council_code: str,
+    period: str,
+) -> None:
+    """A file delivered ``table`` with no rows: its version of the table for the council and
+    month is empty (ReturnTable.nil_return)."""
+    con.execute(
+        f"INSERT INTO {FILE_TABLES} VALUES (?, ?, ?, ?, 0)",
+        [ledger_id, table.name, council_code, period],
+    )

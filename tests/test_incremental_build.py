@@ -1,6 +1,6 @@
 """The incremental path: one new month, or one corrected file, rebuilds only what it changes and
 gives the same marts as a full rebuild. A census XML from a council with no monthly returns
-too.
+too, and a nil agency return (no assignments open) correcting a month that had some.
 
 A base warehouse holds 4 councils x 14 months of all four monthly tables, built in full by the
 pipeline's build (``run_dbt_build``). Each scenario copies it three times and appends the same
@@ -34,7 +34,7 @@ from ingest.generate_census import census_xml_bytes
 from ingest.mart_builds import BUILDS_TABLE
 from ingest.tables import RETURN_TABLES, TABLES
 from ingest.transform import run_dbt, run_dbt_build
-from ingest.warehouse import append_rows
+from ingest.warehouse import append_rows, record_nil_return
 
 COUNCILS = ("821", "822", "873", "881")
 PERIODS = month_range("2024-01", "2025-02")
@@ -43,6 +43,8 @@ CORRECTED = ("873", "2024-06")  # mid-history: its turnover windows reach to the
 CORRECTED_TABLES = ("establishment", "agency_assignments")
 CORRECTION_SEED = 7
 CENSUS = ("census",)  # the tables of a census XML file, in the scenario file lists
+NIL_AGENCY = ("nil agency_assignments",)  # an agency CSV with its header only
+NIL_CORRECTED = ("881", "2024-09")
 CENSUS_COUNCIL, CENSUS_PERIOD = "919", "2024-09"  # Hertfordshire: no monthly returns here
 REGION_CODE = "E12000006"
 SENTINEL = 123456.789
@@ -71,14 +73,20 @@ def _file_frames(code: str, period: str, seed: int, tables) -> dict[str, pd.Data
         census = read_census(census_xml_bytes(code, int(period[:4]), int(period[:4]), seed), "x")
         assert census.period == period
         return {name: parsed.typed for name, parsed in census.tables.items()}
+    if tables == NIL_AGENCY:
+        return {"agency_assignments": pd.DataFrame()}
     return return_frames(code, period, seed=seed, tables=tables)
 
 
 def _raw_rows(files: list[tuple[str, str, int, tuple[str, ...]]], first_ledger_id: int):
-    """(table, rows) as ingest appends them, one file per (council, period, seed, tables)."""
+    """(table, rows) as ingest appends them, one file per (council, period, seed, tables); a
+    nil return as (table, (ledger_id, council, period))."""
     rows = []
     for ledger_id, (code, period, seed, tables) in enumerate(files, start=first_ledger_id):
         for name, frame in _file_frames(code, period, seed, tables).items():
+            if frame.empty:
+                rows.append((TABLES[name], (ledger_id, code, period)))
+                continue
             rows.append(
                 (
                     TABLES[name],
@@ -127,7 +135,10 @@ def _run_scenario(base: Path, work_dir: Path, new_files) -> Scenario:
         shutil.copy(base, copies[name])
         with duckdb.connect(str(copies[name])) as con:
             for table, rows in raw:
-                append_rows(con, table, rows)
+                if isinstance(rows, tuple):
+                    record_nil_return(con, table, *rows)
+                else:
+                    append_rows(con, table, rows)
     with duckdb.connect(str(copies["marked"])) as con:
         for mart, (_, measure) in MARTS.items():
             con.execute(f"update marts.{mart} set {measure} = {SENTINEL}")
@@ -165,6 +176,13 @@ def census(base, tmp_path_factory) -> Scenario:
     """A council with no monthly returns sends its DfE census XML."""
     files = [(CENSUS_COUNCIL, CENSUS_PERIOD, 42, CENSUS)]
     return _run_scenario(base, tmp_path_factory.mktemp("census"), files)
+
+
+@pytest.fixture(scope="module")
+def nil_correction(base, tmp_path_factory) -> Scenario:
+    """One council's corrected agency return for a month is a nil return."""
+    files = [(*NIL_CORRECTED, 42, NIL_AGENCY)]
+    return _run_scenario(base, tmp_path_factory.mktemp("nil_correction"), files)
 
 
 def _mart_tables(warehouse: Path) -> list[str]:
@@ -212,11 +230,12 @@ def _keys(warehouse: Path, mart: str, where: str) -> set[tuple]:
 
 
 def test_the_pipeline_builds_incrementally_once_a_build_has_succeeded(
-    new_month, correction, census
+    new_month, correction, census, nil_correction
 ):
     assert new_month.plan_mode == "incremental"
     assert correction.plan_mode == "incremental"
     assert census.plan_mode == "incremental"
+    assert nil_correction.plan_mode == "incremental"
     builds = query(new_month.incremental, f"select * from {BUILDS_TABLE} order by build_id")
     assert builds["mode"].tolist() == ["full", "incremental"]
     assert builds["status"].tolist() == ["succeeded", "succeeded"]
@@ -297,3 +316,23 @@ def test_a_census_rebuilds_its_council_month_and_the_regional_months_it_reaches(
     }
     for mart in ("fct_agency_assignment_months", "fct_agency_rates", "fct_pay_rates"):
         assert _rebuilt_keys(census.marked, mart) == set(), mart
+
+
+def test_a_nil_agency_return_gives_the_same_marts_as_a_full_rebuild(nil_correction):
+    _assert_same_marts(nil_correction.incremental, nil_correction.full)
+
+
+def test_a_nil_agency_return_removes_its_months_agency_rows(base, nil_correction):
+    code, period = NIL_CORRECTED
+    month = f"council_code = '{code}' and period = '{period}'"
+    for mart in ("fct_agency_assignment_months", "fct_agency_rates"):
+        assert _keys(base, mart, month), f"{mart} had rows for the month before"
+        assert _keys(nil_correction.incremental, mart, month) == set(), mart
+    # the month's pay rows are recomputed: the council's agency cost for them is gone
+    gaps = query(
+        nil_correction.incremental,
+        f"select annualised_agency_cost_at_median from marts.fct_pay_rates where {month}",
+    )
+    assert len(gaps) and gaps["annualised_agency_cost_at_median"].isna().all()
+    for mart in ("fct_vacancies", "fct_vacancies_council_months", "fct_vacancies_region_months"):
+        assert _rebuilt_keys(nil_correction.marked, mart) == set(), mart

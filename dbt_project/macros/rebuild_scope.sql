@@ -81,3 +81,14 @@
         council_code, period, vacancy_return_tables(), turnover_window_length() | int - 1
     ) }}
 {%- endmacro %}
+
+{#- A pre-hook for an incremental model keyed by council and month: in an incremental build,
+    delete the model's rows of the council-months in scope before the new ones go in. dbt's
+    delete+insert replaces only the keys that come back with rows, so without this a
+    council-month whose new version has none (a nil return) would keep its old rows. -#}
+{% macro delete_rows_in_rebuild_scope(return_tables) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ is_in_rebuild_scope('council_code', 'period', return_tables) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,4 +1,8 @@
-{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
+{{ config(
+    materialized='incremental',
+    unique_key=['council_code', 'period'],
+    pre_hook="{{ delete_rows_in_rebuild_scope(['agency_assignments']) }}"
+) }}
 -- The agency assignment rows of the current version of each council's return for a period.
 -- The current-version rule lives in one macro (macros/latest_versions.sql): the file with the
 -- greatest ledger_id per council and period.

@@ -1,4 +1,8 @@
-{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
+{{ config(
+    materialized='incremental',
+    unique_key=['council_code', 'period'],
+    pre_hook="{{ delete_rows_in_rebuild_scope(['agency_assignments']) }}"
+) }}
 -- One row per agency assignment per month it was open in (from the current version of each
 -- council-month's agency return), in regional roles and service areas, with hourly rates, the
 -- month's spend and the cap in force on the assignment's start date. Names agencies: for the

@@ -1,4 +1,8 @@
-{{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
+{{ config(
+    materialized='incremental',
+    unique_key=['council_code', 'period'],
+    pre_hook="{{ delete_rows_in_rebuild_scope(['agency_assignments']) }}"
+) }}
 -- Agency rates per council, month and regional role (computed in
 -- int_agency_role_months_summarised, which fct_pay_rates also reads): size, hourly pay and
 -- charge rate quartiles, caps in force on the assignments' start dates, breaches with and
