@@ -1,7 +1,8 @@
 """The ledger: one row per file version that arrived, with what became of it.
 
 Statuses: accepted, accepted_with_warnings, rejected, duplicate (identical bytes were already
-received), superseded (a later version of the same council, period and return was accepted).
+received), superseded (every table the file delivered has a later accepted version for the same
+council and month, so nothing of it is current).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import asdict, dataclass
 
 import duckdb
 import pandas as pd
+
+from ingest.warehouse import FILE_TABLES
 
 LEDGER_TABLE = "ledger.files"
 ACCEPTED_STATUSES = ("accepted", "accepted_with_warnings")
@@ -117,22 +120,58 @@ def record(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> int:
     return int(ledger_id)
 
 
-def supersede_earlier(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> None:
-    """Mark earlier accepted versions of the same return as superseded by ``entry``."""
-    con.execute(
-        f"UPDATE {LEDGER_TABLE} SET status = 'superseded', "
-        "message = message || ' Superseded by version ' || ? || ' (' || ? || ').' "
-        "WHERE council_code = ? AND period = ? AND return_type = ? AND version < ? "
-        f"AND status IN {ACCEPTED_STATUSES}",
-        [
-            entry.version,
-            entry.file_name,
-            entry.council_code,
-            entry.period,
-            entry.return_type,
-            entry.version,
-        ],
-    )
+def supersede_earlier(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, ledger_id: int) -> None:
+    """After ``entry`` (ledger_id) was accepted: an earlier accepted file of the same council and
+    month whose every table now has a later version (FILE_TABLES) is superseded, since the marts
+    no longer use any of it. One with only some of its tables replaced by ``entry`` (a workbook,
+    then a corrected establishment CSV) stays accepted, with a note saying which: dbt takes the
+    current version table by table (dbt_project/macros/latest_versions.sql)."""
+    replaced = con.execute(
+        f"""
+        WITH earlier_tables AS (
+            SELECT
+                earlier.ledger_id,
+                earlier.table_name,
+                EXISTS (
+                    SELECT 1 FROM {FILE_TABLES} AS later
+                    WHERE later.council_code = earlier.council_code
+                        AND later.period = earlier.period
+                        AND later.table_name = earlier.table_name
+                        AND later.ledger_id > earlier.ledger_id
+                ) AS has_later_version,
+                earlier.table_name IN (
+                    SELECT table_name FROM {FILE_TABLES} WHERE ledger_id = $ledger_id
+                ) AS is_replaced_now
+            FROM {FILE_TABLES} AS earlier
+            JOIN {LEDGER_TABLE} AS files ON files.ledger_id = earlier.ledger_id
+            WHERE earlier.council_code = $council AND earlier.period = $period
+                AND earlier.ledger_id < $ledger_id AND files.status IN {ACCEPTED_STATUSES}
+        )
+        SELECT
+            ledger_id,
+            bool_and(has_later_version) AS is_wholly_replaced,
+            list(table_name ORDER BY table_name) FILTER (WHERE is_replaced_now) AS tables
+        FROM earlier_tables
+        GROUP BY ledger_id
+        HAVING bool_or(is_replaced_now)
+        """,
+        {"ledger_id": ledger_id, "council": entry.council_code, "period": entry.period},
+    ).fetchall()
+    by = f"version {entry.version} ({entry.file_name})"
+    for earlier_id, is_wholly_replaced, tables in replaced:
+        if is_wholly_replaced:
+            status, note = "superseded", f" Superseded by {by}."
+        else:
+            status = None
+            note = (
+                f" Its {', '.join(tables)} table(s) replaced by {by}; its other tables are "
+                "still current."
+            )
+        con.execute(
+            f"UPDATE {LEDGER_TABLE} SET status = coalesce(?, status), message = message || ? "
+            "WHERE ledger_id = ?",
+            [status, note, earlier_id],
+        )
 
 
 def read_ledger(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

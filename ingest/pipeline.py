@@ -200,7 +200,7 @@ def _settle(con, arrival: Arrival) -> set[str]:
                 else:
                     rows = _raw_rows(arrival, parsed, ledger_id)
                     warehouse.append_rows(con, TABLES[name], rows)
-            ledger.supersede_earlier(con, entry)
+            ledger.supersede_earlier(con, entry, ledger_id)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

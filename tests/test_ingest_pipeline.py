@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from ingest import ledger, pipeline, warehouse
-from ingest.generate import establishment_frame, return_filename, write_return
+from ingest.generate import establishment_frame, return_filename, return_frames, write_return
 from ingest.sample_faults import UNMAPPED_GRADE, write_demo_bad_file
 
 PERIOD = "2025-03"
@@ -279,3 +279,46 @@ def test_versions_supersede_and_a_rejected_resubmission_keeps_the_accepted_one(d
         "error",
     )
     assert all(p["how_to_fix"] for p in problems)
+
+
+def test_a_file_is_superseded_only_when_every_table_it_delivered_has_a_later_version(
+    data_settings,
+):
+    """The ledger follows dbt's rule, table by table: a corrected establishment CSV replaces
+    only the establishment sheet of an earlier workbook, which stays accepted with a note; the
+    workbook is superseded once each of its tables has a later version."""
+    bucket = _bucket(data_settings)
+    slug, code = "bedford", "822"
+    tables = ("establishment", "agency_assignments", "pay_scales")
+    frames = return_frames(code, PERIOD, seed=SEED, tables=tables)
+    workbook = write_return(frames, bucket / slug / return_filename(slug, PERIOD, "xlsx"), "xlsx")
+    _landed(workbook, 0)
+    pipeline.ingest_new_files(data_settings)
+
+    def send_csv(table: str, minutes: int) -> Path:
+        corrected = return_frames(code, PERIOD, seed=SEED + 1, tables=[table])[table]
+        path = bucket / slug / return_filename(slug, PERIOD, "csv", table)
+        return _landed(write_return(corrected, path, "csv", table), minutes)
+
+    establishment = send_csv("establishment", 10)
+    pipeline.ingest_new_files(data_settings)
+    entries = _ledger(data_settings)
+    workbook_rel = f"{slug}/{workbook.name}"
+    assert entries.loc[workbook_rel, "status"] == "accepted"
+    assert (
+        f"Its establishment table(s) replaced by version 1 ({establishment.name}); its other "
+        "tables are still current." in entries.loc[workbook_rel, "message"]
+    )
+
+    send_csv("agency_assignments", 20)
+    pay_scales = send_csv("pay_scales", 30)
+    summary = pipeline.ingest_new_files(data_settings)
+    assert [e.status for e in summary.entries] == ["accepted", "accepted"]
+    entries = _ledger(data_settings)
+    assert entries.loc[workbook_rel, "status"] == "superseded"
+    assert entries.loc[workbook_rel, "message"].endswith(
+        f"Superseded by version 1 ({pay_scales.name})."
+    )
+    assert set(entries.loc[entries["status"] == "accepted", "file_name"]) == {
+        f"{slug}_{PERIOD}_{table}.csv" for table in tables
+    }
