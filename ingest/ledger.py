@@ -126,6 +126,13 @@ def supersede_earlier(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, ledger
     no longer use any of it. One with only some of its tables replaced by ``entry`` (a workbook,
     then a corrected establishment CSV) stays accepted, with a note saying which: dbt takes the
     current version table by table (dbt_project/macros/latest_versions.sql)."""
+    has_earlier = con.execute(  # most files are a council-month's first: skip the work below
+        f"SELECT 1 FROM {LEDGER_TABLE} WHERE council_code = ? AND period = ? AND ledger_id < ? "
+        f"AND status IN {ACCEPTED_STATUSES} LIMIT 1",
+        [entry.council_code, entry.period, ledger_id],
+    ).fetchone()
+    if has_earlier is None:
+        return
     replaced = con.execute(
         f"""
         WITH earlier_tables AS (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -85,11 +86,9 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: ReturnTable, frame: pd.Da
         f"INSERT INTO {RAW_SCHEMA}.{table.name} ({', '.join(columns)}) "
         f"SELECT {', '.join(columns)} FROM ordered"
     )
-    files = frame.groupby(["ledger_id", "council_code", "period"]).size()
-    con.executemany(
-        f"INSERT INTO {FILE_TABLES} VALUES (?, ?, ?, ?, ?)",
-        [[int(i), table.name, code, period, int(n)] for (i, code, period), n in files.items()],
-    )
+    files = Counter(zip(frame["ledger_id"], frame["council_code"], frame["period"], strict=True))
+    for (ledger_id, council_code, period), row_count in files.items():
+        _record_file_table(con, table, int(ledger_id), council_code, period, row_count)
     return len(frame)
 
 
@@ -102,7 +101,18 @@ def record_nil_return(
 ) -> None:
     """A file delivered ``table`` with no rows: its version of the table for the council and
     month is empty (ReturnTable.nil_return)."""
+    _record_file_table(con, table, ledger_id, council_code, period, 0)
+
+
+def _record_file_table(
+    con: duckdb.DuckDBPyConnection,
+    table: ReturnTable,
+    ledger_id: int,
+    council_code: str,
+    period: str,
+    row_count: int,
+) -> None:
     con.execute(
-        f"INSERT INTO {FILE_TABLES} VALUES (?, ?, ?, ?, 0)",
-        [ledger_id, table.name, council_code, period],
+        f"INSERT INTO {FILE_TABLES} VALUES (?, ?, ?, ?, ?)",
+        [ledger_id, table.name, council_code, period, row_count],
     )
