@@ -141,6 +141,7 @@ class Phases:
             ("_receive", "receive"),
             ("validate_files", "validate"),
             ("_feedback", "feedback"),
+            ("_settle", "settle"),
         ):
             if hasattr(pipeline, name):
                 setattr(pipeline, name, self._timed(getattr(pipeline, name), phase))
