@@ -3,9 +3,11 @@ site whole, and nothing is published when dbt has not generated one."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from ingest.config import load_settings
+from ingest.config import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 from ingest.docs_site import DOCS_SITE_FILES, dbt_target_dir, publish_docs_site
 
 
@@ -51,3 +53,25 @@ def test_publishes_nothing_without_a_generated_site(settings):
         publish_docs_site(settings)
     assert not (settings.published_dir / "dbt_docs").exists()
     assert not settings.published_dir.exists() or not any(settings.published_dir.iterdir())
+
+
+def test_the_published_manifest_names_no_server_path(settings):
+    """dbt writes absolute paths into manifest.json; the published site has them relative."""
+    target = dbt_target_dir(settings)
+    _fake_docs_target(settings, "1")
+    manifest = {
+        "root_path": str(DBT_PROJECT_DIR),
+        "compiled_path": str(target / "compiled" / "moc_workforce" / "models" / "x.sql"),
+        "profile": str(settings.data_dir / "warehouse.duckdb"),
+        "readme": str(PROJECT_ROOT / "README.md"),
+        "original_file_path": "models/x.sql",
+    }
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    published = publish_docs_site(settings) / "manifest.json"
+    assert json.loads(published.read_text(encoding="utf-8")) == {
+        "root_path": "dbt_project",
+        "compiled_path": "target/compiled/moc_workforce/models/x.sql",
+        "profile": "data/warehouse.duckdb",
+        "readme": "./README.md",
+        "original_file_path": "models/x.sql",
+    }

@@ -11,6 +11,7 @@ import pytest
 
 from ingest import ledger, warehouse
 from ingest.airflow_local import run_pipeline_dags
+from ingest.config import PROJECT_ROOT
 from ingest.generate import establishment_frame, generate_returns
 from ingest.members import load_members
 from ingest.rounding import round_half_away
@@ -96,3 +97,10 @@ def test_pipeline_dags_end_to_end(airflow_db, data_settings):
         ]
         assert Decimal(region_row["value"]) == expected_region[indicator]
         assert region_row["councils_in_regional_figure"] == "11"
+
+    # dbt's docs site is published beside the marts, with no path of this machine in it
+    docs = data_settings.published_dir / "dbt_docs"
+    manifest = (docs / "manifest.json").read_text(encoding="utf-8")
+    assert '"name": "fct_vacancies"' in manifest and (docs / "index.html").is_file()
+    for folder in (PROJECT_ROOT, data_settings.data_dir):
+        assert str(folder) not in manifest
