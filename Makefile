@@ -21,7 +21,6 @@ help:
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make dashboard - the project leads' dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (after make demo)"
 	@echo "make lint   - ruff and sqlfluff"
-	@echo "make dashboard  - the project leads' dashboard on the demo data (http://127.0.0.1:8501)"
 	@echo "make airflow-ui - the Airflow UI on the demo data (http://localhost:8080)"
 	@echo "make lock   - recompile requirements.lock from requirements.in"
 	@echo "make bench  - ingest benchmark (BENCH_FILES=10000, BENCH_ARGS=\"--batch 2000\")"

@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 
 from ingest import ledger, warehouse
-from ingest.airflow_local import run_pipeline_dags
+from ingest.airflow_local import run_dag, run_pipeline_dags
 from ingest.config import PROJECT_ROOT
 from ingest.generate import establishment_frame, generate_returns
+from ingest.mart_builds import BUILDS_TABLE
 from ingest.members import load_members
 from ingest.rounding import round_half_away
 from ingest.sample_faults import write_demo_bad_file
@@ -104,3 +105,16 @@ def test_pipeline_dags_end_to_end(airflow_db, data_settings):
     assert '"name": "fct_vacancies"' in manifest and (docs / "index.html").is_file()
     for folder in (PROJECT_ROOT, data_settings.data_dir):
         assert str(folder) not in manifest
+
+    # a project lead asks for a full rebuild through the DAG's params
+    run_dag("build_marts", {"full_refresh": True})
+    con = warehouse.connect(data_settings.warehouse_path, read_only=True)
+    try:
+        builds = con.execute(f"select mode, reason, status from {BUILDS_TABLE} order by build_id")
+        builds = builds.fetchall()
+    finally:
+        con.close()
+    assert builds[-2:] == [
+        ("full", "no build has succeeded yet", "succeeded"),
+        ("full", "a full rebuild was asked for", "succeeded"),
+    ]
