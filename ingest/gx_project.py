@@ -6,13 +6,16 @@ Runtime only *reads* the committed project (suites, validation definitions, chec
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from ingest.config import GX_PROJECT_DIR
 from ingest.readers import ROW_NUMBER
@@ -26,6 +29,8 @@ INDEX_COLUMNS = [FILE_KEY, ROW_NUMBER]
 # UpdateDataDocsAction re-reads them all, so without a limit each run is slower than the last.
 # The ledger and the feedback files are the lasting record; these are for looking into a run.
 KEEP_VALIDATION_RUNS = 50
+# Namespace of the ids written into the committed project (stabilise_ids).
+PROJECT_ID_NAMESPACE = uuid.UUID("5f0b3a52-6d1e-4c53-9a53-6f6d6f635f67")
 # Where GX's file context keeps run results and their pages, under the project directory.
 VALIDATION_RUN_FOLDERS = (
     Path("uncommitted", "validations"),
@@ -88,7 +93,50 @@ def write_project(project_dir: Path = GX_PROJECT_DIR) -> list[str]:
             )
         )
         written.append(table_name)
+    stabilise_ids(Path(project_dir) / "gx")
     return written
+
+
+def stabilise_ids(gx_dir: Path) -> int:
+    """Give every object of the committed project an id derived from what it is (a suite's
+    name, an expectation's rule code...), in every file that names it, instead of the random
+    UUID GX gives it on each rewrite: rewriting unchanged rules changes no file, and a changed
+    rule shows in review as itself. Returns how many ids were replaced."""
+    yml = gx_dir / "great_expectations.yml"
+    stable: dict[str, str] = {}  # current id -> stable id
+
+    def keep(current: str | None, *what: str) -> None:
+        if current:
+            stable[current] = str(uuid.uuid5(PROJECT_ID_NAMESPACE, "/".join(what)))
+
+    config = yaml.safe_load(yml.read_text(encoding="utf-8"))
+    for source_name, source in (config.get("fluent_datasources") or {}).items():
+        keep(source.get("id"), "datasource", source_name)
+        for asset_name, asset in (source.get("assets") or {}).items():
+            keep(asset.get("id"), "asset", source_name, asset_name)
+            for batch_name, batch in (asset.get("batch_definitions") or {}).items():
+                keep(batch.get("id"), "batch_definition", source_name, asset_name, batch_name)
+    for path in sorted((gx_dir / "expectations").glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        keep(suite.get("id"), "suite", suite["name"])
+        for expectation in suite["expectations"]:
+            keep(expectation.get("id"), "expectation", suite["name"], expectation["meta"]["rule"])
+    for kind in ("validation_definitions", "checkpoints"):
+        for path in sorted((gx_dir / kind).glob("*.json")):
+            item = json.loads(path.read_text(encoding="utf-8"))
+            keep(item.get("id"), kind, item["name"])
+    replaced = 0
+    for path in [yml, *sorted(gx_dir.glob("*/*.json"))]:
+        if path.parts[-2] == "uncommitted":
+            continue
+        text = original = path.read_text(encoding="utf-8")
+        for current, new in stable.items():
+            if current != new and current in text:
+                text = text.replace(current, new)
+                replaced += 1
+        if text != original:
+            path.write_text(text, encoding="utf-8")
+    return replaced
 
 
 def run_checkpoint(table_name: str, frame: pd.DataFrame, project_dir: Path = GX_PROJECT_DIR):

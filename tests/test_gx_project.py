@@ -1,8 +1,13 @@
-"""Stored GX validation runs are pruned to the newest few per table, results and pages alike."""
+"""The committed GX project: rewriting it from the rules in code changes no file (its ids are
+derived, not random), and stored validation runs are pruned to the newest few per table,
+results and pages alike."""
 
 from __future__ import annotations
 
-from ingest.gx_project import VALIDATION_RUN_FOLDERS, prune_validation_runs
+import shutil
+
+from ingest.config import GX_PROJECT_DIR
+from ingest.gx_project import VALIDATION_RUN_FOLDERS, prune_validation_runs, write_project
 
 RUNS = [f"20261125T0{minute:03d}00.000000Z" for minute in range(5)]  # oldest first
 
@@ -35,3 +40,20 @@ def test_pruning_a_table_with_no_stored_runs_does_nothing(tmp_path):
     (tmp_path / ".ge_store_backend_id").write_text("id")
     _store_runs(tmp_path, "pay_scales")
     assert prune_validation_runs("pay_scales", 10, tmp_path) == 0
+
+
+def _committed_files(project_dir):
+    return {
+        path.relative_to(project_dir).as_posix(): path.read_bytes()
+        for path in sorted((project_dir / "gx").rglob("*"))
+        if path.is_file() and "uncommitted" not in path.relative_to(project_dir).parts
+    }
+
+
+def test_rewriting_the_project_from_the_rules_changes_no_committed_file(tmp_path):
+    """`moc gx-suites` on unchanged rules is a no-op for git: the committed project is what
+    ingest/suites.py writes, ids included."""
+    copy = tmp_path / "expectations"
+    shutil.copytree(GX_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("uncommitted"))
+    write_project(copy)
+    assert _committed_files(copy) == _committed_files(GX_PROJECT_DIR)
