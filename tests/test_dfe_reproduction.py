@@ -71,12 +71,12 @@ def _cases() -> list[tuple[dict[str, str], str, str]]:
     """Each DfE row with the (member council, reference period) that plays it.
 
     Rows go to the members in turn; a member's successive rows are two years apart (September
-    2001, 2003, ...), so a year with no returns separates their 12-month windows and no
-    window mixes two authorities' figures.
+    2017, 2019, ...: inside the marts' calendar, dim_months), so a year with no returns
+    separates their 12-month windows and no window mixes two authorities' figures.
     """
     codes = list(_member_posts())
     return [
-        (row, codes[number % len(codes)], f"{2001 + 2 * (number // len(codes))}-09")
+        (row, codes[number % len(codes)], f"{2017 + 2 * (number // len(codes))}-09")
         for number, row in enumerate(_dfe_rows())
     ]
 
