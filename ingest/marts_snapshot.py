@@ -9,7 +9,7 @@ into a separate DuckDB file, ``<published_dir>/marts/marts_snapshot.duckdb``:
 - ``ledger.files``, column by column (it holds no personal data: file names, checksums,
   statuses, counts, messages and the feedback report's path);
 - ``ledger.file_tables``: which return tables each accepted file loaded, and how many rows
-  (counted from the raw tables' ``ledger_id``; no raw row is copied);
+  (ingest's ``raw.file_tables``, 0 for a nil return; no raw row is copied);
 - ``main.snapshot_info``: when it was published and from which pipeline version.
 
 The file is written aside in the same folder and renamed into place, so a reader sees either
@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.config import Settings
-from ingest.tables import TABLES
+from ingest.warehouse import FILE_TABLES
 
 SNAPSHOT_FOLDER = "marts"
 # Not "marts.duckdb": DuckDB names a file's catalog after its stem, and a catalog "marts" would
@@ -115,16 +115,9 @@ def _copy(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     (copied["ledger.files"],) = con.execute(
         f"SELECT count(*) FROM {_TARGET}.ledger.files"
     ).fetchone()
-    raw_tables = set(_base_tables(con, "raw"))
-    counts = [
-        f"SELECT ledger_id, '{table}' AS table_name, count(*)::INTEGER AS rows_loaded "
-        f"FROM {_SOURCE}.raw.{_quote(table)} GROUP BY ledger_id"
-        for table in TABLES
-        if table in raw_tables
-    ]
     select = (
-        " UNION ALL ".join(counts)
-        if counts
+        f"SELECT ledger_id, table_name, row_count AS rows_loaded FROM {_SOURCE}.{FILE_TABLES}"
+        if "file_tables" in _base_tables(con, "raw")
         else "SELECT NULL::BIGINT AS ledger_id, NULL::VARCHAR AS table_name, "
         "NULL::INTEGER AS rows_loaded WHERE false"
     )

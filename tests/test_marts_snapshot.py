@@ -35,6 +35,11 @@ def _build_warehouse(path: Path, vacancy_rate: float = 25.0) -> None:
         INSERT INTO raw.establishment VALUES (1, 'MASH', 'A Person'), (1, 'LAC', 'B Person');
         CREATE TABLE raw.pay_scales (ledger_id BIGINT, grade VARCHAR);
         INSERT INTO raw.pay_scales VALUES (1, 'H9'), (2, 'L3');
+        CREATE TABLE raw.file_tables (ledger_id BIGINT, table_name VARCHAR,
+            council_code VARCHAR, period VARCHAR, row_count INTEGER);
+        INSERT INTO raw.file_tables VALUES (1, 'establishment', '821', '2026-06', 2),
+            (1, 'pay_scales', '821', '2026-06', 1), (2, 'pay_scales', '821', '2026-06', 1),
+            (3, 'agency_assignments', '821', '2026-06', 0);
         CREATE VIEW staging.stg_x AS SELECT * FROM raw.establishment;
         CREATE TABLE intermediate.int_y AS SELECT * FROM raw.establishment;
         """
@@ -90,7 +95,12 @@ def test_snapshot_holds_the_marts_reference_and_ledger_and_nothing_raw(settings)
         assert ledger_columns == list(LEDGER_COLUMNS)  # the extra column stays behind
         assert con.execute(
             "SELECT ledger_id, table_name, rows_loaded FROM ledger.file_tables"
-        ).fetchall() == [(1, "establishment", 2), (1, "pay_scales", 1), (2, "pay_scales", 1)]
+        ).fetchall() == [
+            (1, "establishment", 2),
+            (1, "pay_scales", 1),
+            (2, "pay_scales", 1),
+            (3, "agency_assignments", 0),  # a nil return
+        ]
         (info,) = con.execute("SELECT pipeline_version, table_count FROM snapshot_info").fetchall()
         assert info == ("0.1.0", 5)
     finally:
