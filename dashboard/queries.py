@@ -164,12 +164,15 @@ def returns_for_period(con, period: str, council_codes: Sequence[str] | None) ->
 
 
 def tables_received(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
-    """Council x return table: rows loaded from the current accepted version (long format)."""
+    """Council x return table: rows loaded from the current accepted version (long format):
+    the latest accepted file that delivered the table, as the marts take it (0: a nil return).
+    """
     where, params = _in("f.council_code", council_codes)
     return _frame(
         con,
         f"""
-        SELECT c.council_name, t.table_name, sum(t.rows_loaded)::BIGINT AS rows_loaded
+        SELECT c.council_name, t.table_name,
+               arg_max(t.rows_loaded, t.ledger_id)::BIGINT AS rows_loaded
         FROM {LEDGER_FILES} AS f
         JOIN {LEDGER_FILE_TABLES} AS t USING (ledger_id)
         LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)

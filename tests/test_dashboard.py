@@ -349,3 +349,29 @@ def test_empty_snapshot_says_run_make_demo(tmp_path, monkeypatch):
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=30).run()
     assert not app.exception
     assert "make demo" in app.error[0].value
+
+
+def test_tables_received_counts_each_tables_current_version_only():
+    """A workbook, then a corrected establishment CSV and a nil agency return: the page shows
+    the rows of each table's latest accepted file, as the marts take them, not their sum."""
+    con = duckdb.connect()
+    con.execute(
+        """
+        CREATE SCHEMA marts; CREATE SCHEMA ledger;
+        CREATE TABLE marts.dim_councils AS SELECT '822' AS council_code, 'Bedford' AS council_name;
+        CREATE TABLE ledger.files AS SELECT * FROM (VALUES
+            (1, '822', '2026-01', 'accepted'), (2, '822', '2026-01', 'accepted'),
+            (3, '822', '2026-01', 'accepted'), (4, '822', '2026-01', 'rejected'))
+            t(ledger_id, council_code, period, status);
+        CREATE TABLE ledger.file_tables AS SELECT * FROM (VALUES
+            (1, 'establishment', 10), (1, 'pay_scales', 3), (1, 'agency_assignments', 4),
+            (2, 'establishment', 12), (3, 'agency_assignments', 0), (4, 'pay_scales', 9))
+            t(ledger_id, table_name, rows_loaded);
+        """
+    )
+    received = queries.tables_received(con, "2026-01", None)
+    assert received.values.tolist() == [
+        ["Bedford", "agency_assignments", 0],
+        ["Bedford", "establishment", 12],
+        ["Bedford", "pay_scales", 3],
+    ]
