@@ -190,7 +190,10 @@ def _about_rows() -> list[tuple[str, str]]:
             "and dates of birth as year and month. Do not type names anywhere.",
         ),
         *(
-            (f"Sheet: {table.name}", " ".join(filter(None, [table.description, nil_note(table)])))
+            (
+                f"Sheet: {table.name}",
+                " ".join(filter(None, [table.description, nil_note(table, markdown=False)])),
+            )
             for table in RETURN_TABLES.values()
         ),
     ]
@@ -371,14 +374,16 @@ def render_columns_markdown() -> str:
     return "\n".join(lines)
 
 
-def nil_note(table: ReturnTable) -> str | None:
-    """How to send a nil return of the table, for a table that can have one."""
+def nil_note(table: ReturnTable, markdown: bool = True) -> str | None:
+    """How to send a nil return of the table, for a table that can have one (the file name
+    in code style for the docs page, plain for a cell of the template)."""
     if not table.nil_return:
         return None
+    file_name = f"<council>_<YYYY-MM>_{table.name}.csv"
     return (
-        f"If {table.nil_return}, send `<council>_<YYYY-MM>_{table.name}.csv` with the header "
-        f"row only (a nil return): it replaces any {table.name} rows sent earlier for the "
-        "month. In a workbook an unfilled sheet means the table was not sent."
+        f"If {table.nil_return}, send {f'`{file_name}`' if markdown else file_name} with the "
+        f"header row only (a nil return): it replaces any {table.name} rows sent earlier for "
+        "the month. In a workbook an unfilled sheet means the table was not sent."
     )
 
 
