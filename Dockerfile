@@ -12,7 +12,13 @@ RUN pip install --no-cache-dir uv==0.13.9 \
     && uv pip install --no-cache --python "$(command -v python)" -r /opt/moc/requirements.lock
 
 COPY --chown=airflow:0 pyproject.toml README.md /opt/moc/
+# The pipeline's packages, one per stage (README, "Where things live").
+COPY --chown=airflow:0 common /opt/moc/common
 COPY --chown=airflow:0 ingest /opt/moc/ingest
+COPY --chown=airflow:0 transform /opt/moc/transform
+COPY --chown=airflow:0 publish /opt/moc/publish
+COPY --chown=airflow:0 orchestration /opt/moc/orchestration
+COPY --chown=airflow:0 samples /opt/moc/samples
 COPY --chown=airflow:0 dags /opt/moc/dags
 COPY --chown=airflow:0 dbt_project /opt/moc/dbt_project
 COPY --chown=airflow:0 expectations /opt/moc/expectations

@@ -4,7 +4,7 @@
 
 Generates the four monthly tables for every member council over ``--months`` months from
 2016-04 and appends them to a fresh DuckDB warehouse as ingest would (generation is not timed),
-then times the pipeline's build (``ingest.transform.run_dbt_build``) through five steps:
+then times the pipeline's build (``transform.dbt_runner.run_dbt_build``) through five steps:
 
 1. the first build (full);
 2. a build with nothing new (incremental);
@@ -33,11 +33,11 @@ import duckdb
 import pandas as pd
 from report import ROOT, commit, machine, markdown_row, upsert_rows
 
-from ingest.config import SEEDS_DIR, load_settings
-from ingest.generate import month_range, return_frames
-from ingest.tables import RETURN_TABLES
-from ingest.transform import run_dbt_build
+from common.settings import SEEDS_DIR, load_settings
+from ingest.return_contract import RETURN_TABLES
 from ingest.warehouse import RAW_METADATA_COLUMNS, append_rows, ensure_warehouse_tables
+from samples.returns import month_range, return_frames
+from transform.dbt_runner import run_dbt_build
 
 HEADER = (
     "| run | step | mode | council-months changed | build seconds | model seconds "

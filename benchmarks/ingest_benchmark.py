@@ -49,7 +49,7 @@ HEADER = (
 
 def _plan(files: int) -> list[tuple[str, str]]:
     """(council_code, period) for the first ``files`` council-months, month by month."""
-    from ingest.generate import COUNCIL_PROFILES, month_range
+    from samples.returns import COUNCIL_PROFILES, month_range
 
     councils = sorted(COUNCIL_PROFILES)
     months = -(-files // len(councils))
@@ -61,7 +61,7 @@ def _plan(files: int) -> list[tuple[str, str]]:
 
 
 def _write_some(job: tuple[str, list[tuple[str, str]], int]) -> list[str]:
-    from ingest.generate import (
+    from samples.returns import (
         COUNCIL_PROFILES,
         _members,
         establishment_frame,
@@ -201,8 +201,8 @@ def run(args: argparse.Namespace) -> dict:
     logging.basicConfig(level=logging.WARNING)
 
     # Import (and warm up GX) before measuring: a long-running worker pays this once.
+    from common.settings import load_settings
     from ingest import gx_project, pipeline
-    from ingest.config import load_settings
 
     gx_project.get_context()
     phases = Phases(pipeline)

@@ -21,7 +21,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, AssetAny, Param, dag, task
 
-from ingest.orchestration import MARTS_ASSET, RAW_TABLE_ASSETS
+from orchestration.tasks import MARTS_ASSET, RAW_TABLE_ASSETS
 
 DEFAULT_ARGS = {
     "retries": 2,
@@ -44,7 +44,7 @@ DEFAULT_ARGS = {
 def build_marts():
     @task(outlets=[Asset(MARTS_ASSET)], pool="duckdb_writer")
     def dbt_build(params=None):
-        from ingest.orchestration import build_task
+        from orchestration.tasks import build_task
 
         return build_task(full_refresh=bool((params or {}).get("full_refresh")))
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, task
 
-from ingest.orchestration import deadline_day
+from orchestration.tasks import deadline_day
 
 DEFAULT_ARGS = {
     "retries": 2,
@@ -37,7 +37,7 @@ DEFAULT_ARGS = {
 def chase_returns():
     @task
     def chase_missing_returns(params=None, logical_date=None):
-        from ingest.orchestration import chase_task
+        from orchestration.tasks import chase_task
 
         return chase_task(logical_date, (params or {}).get("period") or None)
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, AssetAlias, dag, task
 
-from ingest.orchestration import RAW_CHANGES_ALIAS, RAW_TABLE_ASSETS
+from orchestration.tasks import RAW_CHANGES_ALIAS, RAW_TABLE_ASSETS
 
 DEFAULT_ARGS = {
     "retries": 2,
@@ -39,7 +39,7 @@ DEFAULT_ARGS = {
 def ingest_returns():
     @task(outlets=[AssetAlias(RAW_CHANGES_ALIAS)], pool="duckdb_writer")
     def ingest_new_files(*, outlet_events=None):
-        from ingest.orchestration import ingest_task
+        from orchestration.tasks import ingest_task
 
         result = ingest_task()
         for table in result["changed_tables"]:

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 
-from ingest.orchestration import MARTS_ASSET
+from orchestration.tasks import MARTS_ASSET
 
 DEFAULT_ARGS = {
     "retries": 2,
@@ -42,7 +42,7 @@ def publish_benchmarks():
     # In the writer pool: it reads the warehouse, which a running ingest or dbt build locks.
     @task(pool="duckdb_writer")
     def publish(params=None, dag_run=None, logical_date=None):
-        from ingest.orchestration import period_to_publish, publish_task
+        from orchestration.tasks import period_to_publish, publish_task
 
         run_type = getattr(dag_run.run_type, "value", dag_run.run_type) if dag_run else None
         scheduled = run_type in ("scheduled", "backfill")

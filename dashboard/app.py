@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, not the project
     sys.path.insert(0, str(ROOT))
 
+from common.rounding import UNAVAILABLE, publish_figure  # noqa: E402
 from dashboard import queries  # noqa: E402
-from ingest.rounding import UNAVAILABLE, publish_figure  # noqa: E402
 
 REGION_COLOUR = "#000000"
 ALL_ROLES = "All roles"
@@ -527,7 +527,7 @@ def _no_snapshot(message: str) -> None:
     st.error(
         f"{message}\n\nRun `make demo` first (it builds the marts and publishes the snapshot), "
         "or publish one from an existing warehouse with "
-        "`.venv/bin/python -m ingest.marts_snapshot`."
+        "`.venv/bin/python -m transform.marts_snapshot`."
     )
     st.stop()
 

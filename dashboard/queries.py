@@ -1,7 +1,7 @@
 """Every read the dashboard makes, in one place: table and column names of the marts live here
 only, so a renamed mart or column is a one-line change.
 
-The dashboard reads the published snapshot of the marts (ingest.marts_snapshot), never the
+The dashboard reads the published snapshot of the marts (transform.marts_snapshot), never the
 warehouse, and opens it read-only. Functions take an open connection and return pandas frames.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.config import load_settings
-from ingest.marts_snapshot import snapshot_path
+from common.settings import load_settings
+from transform.marts_snapshot import snapshot_path
 
 SNAPSHOT_ENV = "MOC_MARTS_SNAPSHOT"
 
@@ -40,7 +40,7 @@ VACANCY_METRICS = {
     "agency_rate": "Agency rate (%)",
     "turnover_rate": "Turnover rate (%)",
 }
-# Ledger statuses meaning "this council sent a usable return for the month" (ingest.chase).
+# Ledger statuses meaning "this council sent a usable return for the month" (orchestration.chase).
 RECEIVED_STATUSES = ("accepted", "accepted_with_warnings", "superseded")
 ACCEPTED_STATUSES = ("accepted", "accepted_with_warnings")
 REGION_LABEL_SUFFIX = " (region)"
@@ -184,7 +184,7 @@ def tables_received(con, period: str, council_codes: Sequence[str] | None) -> pd
 
 
 def late_councils(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
-    """Members on the month's last day with no accepted return for it (as ingest.chase)."""
+    """Members on the month's last day with no accepted return for it (as orchestration.chase)."""
     where, params = _in("c.council_code", council_codes)
     return _frame(
         con,

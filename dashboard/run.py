@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{error}\nThe dashboard reads a snapshot of the marts. Create it with `make demo` "
             "(sample data through the whole pipeline), or from an existing warehouse with "
-            "`.venv/bin/python -m ingest.marts_snapshot`; or point MOC_MARTS_SNAPSHOT at one.",
+            "`.venv/bin/python -m transform.marts_snapshot`; or point MOC_MARTS_SNAPSHOT at one.",
             file=sys.stderr,
         )
         return 1

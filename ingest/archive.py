@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import posixpath
 
+from common.settings import is_local_url
 from ingest.bucket import filesystem
-from ingest.config import is_local_url
 
 
 def sha256_of(data: bytes) -> str:

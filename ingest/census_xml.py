@@ -34,7 +34,7 @@ import pandas as pd
 
 from ingest.cells import parse_date
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, type_column
-from ingest.tables import CENSUS_LA, WORKFORCE, ReturnTable
+from ingest.return_contract import CENSUS_LA, WORKFORCE, ReturnTable
 
 __all__ = ["CensusReturn", "SCHEMA_YEARS", "SHEET", "read_census"]
 

@@ -2,8 +2,9 @@
 look-ups, whole numbers and cross-field tests.
 
 They are computed here, in one place, and named ``check_*`` so nobody mistakes them for data.
-Column-level checks come from the column spec in :mod:`ingest.tables` (one function per kind of
-check); the few rules that relate several columns of one table have a small function each.
+Column-level checks come from the column spec in :mod:`ingest.return_contract` (one function
+per kind of check); the few rules that relate several columns of one table have a small
+function each.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ingest.config import SEEDS_DIR
-from ingest.members import period_end
+from common.members import period_end
+from common.settings import SEEDS_DIR
 from ingest.readers import is_unreadable
-from ingest.tables import NUMERIC_KINDS, Column, ReturnTable
+from ingest.return_contract import NUMERIC_KINDS, Column, ReturnTable
 
 # Kinds whose cells can hold something that cannot be read (text and codes are kept as typed).
 READABLE_KINDS = (*NUMERIC_KINDS, "date", "flag")

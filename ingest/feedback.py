@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import html
 import io
-import re
 
 import fsspec
 from openpyxl import Workbook
@@ -23,9 +22,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.excel import excel_safe, workbook_bytes
 from ingest.ledger import ACCEPTED_STATUSES, LedgerEntry
-from ingest.tables import TABLES
-from ingest.template import workbook_bytes
+from ingest.return_contract import TABLES
 from ingest.validate import Problem
 
 PROBLEM_COLUMNS = ["severity", "rule", "sheet", "row", "column", "value", "message", "how_to_fix"]
@@ -58,20 +57,6 @@ _ERROR_FONT = Font(bold=True, color="9C0006")
 _WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
 _TOP = Alignment(vertical="top")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-
-def excel_safe(text: object) -> str:
-    """Stop a text cell from being run as a formula when the CSV is opened in Excel.
-
-    Plain numbers such as -4 are left alone: Excel reads them as numbers, not formulas.
-    """
-    value = "" if text is None else str(text)
-    if value[:1] in ("=", "+", "-", "@") and not _PLAIN_NUMBER.match(value):
-        return f"'{value}"
-    return value
 
 
 def _problem_rows(problems: list[Problem]) -> list[list[str]]:

@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ingest.config import GX_PROJECT_DIR
+from common.settings import GX_PROJECT_DIR
 from ingest.readers import ROW_NUMBER
+from ingest.return_contract import TABLES
 from ingest.suites import FILE_KEY, RULES_BY_TABLE
-from ingest.tables import TABLES
 
 DATASOURCE = "council_returns"
 BATCH_DEFINITION = "whole_batch"

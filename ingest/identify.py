@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from common.members import Member, members_by_code, members_by_slug
 from ingest.bucket import DroppedFile
-from ingest.members import Member, members_by_code, members_by_slug
-from ingest.tables import RETURN_TABLES
+from ingest.return_contract import RETURN_TABLES
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv",)

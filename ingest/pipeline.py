@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from common.settings import Settings
 from ingest import ledger, warehouse
 from ingest.archive import archive_bytes, sha256_of
 from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_bucket
 from ingest.census_xml import read_census
-from ingest.config import Settings
 from ingest.feedback import write_feedback
 from ingest.identify import IdentificationError, Identity, check_declarations, identify
 from ingest.pseudonymise import hash_secret, pseudonymise
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
-from ingest.tables import TABLES
+from ingest.return_contract import TABLES
 from ingest.validate import FileToValidate, Problem, validate_files
 
 log = logging.getLogger(__name__)

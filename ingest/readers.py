@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ingest.cells import cell_text, parse_code, parse_date, parse_flag, parse_number
-from ingest.tables import RETURN_TABLES, Column, ReturnTable
+from ingest.return_contract import RETURN_TABLES, Column, ReturnTable
 
 __all__ = ["ParsedTable", "ReadError", "cell_text", "parse_number", "read_table"]
 

@@ -5,7 +5,8 @@ Rules are defined here in code and written out as GX suites under ``expectations
 expectation carries its rule code, severity, message and fix in ``meta``, so a stored suite is
 self-describing and the feedback report reads everything it needs from the GX result.
 
-Most rules come from the column spec in :mod:`ingest.tables`, one function per kind of rule:
+Most rules come from the column spec in :mod:`ingest.return_contract`, one function per kind of
+rule:
 
 ======  ===============================================================  ==================
 code    rule                                                             from
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ingest.checks import READABLE_KINDS, mapped_check, readable_check, whole_check
-from ingest.tables import (
+from ingest.return_contract import (
     AGENCY_ASSIGNMENTS,
     CENSUS_LA,
     ESTABLISHMENT,

@@ -1,6 +1,6 @@
 """The published return template and the docs page that describes every column.
 
-Both are generated from ``ingest/tables.py``, the one home of the column layout, so the
+Both are generated from ``ingest/return_contract.py``, the one home of the column layout, so the
 workbook a council officer fills in, the docs page and the reader can never disagree.
 
 ``moc template`` writes the blank workbook; ``moc template --docs`` rewrites
@@ -10,8 +10,6 @@ workbook a council officer fills in, the docs page and the reader can never disa
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,10 +18,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
-from ingest.config import PROJECT_ROOT
-from ingest.tables import NUMERIC_KINDS, RETURN_TABLES, Column, ReturnTable
+from common.excel import AUTHOR, workbook_bytes
+from common.settings import PROJECT_ROOT
+from ingest.return_contract import NUMERIC_KINDS, RETURN_TABLES, Column, ReturnTable
 
 TEMPLATE_FILE_NAME = "moc_return_template.xlsx"
 DOCS_PATH = PROJECT_ROOT / "docs" / "return_template.md"
@@ -34,7 +32,6 @@ PERIOD_LABEL = "Period"
 LAST_TEMPLATE_ROW = 1000  # drop-downs and checks apply to rows 2..LAST_TEMPLATE_ROW
 # A fixed timestamp for the workbook properties and zip entries, so a rebuild gives the same bytes.
 TEMPLATE_TIMESTAMP = dt.datetime(2025, 1, 1)
-AUTHOR = "MoC regional workforce data share"
 
 FLAG_LABELS = ("Yes", "No")
 KIND_WORDS = {
@@ -57,7 +54,6 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="BDD7EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 
 
 # --- labels shared by the workbook and the docs -------------------------------------------
@@ -115,33 +111,6 @@ def header_note(column: Column) -> str:
 
 
 # --- stable bytes -----------------------------------------------------------------------------
-
-
-def workbook_bytes(workbook: Workbook, timestamp: dt.datetime) -> bytes:
-    """The workbook's .xlsx bytes, identical for identical content.
-
-    openpyxl stamps the save time into the document properties and every zip entry; here both
-    are set to ``timestamp`` (the zip entries to 1980-01-01, the earliest a zip can hold).
-    """
-    workbook.properties.created = timestamp
-    workbook.properties.modified = timestamp
-    workbook.properties.creator = AUTHOR
-    workbook.properties.lastModifiedBy = AUTHOR
-    buffer = io.BytesIO()
-    # save_workbook() would overwrite `modified` with the clock; the writer it uses does not.
-    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    ExcelWriter(workbook, archive).save()
-    stable = io.BytesIO()
-    with (
-        zipfile.ZipFile(buffer) as source,
-        zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return stable.getvalue()
 
 
 # --- the template workbook --------------------------------------------------------------------
@@ -319,9 +288,11 @@ def _allowed_values_markdown(column: Column) -> str:
 
 
 def render_columns_markdown() -> str:
-    """docs/return_template.md: every table and column of the return, from ingest/tables.py."""
+    """docs/return_template.md: every table and column of the return, from
+    ingest/return_contract.py."""
     lines = [
-        "<!-- Generated from ingest/tables.py by `moc template --docs`. Do not edit by hand. -->",
+        "<!-- Generated from ingest/return_contract.py by `moc template --docs`. "
+        "Do not edit by hand. -->",
         "",
         "# The monthly return: template and columns",
         "",

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from common.members import Member
 from ingest.checks import PERIOD_COLUMN, add_check_columns, mapped_check, mapping_history_note
 from ingest.gx_project import failing_rows, run_checkpoint
-from ingest.members import Member
 from ingest.readers import ROW_NUMBER, ParsedTable
+from ingest.return_contract import ReturnTable
 from ingest.suites import FILE_KEY
-from ingest.tables import ReturnTable
 
 
 @dataclass(frozen=True)

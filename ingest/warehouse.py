@@ -8,8 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.mart_builds import ensure_build_state
-from ingest.tables import TABLES, ReturnTable
+from ingest.return_contract import TABLES, ReturnTable
 
 RAW_SCHEMA = "raw"
 # Columns every raw table carries so dbt can pick the latest accepted version of a return.
@@ -54,8 +53,9 @@ def raw_table_ddl(table: ReturnTable) -> str:
 
 
 def ensure_warehouse_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The tables dbt reads as sources: the raw return tables, the tables each file delivered
-    and the record of mart builds."""
+    """The tables intake writes and dbt reads as sources: the raw return tables and the tables
+    each file delivered. (The record of mart builds is the transform stage's own:
+    transform.build_plan.ensure_build_state, created before every build.)"""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for table in TABLES.values():
         con.execute(raw_table_ddl(table))
@@ -72,7 +72,6 @@ def ensure_warehouse_tables(con: duckdb.DuckDBPyConnection) -> None:
                 f"period, count(*) FROM {RAW_SCHEMA}.{table.name} "
                 "GROUP BY ledger_id, council_code, period"
             )
-    ensure_build_state(con)
 
 
 def append_rows(con: duckdb.DuckDBPyConnection, table: ReturnTable, frame: pd.DataFrame) -> int:

@@ -23,7 +23,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 @pytest.fixture
 def data_settings(tmp_path, monkeypatch):
     """Settings for a fresh data folder; tasks read MOC_DATA_DIR when they run."""
-    from ingest.config import load_settings
+    from common.settings import load_settings
 
     monkeypatch.setenv("MOC_DATA_DIR", str(tmp_path / "data"))
     for name in ("MOC_BUCKET_URL", "MOC_WAREHOUSE_PATH", "MOC_ARCHIVE_URL", "MOC_PUBLISHED_DIR"):
@@ -34,8 +34,8 @@ def data_settings(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def airflow_db():
     """Create the session's Airflow metadata DB once (``airflow db migrate``) and the pool."""
-    from ingest.airflow_local import prepare_airflow
-    from ingest.config import load_settings
+    from common.settings import load_settings
+    from orchestration.local_airflow import prepare_airflow
 
     prepare_airflow(
         load_settings(

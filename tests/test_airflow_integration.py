@@ -19,12 +19,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from support.airflow_services import AirflowServices, free_port, service_environment
 
+from common.members import members_by_code
+from common.rounding import round_half_away
 from ingest import ledger, warehouse
-from ingest.airflow_services import AirflowServices, free_port, service_environment
-from ingest.generate import establishment_frame, generate_returns, write_return
-from ingest.members import members_by_code
-from ingest.rounding import round_half_away
+from samples.returns import establishment_frame, generate_returns, write_return
 
 pytestmark = pytest.mark.e2e
 

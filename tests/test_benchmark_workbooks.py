@@ -11,11 +11,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
+from support.sample_marts import sample_frames
 
-from ingest.extracts import benchmark, ees, packs, workbooks
-from ingest.extracts.sample_marts import sample_frames
-from ingest.members import members_on, period_end
-from ingest.rounding import SYMBOLS
+from common.members import members_on, period_end
+from common.rounding import SYMBOLS
+from publish.extracts import benchmark, ees, packs, workbooks
 
 PERIOD = "2025-03"
 MISSING = "883"

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from warehouse_helpers import council_month, query
 
-from ingest.config import load_settings
-from ingest.generate_census import census_sample, write_census
+from common.settings import load_settings
 from ingest.pipeline import ingest_new_files
-from ingest.transform import run_dbt
+from samples.census import census_sample, write_census
+from transform.dbt_runner import run_dbt
 
 CENSUS_YEAR = 2024
 PERIOD = f"{CENSUS_YEAR}-09"

@@ -14,16 +14,16 @@ import pandas as pd
 import pytest
 
 from ingest.census_xml import SHEET, read_census
-from ingest.generate import COUNCIL_PROFILES
-from ingest.generate_census import (
+from ingest.readers import ROW_NUMBER, ReadError, parse_rows
+from ingest.return_contract import CENSUS_LA, WORKFORCE
+from samples.census import (
     census_file_name,
     census_sample,
     census_xml_bytes,
     render_census_xml,
     write_census,
 )
-from ingest.readers import ROW_NUMBER, ReadError, parse_rows
-from ingest.tables import CENSUS_LA, WORKFORCE
+from samples.returns import COUNCIL_PROFILES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "census"
 SCHEMA_YEARS = (2021, 2022, 2023, 2024, 2025)

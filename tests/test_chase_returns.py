@@ -8,11 +8,11 @@ import datetime as dt
 
 import pytest
 
-from ingest.chase import councils_without_return, previous_period, reminder_text
-from ingest.generate import generate_returns
-from ingest.members import load_members
+from common.members import load_members
 from ingest.pipeline import ingest_new_files
-from ingest.sample_faults import write_demo_bad_file
+from orchestration.chase import councils_without_return, previous_period, reminder_text
+from samples.faults import write_demo_bad_file
+from samples.returns import generate_returns
 
 PERIOD = "2025-03"
 SENT = ["821", "822", "919"]  # Luton, Bedford, Hertfordshire
@@ -43,7 +43,7 @@ def test_chase_dag_lists_councils_without_an_accepted_return(airflow_db, data_se
     missing = {m.council_code for m in councils_without_return(data_settings, PERIOD)}
     assert missing == {m.council_code for m in load_members()} - set(SENT)
 
-    from ingest.airflow_local import run_dag
+    from orchestration.local_airflow import run_dag
 
     run_dag("chase_returns", {"period": PERIOD})
 

@@ -26,7 +26,7 @@ def corpus_run(tmp_path_factory):
     shutil.copytree(CORPUS / "bucket", data_dir / "bucket")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MOC_DATA_DIR", str(data_dir))
-        from ingest.config import load_settings
+        from common.settings import load_settings
 
         settings = load_settings()
         summary = ingest_new_files(settings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.airflow_local import PIPELINE_DAGS
-from ingest.config import DAGS_DIR
+from common.settings import DAGS_DIR
+from orchestration.local_airflow import PIPELINE_DAGS
 
 ALL_DAGS = (*PIPELINE_DAGS, "chase_returns")
 
@@ -36,7 +36,7 @@ def test_dag_follows_house_rules(dagbag, dag_id):
 
 
 def test_dags_are_chained_by_assets(dagbag):
-    from ingest.orchestration import MARTS_ASSET, RAW_TABLE_ASSETS
+    from orchestration.tasks import MARTS_ASSET, RAW_TABLE_ASSETS
 
     build = dagbag.dags["build_marts"]
     triggers = {asset.name for asset in build.timetable.asset_condition.objects}

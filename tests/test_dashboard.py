@@ -20,9 +20,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ingest.config import load_settings
-from ingest.generate import generate_returns, month_range
-from ingest.rounding import publish_figure
+from common.rounding import publish_figure
+from common.settings import load_settings
+from samples.returns import generate_returns, month_range
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -60,9 +60,9 @@ TIMEOUT_MS = 30_000
 @pytest.fixture(scope="module")
 def snapshot_env(tmp_path_factory) -> dict[str, str]:
     """A data folder with ingested returns, the dbt marts and the published snapshot."""
-    from ingest.marts_snapshot import publish_marts_snapshot
     from ingest.pipeline import ingest_new_files
-    from ingest.transform import run_dbt
+    from transform.dbt_runner import run_dbt
+    from transform.marts_snapshot import publish_marts_snapshot
 
     data_dir = tmp_path_factory.mktemp("dashboard") / "data"
     env = {"MOC_DATA_DIR": str(data_dir)}

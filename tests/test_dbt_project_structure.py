@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.config import DBT_PROJECT_DIR, PROJECT_ROOT
-from ingest.transform import dbt_executable
+from common.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from transform.dbt_runner import dbt_executable
 
 MODELS_DIR = DBT_PROJECT_DIR / "models"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"

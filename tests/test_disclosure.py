@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.disclosure import (
+from common.rounding import SYMBOLS
+from publish.disclosure import (
     DERIVED,
     PRIMARY,
     SECONDARY,
@@ -24,7 +25,6 @@ from ingest.disclosure import (
     row_total_groups,
     suppress,
 )
-from ingest.rounding import SYMBOLS
 
 THRESHOLD = 5
 REGION = "E12000006"
@@ -104,7 +104,7 @@ def _unknown(text: str) -> bool:
 
 
 def _pinned_by_brute_force(published, groups) -> set:
-    """Independent of ingest.disclosure: a c cell is pinned when adding its unit vector to the
+    """Independent of publish.disclosure: a c cell is pinned when adding its unit vector to the
     equations' coefficient matrix does not raise the rank (floating point is fine: 0/+1/-1)."""
     unknowns = sorted({k for t, m in groups for k in (t, *m) if _unknown(published[k])})
     index = {k: i for i, k in enumerate(unknowns)}

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from ingest.config import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
-from ingest.docs_site import DOCS_SITE_FILES, dbt_target_dir, publish_docs_site
+from common.settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
+from transform.docs_site import DOCS_SITE_FILES, dbt_target_dir, publish_docs_site
 
 
 @pytest.fixture

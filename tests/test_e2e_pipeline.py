@@ -9,14 +9,14 @@ from decimal import Decimal
 
 import pytest
 
+from common.members import load_members
+from common.rounding import round_half_away
+from common.settings import PROJECT_ROOT
 from ingest import ledger, warehouse
-from ingest.airflow_local import run_dag, run_pipeline_dags
-from ingest.config import PROJECT_ROOT
-from ingest.generate import establishment_frame, generate_returns
-from ingest.mart_builds import BUILDS_TABLE
-from ingest.members import load_members
-from ingest.rounding import round_half_away
-from ingest.sample_faults import write_demo_bad_file
+from orchestration.local_airflow import run_dag, run_pipeline_dags
+from samples.faults import write_demo_bad_file
+from samples.returns import establishment_frame, generate_returns
+from transform.build_plan import BUILDS_TABLE
 
 PERIODS = ["2025-05", "2025-06"]
 SEED = 7

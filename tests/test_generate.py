@@ -9,8 +9,19 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ingest.config import SEEDS_DIR
-from ingest.generate import (
+from common.members import members_by_slug
+from common.settings import SEEDS_DIR
+from ingest.readers import read_table, read_workbook
+from ingest.return_contract import (
+    AGENCY_ASSIGNMENTS,
+    ESTABLISHMENT,
+    PAY_SCALES,
+    RETURN_TABLES,
+    TABLES,
+    WORKFORCE,
+)
+from ingest.validate import FileToValidate, validate_files
+from samples.returns import (
     AGENCY_PAY_CAPS,
     COUNCIL_PROFILES,
     DAILY_RATE_COUNCILS,
@@ -25,17 +36,6 @@ from ingest.generate import (
     workforce_frame,
     write_return,
 )
-from ingest.members import members_by_slug
-from ingest.readers import read_table, read_workbook
-from ingest.tables import (
-    AGENCY_ASSIGNMENTS,
-    ESTABLISHMENT,
-    PAY_SCALES,
-    RETURN_TABLES,
-    TABLES,
-    WORKFORCE,
-)
-from ingest.validate import FileToValidate, validate_files
 
 PERIODS = month_range("2024-01", "2024-12")
 MEMBERS = pd.read_csv(SEEDS_DIR / "members.csv", dtype=str)

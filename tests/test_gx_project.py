@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 
-from ingest.config import GX_PROJECT_DIR
+from common.settings import GX_PROJECT_DIR
 from ingest.gx_project import VALIDATION_RUN_FOLDERS, prune_validation_runs, write_project
 
 RUNS = [f"20261125T0{minute:03d}00.000000Z" for minute in range(5)]  # oldest first

@@ -27,14 +27,14 @@ import pandas as pd
 import pytest
 from warehouse_helpers import DBT_TIMEOUT_SECONDS, build_warehouse, query, with_file_metadata
 
+from common.settings import load_settings
 from ingest.census_xml import read_census
-from ingest.config import load_settings
-from ingest.generate import month_range, return_frames
-from ingest.generate_census import census_xml_bytes
-from ingest.mart_builds import BUILDS_TABLE
-from ingest.tables import RETURN_TABLES, TABLES
-from ingest.transform import run_dbt, run_dbt_build
+from ingest.return_contract import RETURN_TABLES, TABLES
 from ingest.warehouse import append_rows, record_nil_return
+from samples.census import census_xml_bytes
+from samples.returns import month_range, return_frames
+from transform.build_plan import BUILDS_TABLE
+from transform.dbt_runner import run_dbt, run_dbt_build
 
 COUNCILS = ("821", "822", "873", "881")
 PERIODS = month_range("2024-01", "2025-02")

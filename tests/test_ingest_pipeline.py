@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from ingest import ledger, pipeline, warehouse
-from ingest.generate import establishment_frame, return_filename, return_frames, write_return
-from ingest.sample_faults import UNMAPPED_GRADE, write_demo_bad_file
+from samples.faults import UNMAPPED_GRADE, write_demo_bad_file
+from samples.returns import establishment_frame, return_filename, return_frames, write_return
 
 PERIOD = "2025-03"
 SEED = 11

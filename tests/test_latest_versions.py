@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from warehouse_helpers import build_warehouse, council_month, query, with_file_metadata
 
-from ingest.generate import return_frames
-from ingest.tables import TABLES
+from ingest.return_contract import TABLES
+from samples.returns import return_frames
 
 PERIOD = "2024-05"
 WORKBOOK_TABLES = ("establishment", "agency_assignments", "pay_scales")

@@ -16,13 +16,13 @@ import duckdb
 import pandas as pd
 import pytest
 
+from common.members import members_by_code
+from common.settings import SEEDS_DIR, load_settings
 from ingest.checks import add_check_columns, load_mapping
-from ingest.config import SEEDS_DIR, load_settings
-from ingest.generate import establishment_frame, generate_returns, write_return
-from ingest.members import members_by_code
 from ingest.pipeline import ingest_new_files
-from ingest.tables import AGENCY_ASSIGNMENTS, ESTABLISHMENT, PAY_SCALES
-from ingest.transform import run_dbt
+from ingest.return_contract import AGENCY_ASSIGNMENTS, ESTABLISHMENT, PAY_SCALES
+from samples.returns import establishment_frame, generate_returns, write_return
+from transform.dbt_runner import run_dbt
 
 SOUTHEND = "882"
 REGRADED, RETIRED = "SW Level 3", "Practice Lead"

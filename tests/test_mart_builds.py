@@ -11,8 +11,8 @@ import shutil
 import duckdb
 import pytest
 
-from ingest.config import DBT_PROJECT_DIR
-from ingest.mart_builds import (
+from common.settings import DBT_PROJECT_DIR
+from transform.build_plan import (
     BUILDS_TABLE,
     BUILT_VERSIONS_TABLE,
     ensure_build_state,

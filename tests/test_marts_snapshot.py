@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.config import load_settings
-from ingest.marts_snapshot import LEDGER_COLUMNS, publish_marts_snapshot, snapshot_path
+from common.settings import load_settings
+from transform.marts_snapshot import LEDGER_COLUMNS, publish_marts_snapshot, snapshot_path
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from ingest import ledger, pipeline, warehouse
-from ingest.generate import return_filename, return_frames, write_return
 from ingest.readers import read_workbook
-from ingest.tables import AGENCY_ASSIGNMENTS, ESTABLISHMENT, TABLES
+from ingest.return_contract import AGENCY_ASSIGNMENTS, ESTABLISHMENT, TABLES
+from samples.returns import return_filename, return_frames, write_return
 
 PERIOD = "2025-03"
 CODE, SLUG = "873", "cambridgeshire"

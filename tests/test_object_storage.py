@@ -13,11 +13,11 @@ import posixpath
 import pandas as pd
 import pytest
 
+from common.settings import load_settings
 from ingest import ledger, pipeline, warehouse
 from ingest.bucket import filesystem, storage_options
-from ingest.config import load_settings
-from ingest.generate import generate_returns
-from ingest.sample_faults import write_demo_bad_file
+from samples.faults import write_demo_bad_file
+from samples.returns import generate_returns
 
 moto_server = pytest.importorskip("moto.server")
 

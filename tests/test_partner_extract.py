@@ -13,10 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.disclosure import recoverable_cells
-from ingest.extracts import ees, files
-from ingest.extracts.indicators import PARTNER_COUNTS, PARTNER_INDICATORS, PARTNER_RATES
-from ingest.extracts.partner import (
+from common.members import load_members
+from common.rounding import SYMBOLS
+from publish.disclosure import recoverable_cells
+from publish.extracts import ees, files
+from publish.extracts.indicators import PARTNER_COUNTS, PARTNER_INDICATORS, PARTNER_RATES
+from publish.extracts.partner import (
     DICTIONARY_COLUMNS,
     META_COLUMNS,
     PARTNER_COLUMNS,
@@ -28,8 +30,6 @@ from ingest.extracts.partner import (
     partner_cells,
     partner_rows,
 )
-from ingest.members import load_members
-from ingest.rounding import SYMBOLS
 
 PERIOD = "2025-03"
 MEMBERS = tuple(sorted(load_members(), key=lambda m: m.council_name))

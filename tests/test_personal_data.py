@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from common.members import members_by_code
+from common.settings import GX_PROJECT_DIR
 from ingest import warehouse
-from ingest.config import GX_PROJECT_DIR
-from ingest.generate import generate_returns, return_frames, write_return
-from ingest.generate_census import census_sample, write_census
-from ingest.members import members_by_code
 from ingest.pseudonymise import keyed_hash
+from samples.census import census_sample, write_census
+from samples.returns import generate_returns, return_frames, write_return
 
 COUNCILS = ["821", "822"]  # Luton sends CSV files, Bedford a workbook
 PERIOD = "2025-03"
@@ -69,10 +69,10 @@ def pipeline_outputs(tmp_path_factory):
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("MOC_DATA_DIR", str(data_dir))
             patch.setenv("MOC_HASH_SECRET", SECRET)
-            from ingest.config import load_settings
+            from common.settings import load_settings
             from ingest.pipeline import ingest_new_files
-            from ingest.publish import publish_month
-            from ingest.transform import run_dbt
+            from publish.publish_month import publish_month
+            from transform.dbt_runner import run_dbt
 
             settings = load_settings()
             summary = ingest_new_files(settings)

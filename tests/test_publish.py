@@ -16,20 +16,20 @@ from pathlib import Path
 
 import pytest
 
+from common.members import load_members
+from common.rounding import round_half_away
+from common.settings import load_settings
 from ingest import ledger, pipeline, warehouse
-from ingest.config import load_settings
-from ingest.extracts.indicators import BY_NAME, RATES, rate_value
-from ingest.generate import establishment_frame, generate_returns, return_filename, write_return
-from ingest.members import load_members
-from ingest.publish import (
+from publish.extracts.indicators import BY_NAME, RATES, rate_value
+from publish.publish_month import (
     BENCHMARK_COLUMNS,
     INDICATORS,
     partner_file_stem,
     publish_members_benchmark,
     publish_month,
 )
-from ingest.rounding import round_half_away
-from ingest.transform import build_marts
+from samples.returns import establishment_frame, generate_returns, return_filename, write_return
+from transform.dbt_runner import build_marts
 
 PERIODS = ["2025-02", "2025-03"]
 PERIOD = PERIODS[-1]

@@ -1,7 +1,7 @@
 """Publishing a month: every file byte-identical on a re-run (CSV, Excel, Parquet, manifests),
 manifests that match the files, atomic folders with no debris, one outbox per partner.
 
-Marts are synthetic (ingest.extracts.sample_marts) in a real DuckDB warehouse, so the whole of
+Marts are synthetic (support.sample_marts) in a real DuckDB warehouse, so the whole of
 publish_month runs without an ingest or a dbt build.
 """
 
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support.sample_marts import sample_frames, write_warehouse
 
-from ingest.config import load_settings
-from ingest.extracts import register
-from ingest.extracts.sample_marts import sample_frames, write_warehouse
-from ingest.members import members_on, period_end
-from ingest.publish import partner_file_stem, publish_month
+from common.members import members_on, period_end
+from common.settings import load_settings
+from publish.extracts import register
+from publish.publish_month import partner_file_stem, publish_month
 
 PERIOD = "2025-03"
 MISSING = "883"
@@ -164,7 +164,7 @@ def test_no_temporary_folders_are_left_behind(settings, first):
 
 def test_a_failed_publication_leaves_the_previous_one_in_place(settings, first, monkeypatch):
     _, contents = first
-    from ingest.extracts import files
+    from publish.extracts import files
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from ingest.readers import ROW_NUMBER, ReadError, csv_rows, parse_number, read_table
-from ingest.tables import ESTABLISHMENT
+from ingest.return_contract import ESTABLISHMENT
 
 HEADERS = ESTABLISHMENT.headers
 # A clean row's numbers, in template order after Team and Local grade.

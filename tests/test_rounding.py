@@ -8,7 +8,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from ingest.rounding import NOT_APPLICABLE, UNAVAILABLE, publish_figure, round_half_away
+from common.rounding import NOT_APPLICABLE, UNAVAILABLE, publish_figure, round_half_away
 
 
 @pytest.mark.parametrize(

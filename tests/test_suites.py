@@ -14,11 +14,11 @@ import string
 import pandas as pd
 import pytest
 
+from common.settings import GX_PROJECT_DIR
 from ingest.checks import add_check_columns
-from ingest.config import GX_PROJECT_DIR
 from ingest.gx_project import INDEX_COLUMNS
+from ingest.return_contract import TABLES
 from ingest.suites import FILE_KEY, RULES_BY_TABLE
-from ingest.tables import TABLES
 
 GX_DIR = GX_PROJECT_DIR / "gx"
 ALL_RULES = [(table, rule) for table, rules in RULES_BY_TABLE.items() for rule in rules]

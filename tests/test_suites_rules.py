@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
+from common.members import members_by_code
+from common.settings import GX_PROJECT_DIR, SEEDS_DIR
 from ingest.checks import add_check_columns, readability_flags
-from ingest.config import GX_PROJECT_DIR, SEEDS_DIR
-from ingest.members import members_by_code
 from ingest.readers import parse_rows
+from ingest.return_contract import TABLES, ReturnTable
 from ingest.suites import PREFIXES, RULES_BY_TABLE
-from ingest.tables import TABLES, ReturnTable
 from ingest.validate import FileToValidate, validate_files
 
 GX_DIR = GX_PROJECT_DIR / "gx"

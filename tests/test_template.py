@@ -13,9 +13,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from ingest.cells import parse_code, parse_flag
-from ingest.cli import main
 from ingest.readers import about_sheet_declarations, read_workbook
-from ingest.tables import NUMERIC_KINDS, RETURN_TABLES
+from ingest.return_contract import NUMERIC_KINDS, RETURN_TABLES
 from ingest.template import (
     ABOUT_SHEET,
     DOCS_PATH,
@@ -30,6 +29,7 @@ from ingest.template import (
     template_workbook,
     workbook_bytes,
 )
+from orchestration.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS = [(t, c) for t in RETURN_TABLES.values() for c in t.columns]

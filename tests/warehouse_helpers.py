@@ -1,6 +1,7 @@
 """What the dbt mart tests share: raw rows as ingest appends them, one ``dbt build`` on a
-throwaway DuckDB (through ingest.transform.run_dbt_build, as the pipeline runs it), and read-only
-queries of the result. A plain module: pytest puts tests/ on sys.path (rootdir conftest)."""
+throwaway DuckDB (through transform.dbt_runner.run_dbt_build, as the pipeline runs it), and
+read-only queries of the result. A plain module: pytest puts tests/ on sys.path (rootdir
+conftest)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingest.config import load_settings
-from ingest.tables import ReturnTable
-from ingest.transform import run_dbt, run_dbt_build
+from common.settings import load_settings
+from ingest.return_contract import ReturnTable
 from ingest.warehouse import append_rows, ensure_warehouse_tables
+from transform.build_plan import ensure_build_state
+from transform.dbt_runner import run_dbt, run_dbt_build
 
 DBT_TIMEOUT_SECONDS = 600
 
@@ -51,6 +53,7 @@ def build_warehouse(
     warehouse_path = work_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse_path)) as connection:
         ensure_warehouse_tables(connection)
+        ensure_build_state(connection)
         for table, rows in raw_rows:
             append_rows(connection, table, rows)
     settings = load_settings(

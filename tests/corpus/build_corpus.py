@@ -20,7 +20,10 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
-from ingest.generate import (
+from ingest.return_contract import ESTABLISHMENT
+from ingest.template import workbook_bytes
+from samples.census import census_xml_bytes
+from samples.returns import (
     agency_assignments_frame,
     establishment_frame,
     month_range,
@@ -28,9 +31,6 @@ from ingest.generate import (
     workforce_frame,
     write_return,
 )
-from ingest.generate_census import census_xml_bytes
-from ingest.tables import ESTABLISHMENT
-from ingest.template import workbook_bytes
 
 HERE = Path(__file__).resolve().parent
 CENSUS_FIXTURES = HERE.parent / "fixtures" / "census"

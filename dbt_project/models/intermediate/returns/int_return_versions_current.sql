@@ -1,7 +1,7 @@
 -- The current version of every return table per council and period: the file with the greatest
 -- ledger_id that delivered the table, rows or none (a nil return is a version too). The
 -- int_*_latest models keep the rows of these versions (macros/latest_versions.sql). The
--- pipeline keeps a copy of this after each successful build (ingest/mart_builds.py), so the
+-- pipeline keeps a copy of this after each successful build (transform/build_plan.py), so the
 -- next build can tell which council-months changed.
 with
 

@@ -1,0 +1,69 @@
+"""Member councils, read from the dbt seed that is their one home (members are data, not code)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from common.settings import SEEDS_DIR
+
+
+@dataclass(frozen=True)
+class Member:
+    council_code: str  # DfE 3-digit LA code
+    council_name: str
+    council_slug: str  # the council's folder name in the ingest bucket
+    ons_code: str
+    region_code: str
+    region_name: str
+    joined_on: dt.date | None = None
+    left_on: dt.date | None = None
+
+    def is_member_on(self, day: dt.date) -> bool:
+        joined = self.joined_on is None or self.joined_on <= day
+        return joined and (self.left_on is None or day < self.left_on)
+
+
+@cache
+def load_members(path: Path = SEEDS_DIR / "members.csv") -> tuple[Member, ...]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return tuple(
+        Member(
+            council_code=row["council_code"],
+            council_name=row["council_name"],
+            council_slug=row["council_slug"],
+            ons_code=row["ons_code"],
+            region_code=row["region_code"],
+            region_name=row["region_name"],
+            joined_on=_date_or_none(row.get("joined_on")),
+            left_on=_date_or_none(row.get("left_on")),
+        )
+        for row in rows
+    )
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def members_on(day: dt.date) -> tuple[Member, ...]:
+    """Councils in the MoC on ``day`` (membership changes are data, in members.csv)."""
+    return tuple(m for m in load_members() if m.is_member_on(day))
+
+
+def period_end(period: str) -> dt.date:
+    year, month = map(int, period.split("-"))
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def members_by_slug() -> dict[str, Member]:
+    return {m.council_slug: m for m in load_members()}
+
+
+def members_by_code() -> dict[str, Member]:
+    return {m.council_code: m for m in load_members()}

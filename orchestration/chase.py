@@ -1,0 +1,106 @@
+"""Chase the councils that have not sent this month's return.
+
+After the monthly deadline, every member council without an accepted return for the period
+gets a message in its feedback folder, the region gets the list, and, when an SMTP connection
+and contact addresses are configured, each council's contact gets an email.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import posixpath
+from dataclasses import dataclass
+
+from common.members import Member, members_on, period_end
+from common.settings import Settings
+from ingest import ledger, warehouse
+from ingest.bucket import FEEDBACK_FOLDER, open_bucket
+
+# Ledger statuses that mean "the council has sent a usable return for the month".
+RECEIVED_STATUSES = (*ledger.ACCEPTED_STATUSES, "superseded")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    member: Member
+    period: str
+    message: str
+    path: str  # where the message was written
+
+
+def previous_period(day: dt.date) -> str:
+    first = day.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
+def councils_without_return(settings: Settings, period: str) -> list[Member]:
+    """Members (in membership on the period's last day) with no accepted return for it."""
+    received = _councils_with_return(settings, period)
+    return [m for m in members_on(period_end(period)) if m.council_code not in received]
+
+
+def _councils_with_return(settings: Settings, period: str) -> set[str]:
+    if not settings.warehouse_path.exists():
+        return set()
+    con = warehouse.connect(settings.warehouse_path, read_only=True)
+    try:
+        if not ledger.has_ledger(con):
+            return set()
+        rows = con.execute(
+            f"SELECT DISTINCT council_code FROM {ledger.LEDGER_TABLE} "
+            f"WHERE period = ? AND status IN {RECEIVED_STATUSES}",
+            [period],
+        ).fetchall()
+    finally:
+        con.close()
+    return {code for (code,) in rows}
+
+
+def reminder_text(member: Member, period: str, deadline: dt.date) -> str:
+    return (
+        f"Dear colleague at {member.council_name},\n\n"
+        f"We have not yet received an accepted workforce return for {period} from "
+        f"{member.council_name} (deadline {deadline:%d %B %Y}). Please drop your return into "
+        f"your council's folder in the ingest bucket ('{member.council_slug}/'), named like "
+        f"'{member.council_slug}_{period}_return.xlsx'. If you sent a file that was rejected, "
+        "the feedback report beside this message says what to fix.\n\n"
+        "Thank you,\nThe MoC regional workforce team\n"
+    )
+
+
+def write_reminders(settings: Settings, period: str, deadline: dt.date) -> list[Reminder]:
+    """Write one message per missing council and the region's list; idempotent per period."""
+    fs, root = open_bucket(settings.bucket_url)
+    reminders = []
+    for member in councils_without_return(settings, period):
+        path = posixpath.join(
+            root, member.council_slug, FEEDBACK_FOLDER, f"missing_return_{period}.txt"
+        )
+        fs.makedirs(posixpath.dirname(path), exist_ok=True)
+        message = reminder_text(member, period, deadline)
+        fs.pipe_file(path, message.encode("utf-8"))
+        reminders.append(Reminder(member, period, message, path))
+    listing = io.StringIO()
+    writer = csv.writer(listing, lineterminator="\n")
+    writer.writerow(["period", "council_code", "council_name", "deadline"])
+    for reminder in reminders:
+        writer.writerow(
+            [period, reminder.member.council_code, reminder.member.council_name, deadline]
+        )
+    region_path = posixpath.join(root, FEEDBACK_FOLDER, f"missing_returns_{period}.csv")
+    fs.makedirs(posixpath.dirname(region_path), exist_ok=True)
+    fs.pipe_file(region_path, listing.getvalue().encode("utf-8"))
+    return reminders
+
+
+def load_contacts(path: str | None) -> dict[str, list[str]]:
+    """Council code -> contact addresses, from a CSV kept outside the repository."""
+    if not path:
+        return {}
+    contacts: dict[str, list[str]] = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            contacts.setdefault(row["council_code"], []).append(row["email"].strip())
+    return contacts

@@ -1,0 +1,107 @@
+"""What the Airflow DAGs call: one function per task, and the names of the Assets that chain
+the DAGs.
+
+DAG files stay thin (wiring only); everything here is importable and testable without a
+scheduler. Settings are read when a task runs, never when a DAG file is parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+from common.settings import load_settings
+from ingest.return_contract import TABLES
+
+log = logging.getLogger(__name__)
+
+# One Asset per raw table: ingest emits an event for each table that received accepted rows.
+RAW_TABLE_ASSETS = {table: f"moc_raw_{table}" for table in TABLES}
+RAW_CHANGES_ALIAS = "moc_raw_tables_changed"
+MARTS_ASSET = "moc_marts"  # dbt marts rebuilt and tested
+
+DEFAULT_DEADLINE_DAY = 10  # returns are due by this day of the following month
+
+
+def deadline_day() -> int:
+    """Day of the month after which missing returns are chased (MOC_RETURN_DEADLINE_DAY)."""
+    return int(os.environ.get("MOC_RETURN_DEADLINE_DAY", DEFAULT_DEADLINE_DAY))
+
+
+def ingest_task() -> dict[str, object]:
+    from ingest.pipeline import ingest_new_files
+
+    summary = ingest_new_files(load_settings())
+    for entry in summary.entries:
+        log.info("%s: %s - %s", entry.relative_path, entry.status, entry.message)
+    return {
+        "files": len(summary.entries),
+        "accepted": summary.count("accepted") + summary.count("accepted_with_warnings"),
+        "rejected": summary.count("rejected"),
+        "duplicate": summary.count("duplicate"),
+        "changed_tables": sorted(summary.changed_tables),
+    }
+
+
+def build_task(full_refresh: bool = False) -> dict[str, str]:
+    from transform.dbt_runner import build_marts
+
+    plan = build_marts(load_settings(), full_refresh=full_refresh)
+    log.info("dbt build was %s: %s", plan.mode, plan.reason)
+    return {"mode": plan.mode, "reason": plan.reason}
+
+
+def period_to_publish(requested: str | None, logical_date: dt.datetime | None, scheduled: bool):
+    """An explicit period wins; a monthly (or backfill) run publishes the month before its
+    logical date; a run triggered by new marts publishes the latest month."""
+    if requested:
+        return requested
+    if scheduled and logical_date is not None:
+        from orchestration.chase import previous_period
+
+        return previous_period(logical_date.date())
+    return None
+
+
+def publish_task(period: str | None = None) -> list[str]:
+    from publish.publish_month import publish_month, published_files
+
+    publications = publish_month(load_settings(), period or None)
+    return [str(path) for path in published_files(publications)]
+
+
+def chase_task(logical_date: dt.datetime, period: str | None = None) -> list[str]:
+    """Write reminders for the period (default: the month before the logical date) and email
+    them when an SMTP connection and a contacts file are configured."""
+    from orchestration.chase import load_contacts, previous_period, write_reminders
+
+    settings = load_settings()
+    period = period or previous_period(logical_date.date())
+    deadline = logical_date.date().replace(day=deadline_day())
+    reminders = write_reminders(settings, period, deadline)
+    log.info("%d council(s) without an accepted return for %s", len(reminders), period)
+    contacts = load_contacts(os.environ.get("MOC_CONTACTS_FILE"))
+    if reminders and contacts:
+        _email_reminders(reminders, contacts)
+    return [r.member.council_code for r in reminders]
+
+
+def _email_reminders(reminders, contacts: dict[str, list[str]]) -> None:
+    conn_id = os.environ.get("MOC_SMTP_CONN_ID", "smtp_default")
+    try:
+        from airflow.providers.smtp.hooks.smtp import SmtpHook
+        from airflow.sdk import Connection
+
+        Connection.get(conn_id)
+    except Exception:  # no SMTP connection configured: the reminders on file are enough
+        log.info("No SMTP connection '%s': reminders written, not emailed", conn_id)
+        return
+    with SmtpHook(smtp_conn_id=conn_id) as smtp:
+        for reminder in reminders:
+            for address in contacts.get(reminder.member.council_code, []):
+                smtp.send_email_smtp(
+                    to=address,
+                    subject=f"Workforce return for {reminder.period} not yet received",
+                    html_content=f"<pre>{reminder.message}</pre>",
+                )

@@ -1,0 +1,323 @@
+"""Disclosure control for extracts that leave the MoC: primary and secondary suppression.
+
+A table is a set of cells keyed by (row, column). Counts (FTE, headcounts) are additive; rates are
+derived from counts. Every figure carries its *support*: the number of workers it rests on.
+
+Rules, applied until nothing changes (a fixed point):
+
+1. Primary. A figure whose support is below the threshold (default 5 workers), or that the caller
+   withholds (input flag ``c``, e.g. a council with no data-sharing agreement for this partner),
+   is published as ``c``. Other symbols: ``z`` not applicable (input flag, e.g. a zero
+   denominator), ``x`` missing, ``u`` low reliability (input flag), ``low`` rounds to zero but is
+   not zero. ``c`` wins over ``u`` and ``low``: both still say something about a small group.
+2. Secondary, additive groups. A group is ``total = sum(members)``. An equation with exactly one
+   unknown gives that unknown away, so in every group the number of ``c`` cells (total and
+   members together) must be 0 or at least 2. When it is 1, suppress one more: the published
+   member with the smallest absolute value (then support, then key), so as little as possible is
+   lost; if no member is published as a figure, the total; failing that, a ``low`` or ``u``
+   member. A cell suppressed in one group may leave another group with one unknown, hence the
+   fixed point.
+3. Derived, rates. A rate lists the count cells it is computed from (``inputs``). If any input is
+   ``c``, the rate is ``c``: a published rate and the other inputs would give the input back
+   (v = r * p / (1 - r) for a vacancy rate). If the rate is ``c`` and every input is published,
+   the rate could be recomputed, so the smallest input is suppressed too. A ``z`` rate whose
+   inputs are suppressed becomes ``c``: "zero denominator" would say the inputs are zero.
+4. Audit. Groups can overlap (column totals and row totals): each group may then have two
+   unknowns while together they still pin a cell (a suppressed cell on a "bridge" between two
+   cycles of suppressed cells). ``recoverable_cells`` solves the published equations exactly
+   (rational Gaussian elimination); any cell it pins gets the totals of its groups suppressed,
+   then rules 2-3 run again. Suppressing totals loses the most useful figures, so it is only the
+   last resort; with column totals alone (the DfE layout) the groups do not overlap and the audit
+   never fires.
+
+Conservative modelling: every published figure is taken as exact (it is rounded in truth), and
+``u`` and ``low`` cells count as known (``low`` is within 0.05 of zero; a ``u`` value may be
+published elsewhere), so neither ever protects a ``c``. ``x`` members contribute nothing to a
+total (regional totals leave missing councils out) and a total that is ``x`` or ``z`` gives no
+equation.
+
+Known open inferences, not closed here: bounds. Counts are non-negative, so a suppressed cell
+lies between 0 and its group's remainder; there is no minimum protection interval, and when the
+remainder is small the suppressed cells are pinned to a narrow range. Also, per-cell reasons
+(primary or secondary) must stay internal: a partner who knew which ``c`` were primary would know
+those rest on fewer than the threshold. Publish ``Disclosure.reason_counts()`` instead.
+
+Deterministic: cells, groups and candidates are processed in sorted key order, so the input order
+never changes the output.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from common.rounding import (
+    CONFIDENTIAL,
+    LOW,
+    LOW_RELIABILITY,
+    NOT_APPLICABLE,
+    UNAVAILABLE,
+    publish_figure,
+    rounds_to_zero,
+)
+
+Key = tuple[str, str]  # (row, column), e.g. ("881", "vacancy_fte")
+AdditiveGroup = tuple[Key, Sequence[Key]]  # (total, members): total = sum of members
+
+DEFAULT_THRESHOLD = 5
+PRIMARY = "primary"
+SECONDARY = "secondary"
+DERIVED = "derived"
+
+INPUT_FLAGS = frozenset({CONFIDENTIAL, UNAVAILABLE, NOT_APPLICABLE, LOW_RELIABILITY})
+FIGURE = "figure"  # internal status: published as a rounded number
+KNOWN = frozenset({FIGURE, LOW, LOW_RELIABILITY})  # statuses an intruder is taken to know
+NO_EQUATION = frozenset({UNAVAILABLE, NOT_APPLICABLE})  # a total like this publishes nothing
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: Key
+    value: float | None
+    support: float | None  # workers the figure rests on; required whenever there is a value
+    kind: Literal["count", "rate"] = "count"
+    flag: str | None = None  # caller's verdict: "u", "z", "x" or "c" (withheld)
+    places: int = 1  # FTE, rates, caseloads 1; headcounts 0
+    inputs: tuple[Key, ...] = ()  # rates: the count cells the rate is computed from
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    published: dict[Key, str]  # the text to publish for every cell
+    reasons: dict[Key, str]  # every "c" cell: primary, secondary or derived (internal only)
+
+    def reason_counts(self) -> dict[str, int]:
+        """How many cells each rule suppressed: safe to put in a partner's manifest."""
+        counts = dict.fromkeys((PRIMARY, SECONDARY, DERIVED), 0)
+        for reason in self.reasons.values():
+            counts[reason] += 1
+        return counts
+
+
+def column_total_groups(
+    member_rows: Iterable[str], total_row: str, columns: Iterable[str]
+) -> list[AdditiveGroup]:
+    """Each column's total row (e.g. the region) is the sum of the member rows (the councils)."""
+    rows = sorted(member_rows)
+    return [((total_row, column), [(row, column) for row in rows]) for column in sorted(columns)]
+
+
+def row_total_groups(
+    rows: Iterable[str], total_column: str, member_columns: Iterable[str]
+) -> list[AdditiveGroup]:
+    """Each row's total column is the sum of its member columns (e.g. establishment)."""
+    columns = sorted(member_columns)
+    return [((row, total_column), [(row, column) for column in columns]) for row in sorted(rows)]
+
+
+def suppress(
+    cells: Mapping[Key, Cell] | Iterable[Cell],
+    additive_groups: Iterable[AdditiveGroup] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Disclosure:
+    """Apply primary, secondary and derived suppression; return the text of every cell."""
+    by_key = _index(cells)
+    groups = _checked_groups(additive_groups, by_key)
+    rates = [by_key[key] for key in sorted(by_key) if by_key[key].kind == "rate"]
+    for rate in rates:
+        _check_keys(rate.inputs, by_key, f"inputs of rate {rate.key}")
+
+    status = {key: _primary_status(by_key[key], threshold) for key in sorted(by_key)}
+    reasons = {key: PRIMARY for key, s in status.items() if s == CONFIDENTIAL}
+
+    def mark(key: Key, reason: str) -> None:
+        status[key] = CONFIDENTIAL
+        reasons[key] = reason
+
+    while True:
+        if _close_groups(groups, status, by_key, mark):
+            continue
+        if _close_rates(rates, status, by_key, mark):
+            continue
+        pinned = recoverable_cells(status, groups)
+        if pinned and _suppress_around(pinned, groups, status, by_key, mark):
+            continue
+        break  # fixed point (or, for malformed groups, nothing left that could be suppressed)
+
+    published = {
+        key: publish_figure(by_key[key].value, by_key[key].places)
+        if status[key] == FIGURE
+        else status[key]
+        for key in sorted(by_key)
+    }
+    return Disclosure(published=published, reasons=dict(sorted(reasons.items())))
+
+
+def recoverable_cells(
+    published: Mapping[Key, str], additive_groups: Iterable[AdditiveGroup]
+) -> set[Key]:
+    """The ``c`` cells whose exact value the groups' equations pin, given every other cell.
+
+    Each group with a total that is not ``x``/``z`` is an equation over its ``c`` cells; a cell is
+    pinned when its unit vector lies in the row space of those equations, i.e. when some pivot
+    row of the reduced row echelon form has no other non-zero entry.
+    """
+    groups = [(total, list(members)) for total, members in additive_groups]
+    unknowns = sorted(
+        {k for total, members in groups for k in (total, *members) if published[k] == CONFIDENTIAL}
+    )
+    column = {key: i for i, key in enumerate(unknowns)}
+    equations = []
+    for total, members in groups:
+        if published[total] in NO_EQUATION:
+            continue
+        row = [Fraction(0)] * len(unknowns)
+        if published[total] == CONFIDENTIAL:
+            row[column[total]] += 1
+        for member in members:
+            if published[member] == CONFIDENTIAL:
+                row[column[member]] -= 1
+        if any(row):
+            equations.append(row)
+    return {unknowns[pivot] for pivot, row in _reduced_rows(equations) if _is_unit(row)}
+
+
+def _index(cells: Mapping[Key, Cell] | Iterable[Cell]) -> dict[Key, Cell]:
+    by_key: dict[Key, Cell] = {}
+    for cell in cells.values() if isinstance(cells, Mapping) else cells:
+        if cell.key in by_key:
+            raise ValueError(f"cell {cell.key} is given twice")
+        by_key[cell.key] = cell
+    return by_key
+
+
+def _check_keys(keys: Iterable[Key], by_key: Mapping[Key, Cell], where: str) -> None:
+    unknown = sorted(set(keys) - set(by_key))
+    if unknown:
+        raise ValueError(f"{where} name cells that are not in the table: {unknown}")
+
+
+def _checked_groups(
+    additive_groups: Iterable[AdditiveGroup], by_key: Mapping[Key, Cell]
+) -> list[tuple[Key, list[Key]]]:
+    groups = []
+    for total, members in additive_groups:
+        members = sorted(set(members))
+        _check_keys([total, *members], by_key, f"additive group {total}")
+        rates = [k for k in (total, *members) if by_key[k].kind != "count"]
+        if rates:
+            raise ValueError(f"additive group {total} holds rates, which do not add up: {rates}")
+        groups.append((total, members))
+    return sorted(groups)  # the order groups are given in must not change the result
+
+
+def _primary_status(cell: Cell, threshold: float) -> str:
+    if cell.flag is not None and cell.flag not in INPUT_FLAGS:
+        raise ValueError(f"cell {cell.key}: unknown flag {cell.flag!r}")
+    if cell.flag in (CONFIDENTIAL, NOT_APPLICABLE):
+        return cell.flag
+    if cell.flag == UNAVAILABLE or cell.value is None or math.isnan(cell.value):
+        return UNAVAILABLE
+    if cell.support is None or math.isnan(cell.support):
+        raise ValueError(f"cell {cell.key} has a value but no support (workers it rests on)")
+    if cell.support < threshold:
+        return CONFIDENTIAL
+    if cell.flag == LOW_RELIABILITY:
+        return LOW_RELIABILITY
+    if rounds_to_zero(cell.value, cell.places):
+        return LOW
+    return FIGURE
+
+
+def _smallest_first(by_key: Mapping[Key, Cell]):
+    # Figures before low/u cells (suppressing those protects little), then the smallest value
+    # (least information lost), then support, then key so ties are broken the same way every time.
+    def order(key: Key, status: str) -> tuple:
+        cell = by_key[key]
+        return (status != FIGURE, abs(cell.value), cell.support, key)
+
+    return order
+
+
+def _close_groups(groups, status, by_key, mark) -> bool:
+    changed = False
+    order = _smallest_first(by_key)
+    for total, members in groups:
+        if status[total] in NO_EQUATION:
+            continue
+        unknowns = [k for k in (total, *members) if status[k] == CONFIDENTIAL]
+        if len(unknowns) != 1:
+            continue
+        figures = [k for k in members if status[k] == FIGURE]
+        if figures:
+            choice = min(figures, key=lambda k: order(k, FIGURE))
+        elif status[total] in KNOWN:
+            choice = total  # nothing else hides the lone unknown: suppress the total instead
+        else:
+            weak = [k for k in members if status[k] in KNOWN]
+            if not weak:
+                continue  # the lone unknown is the only cell with a value: nothing to recover it
+            choice = min(weak, key=lambda k: order(k, status[k]))
+        mark(choice, SECONDARY)
+        changed = True
+    return changed
+
+
+def _close_rates(rates, status, by_key, mark) -> bool:
+    changed = False
+    order = _smallest_first(by_key)
+    for rate in rates:
+        inputs = sorted(set(rate.inputs))
+        if not inputs:
+            continue
+        if status[rate.key] not in (CONFIDENTIAL, UNAVAILABLE):
+            if any(status[k] == CONFIDENTIAL for k in inputs):
+                mark(rate.key, DERIVED)
+                changed = True
+        elif status[rate.key] == CONFIDENTIAL and all(status[k] in KNOWN for k in inputs):
+            mark(min(inputs, key=lambda k: order(k, status[k])), DERIVED)
+            changed = True
+    return changed
+
+
+def _suppress_around(pinned, groups, status, by_key, mark) -> bool:
+    """Last resort for overlapping groups: hide the totals of the groups a pinned cell is in."""
+    order = _smallest_first(by_key)
+    for cell in sorted(pinned):
+        around = [(t, m) for t, m in groups if cell == t or cell in m]
+        totals = sorted({t for t, _ in around if status[t] in KNOWN})
+        if totals:
+            for total in totals:
+                mark(total, SECONDARY)
+            return True
+        members = {k for _, m in around for k in m if status[k] in KNOWN}
+        if members:
+            mark(min(members, key=lambda k: order(k, status[k])), SECONDARY)
+            return True
+    return False
+
+
+def _reduced_rows(rows: list[list[Fraction]]) -> list[tuple[int, list[Fraction]]]:
+    """Reduced row echelon form, exactly: (pivot column, row) for every non-zero row."""
+    rows = [list(r) for r in rows]
+    pivots: list[tuple[int, list[Fraction]]] = []
+    width = len(rows[0]) if rows else 0
+    for col in range(width):
+        source = next((r for r in rows if r[col] != 0), None)
+        if source is None:
+            continue
+        rows.remove(source)
+        source = [x / source[col] for x in source]
+        for other in [*rows, *(r for _, r in pivots)]:
+            if other[col] != 0:
+                factor = other[col]
+                other[:] = [a - factor * b for a, b in zip(other, source, strict=True)]
+        pivots.append((col, source))
+    return pivots
+
+
+def _is_unit(row: list[Fraction]) -> bool:
+    return sum(1 for x in row if x != 0) == 1

@@ -1,0 +1,380 @@
+"""The one home of the published indicators: names, labels, units, places and what they rest on.
+
+Names follow the DfE Children's Social Work Workforce open data (``inpost_fte``,
+``vacancy_rate_fte``, ``agency_cover_rate_fte``, ...). Rates are percentages (0-100) except the
+caseload, a plain ratio. The dbt macros (``macros/workforce_rates.sql``) are the definition of
+every rate; ``rate_value`` repeats that arithmetic only where an extract needs a rate of
+components the marts do not sum for it (a regional figure built from the published council
+cells, a 12-month figure); tests check the two agree on the marts.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from common.rounding import LOW_RELIABILITY, NOT_APPLICABLE, UNAVAILABLE
+
+Theme = Literal["vacancies", "agency", "pay"]
+THEMES: tuple[Theme, ...] = ("vacancies", "agency", "pay")
+ALL_ROLES = "Total"  # EES: the filter value of a figure over every role
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str  # published column or indicator name
+    label: str
+    source: str  # mart column
+    kind: Literal["count", "rate", "value"]  # value: neither additive nor a ratio (pay, medians)
+    places: int = 1
+    unit: str = ""  # EES indicator_unit: "", "%", "£"
+    theme: Theme = "vacancies"
+    support: str | None = None  # mart headcount column the figure rests on; None: ceil(FTE)
+    numerator: str | None = None  # rates: the count indicators they are computed from
+    denominator: tuple[str, ...] = ()
+    scale: float = 100.0
+    description: str = ""
+
+
+def _count(name, label, source, places=1, support=None, description=""):
+    return Indicator(name, label, source, "count", places, support=support, description=description)
+
+
+def _rate(name, label, source, numerator, denominator, unit="%", scale=100.0, description=""):
+    return Indicator(
+        name,
+        label,
+        source,
+        "rate",
+        1,
+        unit,
+        numerator=numerator,
+        denominator=denominator,
+        scale=scale,
+        description=description,
+    )
+
+
+# Workforce counts: additive over councils. support=None: the FTE rounded up (a worker is at
+# most 1 FTE, so ceil(FTE) never overstates the workers a figure rests on).
+COUNTS = (
+    _count(
+        "establishment_fte",
+        "Establishment (FTE)",
+        "establishment_fte",
+        description="Funded posts, full-time equivalent.",
+    ),
+    _count(
+        "inpost_fte",
+        "Permanent social workers in post (FTE)",
+        "permanent_fte",
+        description="Permanent staff in post at the month's last day, FTE.",
+    ),
+    _count(
+        "agency_fte",
+        "Agency workers (FTE)",
+        "agency_fte",
+        description="Agency workers in post at the month's last day, FTE.",
+    ),
+    _count(
+        "agency_cover_fte",
+        "Agency workers covering vacancies (FTE)",
+        "agency_vacancy_fte",
+        description="Agency workers covering a vacant post, FTE.",
+    ),
+    _count(
+        "vacancy_fte",
+        "Vacancies (FTE)",
+        "vacancy_fte",
+        description="Vacant posts at the month's last day, FTE (0 when over establishment).",
+    ),
+    _count(
+        "starters_fte",
+        "Permanent starters in the month (FTE)",
+        "starters_fte",
+        support="starters_headcount",
+        description="Permanent starters in the month, FTE.",
+    ),
+    _count(
+        "starters_headcount",
+        "Permanent starters in the month (headcount)",
+        "starters_headcount",
+        places=0,
+        support="starters_headcount",
+        description="Permanent starters in the month, people.",
+    ),
+    _count(
+        "leavers_fte",
+        "Permanent leavers in the month (FTE)",
+        "leavers_fte",
+        support="leavers_headcount",
+        description="Permanent leavers in the month, FTE.",
+    ),
+    _count(
+        "leavers_headcount",
+        "Permanent leavers in the month (headcount)",
+        "leavers_headcount",
+        places=0,
+        support="leavers_headcount",
+        description="Permanent leavers in the month, people.",
+    ),
+    _count(
+        "leavers_12_months_fte",
+        "Permanent leavers in the 12 months to the month (FTE)",
+        "leavers_fte_12_months",
+        support="leavers_headcount_12_months",
+        description="Permanent leavers in the 12 months to and including the month, FTE; "
+        "x unless every one of the 12 months has a return. The turnover numerator.",
+    ),
+    _count(
+        "leavers_to_agency_headcount",
+        "Leavers who went to agency work (headcount)",
+        "leavers_to_agency_headcount",
+        places=0,
+        support="leavers_to_agency_headcount",
+        description="Permanent leavers in the month who went to agency work, people.",
+    ),
+    _count(
+        "case_holders_fte",
+        "Case holders (FTE)",
+        "case_holder_fte",
+        description="FTE of staff holding cases.",
+    ),
+    _count(
+        "cases",
+        "Cases held",
+        "cases_held",
+        places=0,
+        support="case_holder_fte",
+        description="Open cases held at the month's last day. Rests on the case holders.",
+    ),
+)
+
+RATES = (
+    _rate(
+        "vacancy_rate_fte",
+        "Vacancy rate (FTE)",
+        "vacancy_rate",
+        "vacancy_fte",
+        ("vacancy_fte", "inpost_fte"),
+        description="Vacancies / (vacancies + permanent in post), FTE, percent.",
+    ),
+    _rate(
+        "agency_rate_fte",
+        "Agency rate (FTE)",
+        "agency_rate",
+        "agency_fte",
+        ("agency_fte", "inpost_fte"),
+        description="Agency workers / (agency workers + permanent in post), FTE, percent.",
+    ),
+    _rate(
+        "agency_cover_rate_fte",
+        "Agency workers covering vacancies (% of agency FTE)",
+        "agency_cover_rate",
+        "agency_cover_fte",
+        ("agency_fte",),
+        description="Agency workers covering vacancies / agency workers, FTE, percent.",
+    ),
+    _rate(
+        "vacancy_agency_cover_rate_fte",
+        "Vacancies covered by agency workers (%)",
+        "vacancy_cover_rate",
+        "agency_cover_fte",
+        ("vacancy_fte",),
+        description="Agency workers covering vacancies / vacancies, FTE, percent; u when "
+        "more agency FTE covers vacancies than there are vacancies.",
+    ),
+    _rate(
+        "turnover_rate_fte",
+        "Turnover rate (FTE)",
+        "turnover_rate",
+        "leavers_12_months_fte",
+        ("inpost_fte",),
+        description="Permanent leavers in the 12 months to the month / permanent in post "
+        "now, FTE, percent; x unless every one of the 12 months has a return.",
+    ),
+    _rate(
+        "caseload_fte",
+        "Caseload (cases per case-holder FTE)",
+        "caseload",
+        "cases",
+        ("case_holders_fte",),
+        unit="",
+        scale=1.0,
+        description="Cases held / case-holder FTE.",
+    ),
+    _rate(
+        "permanent_share_fte",
+        "Permanent share of the workforce (FTE)",
+        "permanent_fte_share",
+        "inpost_fte",
+        ("inpost_fte", "agency_fte"),
+        description="Permanent in post / (permanent in post + agency workers), FTE, percent.",
+    ),
+)
+WORKFORCE = COUNTS + RATES
+BY_NAME = {i.name: i for i in WORKFORCE}
+
+# The partner extract: the DfE indicators, all rebuilt from council cells (never per agency).
+PARTNER_COUNTS = tuple(
+    BY_NAME[n]
+    for n in (
+        "inpost_fte",
+        "agency_fte",
+        "agency_cover_fte",
+        "vacancy_fte",
+        "leavers_fte",
+        "leavers_12_months_fte",
+        "case_holders_fte",
+        "cases",
+    )
+)
+PARTNER_RATES = tuple(r for r in RATES if r.name != "permanent_share_fte")
+PARTNER_INDICATORS = PARTNER_COUNTS + PARTNER_RATES
+
+# Agency (fct_agency_rates) and pay (fct_pay_rates), per council and regional role: members only.
+AGENCY = (
+    Indicator(
+        "agency_assignments",
+        "Agency assignments open",
+        "assignment_count",
+        "count",
+        0,
+        theme="agency",
+        description="Agency assignments open in the month.",
+    ),
+    Indicator(
+        "agency_hourly_pay_median",
+        "Agency hourly pay to the worker, median (£)",
+        "hourly_pay_rate_median",
+        "value",
+        2,
+        "£",
+        "agency",
+        description="Median hourly pay rate to the worker; the regional figure is the "
+        "median over every assignment in the region.",
+    ),
+    Indicator(
+        "agency_hourly_charge_median",
+        "Agency hourly charge to the council, median (£)",
+        "hourly_charge_rate_median",
+        "value",
+        2,
+        "£",
+        "agency",
+        description="Median hourly charge rate; the regional figure is the median over "
+        "every assignment in the region.",
+    ),
+    Indicator(
+        "agency_above_cap",
+        "Assignments above the pay cap",
+        "above_cap_count",
+        "count",
+        0,
+        theme="agency",
+        description="Assignments paid above the cap in force.",
+    ),
+    Indicator(
+        "agency_breaches_not_signed_off",
+        "Breaches without DCS sign-off",
+        "breaches_not_signed_off",
+        "count",
+        0,
+        theme="agency",
+        description="Assignments above the cap without the DCS's sign-off.",
+    ),
+    Indicator(
+        "agency_spend",
+        "Agency spend in the month (£)",
+        "agency_spend",
+        "count",
+        0,
+        "£",
+        "agency",
+        description="Hours x hourly charge rate, pounds.",
+    ),
+    Indicator(
+        "agency_annualised_cost",
+        "Annualised agency cost at the median charge (£)",
+        "annualised_agency_cost_at_median",
+        "value",
+        0,
+        "£",
+        "agency",
+        description="Median charge rate x 37 hours x 52.143 weeks, pounds.",
+    ),
+)
+PAY = (
+    Indicator(
+        "salary_minimum",
+        "Salary scale minimum at 37 hours (£)",
+        "salary_min_at_standard_hours",
+        "value",
+        0,
+        "£",
+        "pay",
+    ),
+    Indicator(
+        "salary_maximum",
+        "Salary scale maximum at 37 hours (£)",
+        "salary_max_at_standard_hours",
+        "value",
+        0,
+        "£",
+        "pay",
+    ),
+    Indicator(
+        "salary_midpoint",
+        "Salary scale midpoint at 37 hours (£)",
+        "salary_midpoint_at_standard_hours",
+        "value",
+        0,
+        "£",
+        "pay",
+    ),
+    Indicator(
+        "total_reward",
+        "Total reward: midpoint + supplements (£)",
+        "total_reward",
+        "value",
+        0,
+        "£",
+        "pay",
+    ),
+    Indicator(
+        "agency_cost_gap",
+        "Annualised agency cost minus total reward (£)",
+        "agency_cost_gap",
+        "value",
+        0,
+        "£",
+        "pay",
+    ),
+)
+
+
+def ceil_support(fte: float) -> int:
+    """Workers an FTE figure rests on, at least: a worker is at most 1 FTE."""
+    return math.ceil(round(float(fte), 6))
+
+
+def rate_value(
+    indicator: Indicator, figures: dict[str, float | None]
+) -> tuple[float | None, str | None]:
+    """(value, flag) of a rate from the counts it is computed from (the dbt macros' arithmetic).
+
+    flag: ``x`` when an input is missing, ``z`` for a zero denominator, ``u`` for a vacancy
+    cover rate with more agency cover than vacancies.
+    """
+    numerator = figures.get(indicator.numerator)
+    parts = [figures.get(name) for name in indicator.denominator]
+    if numerator is None or any(p is None for p in parts):
+        return None, UNAVAILABLE
+    denominator = sum(parts)
+    if denominator == 0:
+        return None, NOT_APPLICABLE
+    value = indicator.scale * (numerator / denominator)
+    if indicator.name == "vacancy_agency_cover_rate_fte" and numerator > denominator:
+        return value, LOW_RELIABILITY
+    return value, None

@@ -1,0 +1,49 @@
+"""Per-council packs: "you against the region" over the 12 months to the month, for the
+council's own board. Board papers may be made public, so each month is suppressed exactly as a
+partner extract in which only this council has signed: every other council is withheld but
+stays in the regional sums, so neither the council's small figures nor anyone else's can be
+derived from the pack. The regional spread (quartiles, minimum, maximum) is left out: over
+unpublished council figures it would give them away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from common.members import Member
+from common.rounding import UNAVAILABLE
+from publish.extracts.indicators import PARTNER_INDICATORS
+from publish.extracts.marts import MartFrames, window_periods
+from publish.extracts.partner import REGION_ROW, build_partner_table
+
+PackFigures = list[tuple[str, str, int, list[str], list[str]]]
+
+
+def pack_figures(
+    frames: MartFrames,
+    council: Member,
+    members_on_month: Callable[[str], tuple[Member, ...]],
+    threshold: float,
+) -> tuple[list[str], PackFigures]:
+    """(months, per indicator: name, label, places, the council's texts, the region's texts)."""
+    months = window_periods(frames.period)
+    council_texts: dict[str, list[str]] = {i.name: [] for i in PARTNER_INDICATORS}
+    region_texts: dict[str, list[str]] = {i.name: [] for i in PARTNER_INDICATORS}
+    for month in months:
+        members = members_on_month(month)
+        rows = frames.council_months[frames.council_months["period"] == month]
+        is_member = any(m.council_code == council.council_code for m in members)
+        if not members or not is_member:
+            for i in PARTNER_INDICATORS:
+                council_texts[i.name].append(UNAVAILABLE)
+                region_texts[i.name].append(UNAVAILABLE)
+            continue
+        table = build_partner_table(month, rows, members, {council.council_code}, threshold)
+        for i in PARTNER_INDICATORS:
+            council_texts[i.name].append(table.figure(council.council_code, i.name))
+            region_texts[i.name].append(table.figure(REGION_ROW, i.name))
+    figures = [
+        (i.name, i.label, i.places, council_texts[i.name], region_texts[i.name])
+        for i in PARTNER_INDICATORS
+    ]
+    return months, figures

@@ -1,0 +1,253 @@
+"""The partner extract: the month's workforce indicators per council and for the region, in the
+DfE open-data layout, with disclosure control (publish.disclosure) before anything leaves.
+
+How the table is built, so that nothing can be recovered from it:
+
+* Cells are (row, indicator): a row per member council and one for the region. Counts carry
+  their *support*, the workers they rest on: a headcount where the marts have one (starters,
+  leavers), otherwise the FTE rounded up (a worker is at most 1 FTE, so this never overstates
+  the workers); cases rest on the case holders. Rates list the counts they are computed from.
+* The regional counts are the sums of the council cells (so the published equations are the
+  true ones) and the regional rates are computed from those sums.
+* A council with no data-sharing agreement in force for the partner on the month's last day
+  stays in the table, every cell withheld (``c``, even with no return: no tell either way), so
+  secondary suppression protects it as any other unknown (otherwise its figure would be the
+  region minus the others); its row is then dropped and the manifest names it as left out.
+* Nothing per agency or per worker: agency and pay figures are not in this extract at all.
+* Per-cell reasons never leave: the manifest carries ``Disclosure.reason_counts()`` only.
+
+The threshold is ``MOC_DISCLOSURE_THRESHOLD`` (default 5 workers), read by
+:func:`disclosure_threshold`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from common.members import Member
+from common.rounding import CONFIDENTIAL, UNAVAILABLE
+from publish.disclosure import (
+    DEFAULT_THRESHOLD,
+    AdditiveGroup,
+    Cell,
+    Disclosure,
+    Key,
+    column_total_groups,
+    suppress,
+)
+from publish.extracts import ees
+from publish.extracts.indicators import (
+    PARTNER_COUNTS,
+    PARTNER_INDICATORS,
+    PARTNER_RATES,
+    Indicator,
+    ceil_support,
+    rate_value,
+)
+from publish.extracts.marts import WINDOW_MONTHS
+
+THRESHOLD_VARIABLE = "MOC_DISCLOSURE_THRESHOLD"
+PARTNER_COLUMNS = [*ees.STANDARD_COLUMNS, *(i.name for i in PARTNER_INDICATORS)]
+REGION_ROW = "region"
+SYMBOLS_TEXT = (
+    "c suppressed (fewer than the threshold of workers, or to protect such a figure); "
+    "x unavailable; z not applicable (zero denominator); low rounds to zero but is not zero; "
+    "u low reliability"
+)
+
+
+def disclosure_threshold(env: dict[str, str] | None = None) -> float:
+    """Fewest workers a published figure may rest on (MOC_DISCLOSURE_THRESHOLD, default 5)."""
+    env = os.environ if env is None else env
+    text = env.get(THRESHOLD_VARIABLE, "").strip()
+    threshold = float(text) if text else float(DEFAULT_THRESHOLD)
+    if threshold < 1:
+        raise ValueError(f"{THRESHOLD_VARIABLE} must be at least 1, not {text!r}")
+    return threshold
+
+
+@dataclass(frozen=True)
+class PartnerTable:
+    period: str
+    members: tuple[Member, ...]  # every member on the month's last day, by name
+    shared: tuple[Member, ...]  # the councils whose rows are published
+    disclosure: Disclosure
+    groups: list[AdditiveGroup]
+
+    @property
+    def left_out(self) -> tuple[Member, ...]:
+        codes = {m.council_code for m in self.shared}
+        return tuple(m for m in self.members if m.council_code not in codes)
+
+    def figure(self, row: str, indicator: str) -> str:
+        return self.disclosure.published[(row, indicator)]
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _count_cell(indicator: Indicator, row: pd.Series | None, withheld: bool, key: Key) -> Cell:
+    flag = CONFIDENTIAL if withheld else None
+    value = None if row is None else _number(row[indicator.source])
+    if value is not None and indicator.name == "leavers_12_months_fte":
+        if row["leavers_window_months"] < WINDOW_MONTHS:
+            value = None  # an incomplete window understates the leavers: unavailable
+    if value is None:
+        return Cell(key, None, None, flag=flag)  # withheld even without a return: no tell
+    return Cell(key, value, _support(indicator, row, value), places=indicator.places, flag=flag)
+
+
+def _support(indicator: Indicator, row: pd.Series, value: float) -> float:
+    if indicator.support is None:
+        return ceil_support(value)
+    base = _number(row[indicator.support])
+    if base is None:
+        return 0  # no headcount recorded: rests on nobody we can count, so never published
+    return ceil_support(base) if indicator.support.endswith("_fte") else base
+
+
+def _region_count(indicator: Indicator, parts: list[Cell], key: Key) -> Cell:
+    known = [p for p in parts if p.value is not None]
+    if not known:
+        return Cell(key, None, None)
+    value = sum(p.value for p in known)
+    if indicator.support is None:
+        support = ceil_support(value)
+    else:
+        support = sum(p.support for p in known)
+    return Cell(key, value, support, places=indicator.places)
+
+
+def _rate_cell(rate: Indicator, row: str, counts: dict[Key, Cell], withheld: bool) -> Cell:
+    inputs = tuple(sorted({(row, n) for n in (rate.numerator, *rate.denominator)}))
+    figures = {name: counts[(row, name)].value for _, name in inputs}
+    value, flag = rate_value(rate, figures)
+    if withheld:
+        flag = CONFIDENTIAL
+    key = (row, rate.name)
+    if value is None:
+        return Cell(key, None, None, "rate", flag=flag or UNAVAILABLE, inputs=inputs)
+    support = min(counts[k].support for k in inputs)
+    return Cell(key, value, support, "rate", flag=flag, places=rate.places, inputs=inputs)
+
+
+def partner_cells(
+    month: pd.DataFrame, members: Iterable[Member], shared: set[str]
+) -> tuple[dict[Key, Cell], list[AdditiveGroup]]:
+    """Cells and additive groups of one month's table; ``month`` is fct_vacancies_council_months
+    for the month (one row per council that sent a return)."""
+    rows = {r.council_code: r for _, r in month.iterrows()}
+    codes = sorted(m.council_code for m in members)
+    cells: dict[Key, Cell] = {}
+    for indicator in PARTNER_COUNTS:
+        parts = []
+        for code in codes:
+            key = (code, indicator.name)
+            cells[key] = _count_cell(indicator, rows.get(code), code not in shared, key)
+            parts.append(cells[key])
+        region_key = (REGION_ROW, indicator.name)
+        cells[region_key] = _region_count(indicator, parts, region_key)
+    _gate_regional_turnover(cells, codes)
+    for rate in PARTNER_RATES:
+        for row in [*codes, REGION_ROW]:
+            cell = _rate_cell(rate, row, cells, row != REGION_ROW and row not in shared)
+            cells[cell.key] = cell
+    groups = column_total_groups(codes, REGION_ROW, [c.name for c in PARTNER_COUNTS])
+    return cells, groups
+
+
+def _gate_regional_turnover(cells: dict[Key, Cell], codes: list[str]) -> None:
+    """The regional 12-month leavers are unavailable unless every council in the regional
+    in-post figure has them (a turnover rate over part of the region would not be the
+    region's, and region minus that part would give away the rest)."""
+    incomplete = any(
+        cells[(c, "inpost_fte")].value is not None
+        and cells[(c, "leavers_12_months_fte")].value is None
+        for c in codes
+    )
+    if incomplete:
+        key = (REGION_ROW, "leavers_12_months_fte")
+        cells[key] = Cell(key, None, None, flag=UNAVAILABLE)
+
+
+def build_partner_table(
+    period: str,
+    month: pd.DataFrame,
+    members: Iterable[Member],
+    shared: set[str],
+    threshold: float,
+) -> PartnerTable:
+    members = tuple(sorted(members, key=lambda m: m.council_name))
+    cells, groups = partner_cells(month, members, shared)
+    disclosure = suppress(cells, groups, threshold)
+    published_rows = tuple(m for m in members if m.council_code in shared)
+    return PartnerTable(period, members, published_rows, disclosure, groups)
+
+
+def partner_rows(table: PartnerTable) -> list[list[str]]:
+    """The extract's rows, PARTNER_COLUMNS order: the region, then the shared councils."""
+    time = ees.time_columns(table.period)
+    names = [i.name for i in PARTNER_INDICATORS]
+    rows = [
+        [
+            *time,
+            *ees.region_geography(table.members[0]),
+            *(table.figure(REGION_ROW, n) for n in names),
+        ]
+    ]
+    for member in table.shared:
+        rows.append(
+            [
+                *time,
+                *ees.council_geography(member),
+                *(table.figure(member.council_code, n) for n in names),
+            ]
+        )
+    return rows
+
+
+META_COLUMNS = [
+    "col_name",
+    "col_type",
+    "label",
+    "indicator_grouping",
+    "indicator_unit",
+    "indicator_dp",
+    "filter_hint",
+    "filter_grouping_column",
+]
+DICTIONARY_COLUMNS = ["col_name", "col_type", "label", "unit", "decimal_places", "description"]
+
+
+def meta_rows() -> list[list[str]]:
+    """EES ``.meta.csv``: filters and indicators (EES leaves time and geography out of it)."""
+    return [
+        [
+            i.name,
+            "Indicator",
+            i.label,
+            "Counts" if i.kind == "count" else "Rates",
+            i.unit,
+            str(i.places),
+            "",
+            "",
+        ]
+        for i in PARTNER_INDICATORS
+    ]
+
+
+def dictionary_rows() -> list[list[str]]:
+    """Every column of the extract, the standard ones included, with the symbols used."""
+    rows = [
+        [name, "Time" if name in ees.TIME_COLUMNS else "Geography", name, "", "", text]
+        for name, text in ees.STANDARD_DESCRIPTIONS.items()
+    ]
+    for i in PARTNER_INDICATORS:
+        text = f"{i.description} Symbols: {SYMBOLS_TEXT}."
+        rows.append([i.name, "Indicator", i.label, i.unit, str(i.places), text])
+    return rows

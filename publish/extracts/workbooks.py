@@ -1,0 +1,209 @@
+"""The Excel files: the members' benchmark (one sheet per theme) and the per-council packs.
+
+Numbers are number cells, rounded as published (half away from zero) and formatted to their
+decimal places; symbols (c, x, z, low, u) are text cells. Headers are frozen, with a filter, and
+the council column comes first so an officer can find their own rows; the regional rows are
+bold. Every text cell goes through feedback.excel_safe. Bytes are reproducible:
+template.workbook_bytes with a timestamp derived from the period (its last day), never now().
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from common.excel import excel_safe, workbook_bytes
+from common.members import Member, period_end
+from common.rounding import SYMBOLS, round_half_away
+from publish.extracts import ees
+from publish.extracts.benchmark import BenchmarkLine, Figure
+from publish.extracts.indicators import THEMES
+
+BENCHMARK_HEADINGS = [
+    "Council",
+    "LA code",
+    "Regional role",
+    "Indicator",
+    "Indicator name",
+    "Value",
+    "Regional figure",
+    "Regional minimum",
+    "Lower quartile",
+    "Median",
+    "Upper quartile",
+    "Regional maximum",
+    "Councils in regional figure",
+]
+PACK_SHEET = "You against the region"
+ABOUT_SHEET = "About"
+_BOLD = Font(bold=True)
+_HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
+_REGION_FILL = PatternFill("solid", fgColor="F2F2F2")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+SYMBOL_NOTES = [
+    (
+        "c",
+        "Suppressed: rests on fewer workers than the threshold, or would give such a figure away",
+    ),
+    ("x", "Unavailable: e.g. no return for the month, or not every month of the window"),
+    ("z", "Not applicable: e.g. a zero denominator"),
+    ("low", "Rounds to zero but is not zero"),
+    ("u", "Low reliability: e.g. more agency cover than vacancies"),
+]
+
+
+def workbook_timestamp(period: str) -> dt.datetime:
+    """The workbook's document time: midnight on the period's last day (never the clock)."""
+    return dt.datetime.combine(period_end(period), dt.time())
+
+
+def number_format(places: int) -> str:
+    return "0" if places == 0 else "0." + "0" * places
+
+
+def _put(sheet: Worksheet, row: int, column: int, value, places: int | None = None):
+    """A number cell (rounded as published) or a text cell (symbols, names: neutralised)."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, Figure):
+        value = value.text(places)
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        cell.value = value
+    elif places is not None and value not in SYMBOLS and value not in ("", None):
+        cell.value = float(round_half_away(float(value), places))
+        cell.number_format = number_format(places)
+    else:
+        cell.value = excel_safe(value)
+        cell.data_type = "s"
+    return cell
+
+
+def _headings(sheet: Worksheet, headings: list[str], widths: list[int]) -> None:
+    for column, (heading, width) in enumerate(zip(headings, widths, strict=True), start=1):
+        cell = _put(sheet, 1, column, heading)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADING_FILL, _WRAP
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "B2"
+
+
+def _about(workbook: Workbook, title: str, period: str, lines: list[tuple[str, str]]) -> None:
+    sheet = workbook.active
+    sheet.title = ABOUT_SHEET
+    _put(sheet, 1, 1, title).font = _BOLD
+    _put(sheet, 2, 1, "Month")
+    _put(sheet, 2, 2, period)
+    row = 4
+    for label, text in [*lines, ("Symbols", ""), *SYMBOL_NOTES]:
+        _put(sheet, row, 1, label).font = _BOLD if not text else Font()
+        _put(sheet, row, 2, text).alignment = _WRAP
+        row += 1
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 100
+
+
+def benchmark_workbook(
+    lines: list[BenchmarkLine], members: Iterable[Member], period: str
+) -> tuple[bytes, int]:
+    """(xlsx bytes, data rows) of the members' benchmark: a sheet per theme with figures."""
+    members = sorted(members, key=lambda m: m.council_name)
+    region_name = f"{members[0].region_name} (region)"
+    workbook = Workbook()
+    _about(
+        workbook,
+        "MoC members' benchmark: each council beside the region",
+        period,
+        [
+            ("Who may see it", "Members of the MoC only: it names councils and is not suppressed."),
+            (
+                "Figures",
+                "See docs/benchmark_extracts.md: the month, and the 12 months to it "
+                "(indicators ending _12_month_mean or _12_months).",
+            ),
+            ("Find your rows", "Filter the Council column (the first) on your council's name."),
+        ],
+    )
+    total = 0
+    for theme in THEMES:
+        theme_lines = [line for line in lines if line.theme == theme]
+        if not theme_lines:
+            continue
+        sheet = workbook.create_sheet(theme.capitalize())
+        _headings(sheet, BENCHMARK_HEADINGS, [24, 9, 22, 44, 34, 10, 10, 10, 10, 10, 10, 10, 12])
+        row = 2
+        for line in theme_lines:
+            spread = [Figure(v) if v is not None else Figure(None, "x") for v in line.spread()]
+            tail = [line.region, *spread]
+            _put(sheet, row, 1, region_name)
+            _put(sheet, row, 2, members[0].region_code)
+            for column, cell_value in ((3, line.role), (4, line.label), (5, line.indicator)):
+                _put(sheet, row, column, cell_value)
+            _put(sheet, row, 6, line.region, line.places)
+            for column, figure in enumerate(tail, start=7):
+                _put(sheet, row, column, figure, line.places)
+            _put(sheet, row, 13, line.councils_in_regional_figure)
+            for column in range(1, 14):
+                sheet.cell(row=row, column=column).font = _BOLD
+                sheet.cell(row=row, column=column).fill = _REGION_FILL
+            row += 1
+            for member in members:
+                _put(sheet, row, 1, member.council_name)
+                _put(sheet, row, 2, member.council_code)
+                for column, cell_value in ((3, line.role), (4, line.label), (5, line.indicator)):
+                    _put(sheet, row, column, cell_value)
+                _put(sheet, row, 6, line.councils[member.council_code], line.places)
+                for column, figure in enumerate(tail, start=7):
+                    _put(sheet, row, column, figure, line.places)
+                _put(sheet, row, 13, line.councils_in_regional_figure)
+                row += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(13)}{row - 1}"
+        total += row - 2
+    return workbook_bytes(workbook, workbook_timestamp(period)), total
+
+
+def pack_workbook(
+    member: Member,
+    period: str,
+    months: list[str],
+    figures: list[tuple[str, str, int, list[str], list[str]]],
+) -> tuple[bytes, int]:
+    """(xlsx bytes, data rows) of one council's pack. ``figures``: per indicator its name,
+    label, places, and the council's and the region's published texts for each month."""
+    workbook = Workbook()
+    _about(
+        workbook,
+        f"{member.council_name}: you against the region, the 12 months to {period}",
+        period,
+        [
+            (
+                "Who may see it",
+                "Written for the council's board: may be made public. Small "
+                "figures are suppressed (c) as in the extracts that leave the MoC.",
+            ),
+            ("Region", f"{member.region_name}: all member councils with a return, summed."),
+        ],
+    )
+    sheet = workbook.create_sheet(PACK_SHEET)
+    month_labels = [" ".join(reversed(ees.time_columns(m))) for m in months]
+    headings = ["Indicator", "Indicator name", "Figures for", *month_labels]
+    _headings(sheet, headings, [44, 30, 26, *([11] * len(months))])
+    sheet.freeze_panes = "D2"
+    row = 2
+    for name, label, places, council, region in figures:
+        for who, texts, bold in (
+            (member.council_name, council, False),
+            (f"{member.region_name} (region)", region, True),
+        ):
+            _put(sheet, row, 1, label)
+            _put(sheet, row, 2, name)
+            _put(sheet, row, 3, who)
+            for column, text in enumerate(texts, start=4):
+                _put(sheet, row, column, text, places)
+            if bold:
+                for column in range(1, len(headings) + 1):
+                    sheet.cell(row=row, column=column).font = _BOLD
+            row += 1
+    return workbook_bytes(workbook, workbook_timestamp(period)), row - 2

@@ -1,0 +1,208 @@
+"""Publish everything for a month: the members' benchmark, the per-council packs and each
+partner's extract, each as a folder with a manifest, swapped into place atomically.
+
+Layout under ``published_dir`` (a local folder today; an object-store prefix would need the
+swap replaced by a write-then-pointer scheme, see publish/extracts/files.py):
+
+* ``members_benchmark/<period>/``  CSV (tidy) + Excel workbook + manifest, members only;
+* ``council_packs/<period>/``      one workbook per council + manifest, suppressed;
+* ``outbox/<outbox>/<period>/``    per partner (partners.csv): the DfE-layout extract (CSV,
+  ``.meta.csv``, data dictionary, Parquet) with disclosure control, or for a body inside the
+  MoC the members' benchmark CSV; + manifest.
+
+The same inputs give byte-identical files (no clock time anywhere; workbooks stamped with the
+period's last day; Parquet written on one thread).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from common.atomic import swap_into_place
+from common.members import Member, members_on, period_end
+from common.settings import Settings
+from ingest import warehouse
+from publish.extracts import benchmark, files, packs, partner, register, workbooks
+from publish.extracts.benchmark import BENCHMARK_COLUMNS
+from publish.extracts.files import Output, Publication, pipeline_version
+from publish.extracts.marts import MartFrames, latest_period, ledger_inputs, read_marts
+
+__all__ = [
+    "BENCHMARK_COLUMNS",
+    "INDICATORS",
+    "MonthInputs",
+    "Publication",
+    "latest_period",
+    "pipeline_version",
+    "publish_council_packs",
+    "publish_members_benchmark",
+    "publish_month",
+    "publish_partner",
+    "read_month",
+    "swap_into_place",
+]
+
+# The month's workforce indicators of the members' benchmark: (mart column, name, places).
+INDICATORS = tuple((i.source, i.name, i.places) for i in benchmark.WORKFORCE)
+LEFT_OUT_REASON = "no data-sharing agreement with this partner in force on the month's last day"
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    frames: MartFrames
+    inputs: list[dict[str, object]]  # ledger versions of the month and its 12-month window
+
+    @property
+    def period(self) -> str:
+        return self.frames.period
+
+
+def read_month(settings: Settings, period: str | None = None) -> MonthInputs:
+    con = warehouse.connect(settings.warehouse_path, read_only=True)
+    try:
+        period = period or latest_period(con)
+        if period is None:
+            raise ValueError("Nothing to publish: the marts hold no month yet.")
+        return MonthInputs(read_marts(con, period), ledger_inputs(con, period))
+    finally:
+        con.close()
+
+
+def _members(period: str) -> tuple[Member, ...]:
+    members = members_on(period_end(period))
+    if not members:
+        raise ValueError(f"No member councils on {period_end(period)}: nothing to publish.")
+    return members
+
+
+def _benchmark_outputs(month: MonthInputs) -> tuple[list[list[str]], list[Output]]:
+    members = _members(month.period)
+    lines = benchmark.benchmark_lines(month.frames, members)
+    rows = benchmark.benchmark_rows(lines, members, month.period)
+    xlsx, xlsx_rows = workbooks.benchmark_workbook(lines, members, month.period)
+    name = f"members_benchmark_{month.period}"
+    return rows, [
+        files.csv_output(f"{name}.csv", BENCHMARK_COLUMNS, rows),
+        Output(f"{name}.xlsx", xlsx, xlsx_rows),
+    ]
+
+
+def publish_members_benchmark(
+    settings: Settings, period: str | None = None, month: MonthInputs | None = None
+) -> Publication:
+    month = month or read_month(settings, period)
+    _, outputs = _benchmark_outputs(month)
+    target = settings.published_dir / "members_benchmark" / month.period
+    return files.publish_folder(
+        target, "members_benchmark", month.period, outputs, {"inputs": month.inputs}
+    )
+
+
+def publish_council_packs(
+    settings: Settings, month: MonthInputs, threshold: float | None = None
+) -> Publication:
+    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    outputs = []
+    for council in sorted(_members(month.period), key=lambda m: m.council_slug):
+        months, figures = packs.pack_figures(
+            month.frames, council, lambda p: members_on(period_end(p)), threshold
+        )
+        content, rows = workbooks.pack_workbook(council, month.period, months, figures)
+        outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
+    target = settings.published_dir / "council_packs" / month.period
+    manifest = {"inputs": month.inputs, "disclosure_threshold": threshold}
+    return files.publish_folder(target, "council_packs", month.period, outputs, manifest)
+
+
+def partner_file_stem(period: str) -> str:
+    return f"moc_workforce_{period.replace('-', '_')}"
+
+
+def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float):
+    period = month.period
+    rows_of_month = month.frames.council_months
+    table = partner.build_partner_table(
+        period,
+        rows_of_month[rows_of_month["period"] == period],
+        _members(period),
+        shared,
+        threshold,
+    )
+    rows = partner.partner_rows(table)
+    stem = partner_file_stem(period)
+    meta = partner.meta_rows()
+    dictionary = partner.dictionary_rows()
+    outputs = [
+        files.csv_output(f"{stem}.csv", partner.PARTNER_COLUMNS, rows),
+        files.csv_output(f"{stem}.meta.csv", partner.META_COLUMNS, meta),
+        files.csv_output(f"{stem}.data_dictionary.csv", partner.DICTIONARY_COLUMNS, dictionary),
+        Output(f"{stem}.parquet", files.parquet_bytes(partner.PARTNER_COLUMNS, rows), len(rows)),
+    ]
+    extra = {
+        "disclosure_threshold": threshold,
+        "suppression": table.disclosure.reason_counts(),
+    }
+    return outputs, table.left_out, extra
+
+
+def _members_outbox_outputs(month: MonthInputs, shared: set[str]):
+    rows, _ = _benchmark_outputs(month)
+    code = BENCHMARK_COLUMNS.index("old_la_code")
+    kept = [r for r in rows if r[code] == "" or r[code] in shared]
+    left_out = tuple(m for m in _members(month.period) if m.council_code not in shared)
+    name = f"members_benchmark_{month.period}.csv"
+    return [files.csv_output(name, BENCHMARK_COLUMNS, kept)], left_out, {}
+
+
+def publish_partner(
+    settings: Settings,
+    month: MonthInputs,
+    who: register.Partner,
+    agreements: tuple[register.Agreement, ...],
+    threshold: float | None = None,
+) -> Publication:
+    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
+    if who.extract == "partner":
+        outputs, left_out, extra = _partner_outputs(month, shared, threshold)
+    else:
+        outputs, left_out, extra = _members_outbox_outputs(month, shared)
+    manifest = {
+        **extra,
+        "partner_code": who.partner_code,
+        "partner_name": who.partner_name,
+        "extract": who.extract,
+        "inputs": month.inputs,
+        "councils_left_out": [
+            {"council_code": m.council_code, "la_name": m.council_name, "reason": LEFT_OUT_REASON}
+            for m in sorted(left_out, key=lambda m: m.council_code)
+        ],
+    }
+    target = settings.published_dir / "outbox" / who.outbox / month.period
+    return files.publish_folder(target, f"{who.extract}_extract", month.period, outputs, manifest)
+
+
+def publish_month(
+    settings: Settings,
+    period: str | None = None,
+    threshold: float | None = None,
+    partners: tuple[register.Partner, ...] | None = None,
+    agreements: tuple[register.Agreement, ...] | None = None,
+) -> list[Publication]:
+    """Everything for the month (default: the latest in the marts), members' benchmark first."""
+    month = read_month(settings, period)
+    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    partners = register.load_partners() if partners is None else partners
+    agreements = register.load_register() if agreements is None else agreements
+    publications = [
+        publish_members_benchmark(settings, month=month),
+        publish_council_packs(settings, month, threshold),
+    ]
+    for who in partners:
+        publications.append(publish_partner(settings, month, who, agreements, threshold))
+    return publications
+
+
+def published_files(publications: list[Publication]) -> list[Path]:
+    return [path for p in publications for path in p.files]
