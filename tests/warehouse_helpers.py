@@ -14,7 +14,6 @@ import pandas as pd
 from common.settings import load_settings
 from ingest.return_contract import ReturnTable
 from ingest.warehouse import append_rows, ensure_warehouse_tables
-from transform.build_plan import ensure_build_state
 from transform.dbt_runner import run_dbt, run_dbt_build
 
 DBT_TIMEOUT_SECONDS = 600
@@ -53,7 +52,6 @@ def build_warehouse(
     warehouse_path = work_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse_path)) as connection:
         ensure_warehouse_tables(connection)
-        ensure_build_state(connection)
         for table, rows in raw_rows:
             append_rows(connection, table, rows)
     settings = load_settings(

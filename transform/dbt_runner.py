@@ -45,7 +45,10 @@ def run_dbt(
     settings: Settings, *args: str, stream: bool = True, timeout: float | None = None
 ) -> str:
     """Run ``dbt <args>`` against the settings' warehouse; raise DbtError on failure, or when
-    ``timeout`` (seconds) is given and dbt runs longer (it is killed)."""
+    ``timeout`` (seconds) is given and dbt runs longer (it is killed). dbt reads the build
+    state as a source, so it is created first on a warehouse that has none yet."""
+    with connect(settings.warehouse_path) as con:
+        ensure_build_state(con)
     dbt_dir = settings.data_dir / "dbt"
     command = [
         dbt_executable(),
@@ -109,7 +112,7 @@ def run_dbt_build(
     """``dbt build``, incremental or full as mart_builds plans it, recorded in the build log;
     after a success, the return versions the marts now stand for are kept for the next one."""
     with connect(settings.warehouse_path) as con:
-        ensure_build_state(con)
+        ensure_build_state(con)  # before planning: the plan reads the state
         plan = plan_build(con, project_fingerprint(), full_refresh=full_refresh)
         build_id = record_start(con, plan)
     if stream:
