@@ -61,7 +61,7 @@ TIMEOUT_MS = 30_000
 def snapshot_env(tmp_path_factory) -> dict[str, str]:
     """A data folder with ingested returns, the dbt marts and the published snapshot."""
     from ingest.pipeline import ingest_new_files
-    from transform.dbt_runner import run_dbt
+    from transform.dbt_runner import run_dbt_build
     from transform.marts_snapshot import publish_marts_snapshot
 
     data_dir = tmp_path_factory.mktemp("dashboard") / "data"
@@ -72,7 +72,7 @@ def snapshot_env(tmp_path_factory) -> dict[str, str]:
     # A corrupt resubmission: rejected, while Luton's first version stays in the marts.
     (bucket / "luton" / f"luton_{LATEST}_return_v2.xlsx").write_bytes(b"not a workbook")
     ingest_new_files(settings)
-    run_dbt(settings, "build", stream=False)
+    run_dbt_build(settings, stream=False)  # as the pipeline builds (creates the build state)
     publish_marts_snapshot(settings)
     extract = settings.published_dir / "members_benchmark" / LATEST
     extract.mkdir(parents=True)
