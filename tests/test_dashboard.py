@@ -211,6 +211,8 @@ def test_every_page_loads_without_error_and_its_charts_render(server, page, path
     if charts:
         page.locator(".vega-embed canvas, .vega-embed svg").nth(charts - 1).wait_for()
         assert page.locator(".vega-embed canvas, .vega-embed svg").count() >= charts
+    # Download buttons can appear a second after the script run ends (seen on the extracts page).
+    page.get_by_role("button", name="Download").first.wait_for()
     assert page.get_by_role("button", name="Download").count() >= 1  # CSVs or extracts
     _screenshot(page, path or "returns")
 
