@@ -292,9 +292,9 @@ def test_role_filter_recomputes_the_rates_from_the_role_cells(server, page, snap
 
 
 def test_filtered_recomputation_uses_the_dbt_definitions(snapshot_env):
-    """The dashboard recomputes rates for a role or service area filter in Python, a second
-    copy of the DfE formulas: filtered to a single cell it must give the mart's own rates,
-    which come from the dbt macros."""
+    """The dashboard recomputes rates for a role or service area filter in Python, with the
+    extracts' rate arithmetic (publish.extracts.indicators): filtered to a single cell it must
+    give the mart's own rates, which come from the dbt macros."""
     con = queries.connect(queries.snapshot_location(snapshot_env))
     try:
         metrics = ", ".join(queries.VACANCY_METRICS)
