@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -139,6 +140,29 @@ def service_areas(con) -> pd.DataFrame:
 
 
 # --- Returns ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReturnsMonth:
+    """What the Returns page shows for a month. The page reads it only through returns_month,
+    so where each part comes from (the ledger today; the current versions and late councils
+    from a return-submissions mart later) changes here, not on the page."""
+
+    files: pd.DataFrame  # every file received, newest first per council (returns_for_period)
+    tables: pd.DataFrame  # council x return table: rows of the current version (tables_received)
+    late: pd.DataFrame  # member councils without an accepted return (late_councils)
+    councils_received: int  # councils with an accepted return
+
+
+def returns_month(con, period: str, council_codes: Sequence[str] | None) -> ReturnsMonth:
+    files = returns_for_period(con, period, council_codes)
+    return ReturnsMonth(
+        files=files,
+        tables=tables_received(con, period, council_codes),
+        late=late_councils(con, period, council_codes),
+        # councils with a usable file this month, by the same statuses as late_councils
+        councils_received=files[files.status.isin(RECEIVED_STATUSES)].council_code.nunique(),
+    )
 
 
 def returns_for_period(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:

@@ -9,7 +9,6 @@ import altair as alt
 import streamlit as st
 import streamlit.components.v1 as components
 
-from dashboard import queries
 from dashboard.cache import query
 from dashboard.filters import Filters
 from dashboard.widgets import chart, csv_download, numbers
@@ -23,11 +22,10 @@ def render(filters: Filters) -> None:
         "late (a member council without an accepted return). Pick the month with the end of "
         "the period filter."
     )
-    files = query("returns_for_period", period, filters.council_codes)
-    late = query("late_councils", period, filters.council_codes)
-    received = files[files.status.isin(queries.RECEIVED_STATUSES)].council_code.nunique()
+    month = query("returns_month", period, filters.council_codes)
+    files, late = month.files, month.late
     columns = st.columns(3)
-    columns[0].metric("Councils with an accepted return", received)
+    columns[0].metric("Councils with an accepted return", month.councils_received)
     columns[1].metric("Late councils", len(late))
     columns[2].metric("Files received", len(files))
 
@@ -80,7 +78,7 @@ def render(filters: Filters) -> None:
         )
         numbers(counts, f"files_by_status_{period}")
 
-    tables = query("tables_received", period, filters.council_codes)
+    tables = month.tables
     st.subheader("Tables received (rows loaded from accepted files)")
     if tables.empty:
         st.info("No accepted table this month.")
