@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from common.settings import load_settings
+from publish.extracts.indicators import mart_rates
+from publish.extracts.marts import WINDOW_MONTHS
 from transform.marts_snapshot import snapshot_path
 
 SNAPSHOT_ENV = "MOC_MARTS_SNAPSHOT"
@@ -139,6 +142,29 @@ def service_areas(con) -> pd.DataFrame:
 # --- Returns ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReturnsMonth:
+    """What the Returns page shows for a month. The page reads it only through returns_month,
+    so where each part comes from (the ledger today; the current versions and late councils
+    from a return-submissions mart later) changes here, not on the page."""
+
+    files: pd.DataFrame  # every file received, newest first per council (returns_for_period)
+    tables: pd.DataFrame  # council x return table: rows of the current version (tables_received)
+    late: pd.DataFrame  # member councils without an accepted return (late_councils)
+    councils_received: int  # councils with an accepted return
+
+
+def returns_month(con, period: str, council_codes: Sequence[str] | None) -> ReturnsMonth:
+    files = returns_for_period(con, period, council_codes)
+    return ReturnsMonth(
+        files=files,
+        tables=tables_received(con, period, council_codes),
+        late=late_councils(con, period, council_codes),
+        # councils with a usable file this month, by the same statuses as late_councils
+        councils_received=files[files.status.isin(RECEIVED_STATUSES)].council_code.nunique(),
+    )
+
+
 def returns_for_period(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
     """Every file received for the month, newest first per council, with the tables it loaded."""
     where, params = _in("f.council_code", council_codes)
@@ -214,20 +240,15 @@ def late_councils(con, period: str, council_codes: Sequence[str] | None) -> pd.D
 # --- Vacancies and agency use ----------------------------------------------------------------
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """100 x numerator / denominator; NULL for a zero or missing denominator."""
-    return (100 * numerator / denominator.where(denominator != 0)).astype("Float64")
-
-
 def _rates_from_components(frame: pd.DataFrame) -> pd.DataFrame:
-    """The DfE formulas (dbt_project/macros/workforce_rates.sql), as percentages, for sums of
-    components over a role or service area; turnover only from a complete 12-month window."""
-    frame = frame.copy()
-    frame["vacancy_rate"] = _ratio(frame.vacancy_fte, frame.vacancy_fte + frame.permanent_fte)
-    frame["agency_rate"] = _ratio(frame.agency_fte, frame.agency_fte + frame.permanent_fte)
-    leavers = frame.leavers_fte_12_months.where(frame.is_leavers_window_complete)
-    frame["turnover_rate"] = _ratio(leavers, frame.permanent_fte)
-    return frame
+    """The Vacancies page's rates of summed components over a role or service area, by the one
+    Python copy of the dbt macros' arithmetic (publish.extracts.indicators, cross-checked with
+    the marts); turnover only from a complete 12-month window."""
+    gated = frame.assign(
+        leavers_fte_12_months=frame.leavers_fte_12_months.where(frame.is_leavers_window_complete)
+    )
+    rates = mart_rates(gated, VACANCY_METRICS)
+    return frame.assign(**{metric: rates[metric] for metric in VACANCY_METRICS})
 
 
 def _filtered_council_components(
@@ -247,7 +268,8 @@ def _filtered_council_components(
         SELECT council_code, period,
                {summed("permanent_fte")}, {summed("vacancy_fte")}, {summed("agency_fte")},
                {summed("leavers_fte_12_months")},
-               coalesce(min(leavers_window_months) >= 12, false) AS is_leavers_window_complete
+               coalesce(min(leavers_window_months) >= {WINDOW_MONTHS}, false)
+                   AS is_leavers_window_complete
         FROM {VACANCY_CELLS}
         WHERE period BETWEEN ? AND ? AND {role_sql} AND {area_sql}
         GROUP BY ALL
@@ -302,11 +324,11 @@ def vacancy_trend(
         turnover = complete.groupby(["region_name", "period"], as_index=False)[
             ["permanent_fte", "leavers_fte_12_months"]
         ].sum(min_count=1)
-        turnover = turnover.rename(columns={"permanent_fte": "turnover_permanent_fte"})
-        region = sums.merge(turnover, on=["region_name", "period"], how="left")
-        region_rows = _rates_from_components(region.assign(is_leavers_window_complete=False))
-        region_rows["turnover_rate"] = _ratio(
-            region_rows.leavers_fte_12_months, region_rows.turnover_permanent_fte
+        turnover = mart_rates(turnover, ["turnover_rate"])  # over the complete windows only
+        region_rows = mart_rates(sums, ["vacancy_rate", "agency_rate"]).merge(
+            turnover[["region_name", "period", "turnover_rate"]],
+            on=["region_name", "period"],
+            how="left",
         )
     council_rows = council_rows.assign(
         area=council_rows.council_code.map(names).fillna(council_rows.council_code),

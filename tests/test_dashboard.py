@@ -61,7 +61,7 @@ TIMEOUT_MS = 30_000
 def snapshot_env(tmp_path_factory) -> dict[str, str]:
     """A data folder with ingested returns, the dbt marts and the published snapshot."""
     from ingest.pipeline import ingest_new_files
-    from transform.dbt_runner import run_dbt
+    from transform.dbt_runner import run_dbt_build
     from transform.marts_snapshot import publish_marts_snapshot
 
     data_dir = tmp_path_factory.mktemp("dashboard") / "data"
@@ -72,7 +72,7 @@ def snapshot_env(tmp_path_factory) -> dict[str, str]:
     # A corrupt resubmission: rejected, while Luton's first version stays in the marts.
     (bucket / "luton" / f"luton_{LATEST}_return_v2.xlsx").write_bytes(b"not a workbook")
     ingest_new_files(settings)
-    run_dbt(settings, "build", stream=False)
+    run_dbt_build(settings, stream=False)  # as the pipeline builds (creates the build state)
     publish_marts_snapshot(settings)
     extract = settings.published_dir / "members_benchmark" / LATEST
     extract.mkdir(parents=True)
@@ -211,6 +211,8 @@ def test_every_page_loads_without_error_and_its_charts_render(server, page, path
     if charts:
         page.locator(".vega-embed canvas, .vega-embed svg").nth(charts - 1).wait_for()
         assert page.locator(".vega-embed canvas, .vega-embed svg").count() >= charts
+    # Download buttons can appear a second after the script run ends (seen on the extracts page).
+    page.get_by_role("button", name="Download").first.wait_for()
     assert page.get_by_role("button", name="Download").count() >= 1  # CSVs or extracts
     _screenshot(page, path or "returns")
 
@@ -290,9 +292,9 @@ def test_role_filter_recomputes_the_rates_from_the_role_cells(server, page, snap
 
 
 def test_filtered_recomputation_uses_the_dbt_definitions(snapshot_env):
-    """The dashboard recomputes rates for a role or service area filter in Python, a second
-    copy of the DfE formulas: filtered to a single cell it must give the mart's own rates,
-    which come from the dbt macros."""
+    """The dashboard recomputes rates for a role or service area filter in Python, with the
+    extracts' rate arithmetic (publish.extracts.indicators): filtered to a single cell it must
+    give the mart's own rates, which come from the dbt macros."""
     con = queries.connect(queries.snapshot_location(snapshot_env))
     try:
         metrics = ", ".join(queries.VACANCY_METRICS)

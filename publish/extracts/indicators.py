@@ -3,16 +3,21 @@
 Names follow the DfE Children's Social Work Workforce open data (``inpost_fte``,
 ``vacancy_rate_fte``, ``agency_cover_rate_fte``, ...). Rates are percentages (0-100) except the
 caseload, a plain ratio. The dbt macros (``macros/workforce_rates.sql``) are the definition of
-every rate; ``rate_value`` repeats that arithmetic only where an extract needs a rate of
-components the marts do not sum for it (a regional figure built from the published council
-cells, a 12-month figure); tests check the two agree on the marts.
+every rate; ``rate_values`` is the one Python copy of that arithmetic, for rates of components
+the marts do not sum: an extract's regional figure built from the published council cells or
+its 12-month figure (``rate_value``, one figure at a time), and the dashboard's rates over a role
+or service area (``mart_rates``, whole columns). Tests check it agrees with the marts.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+import numpy as np
+import pandas as pd
 
 from common.rounding import LOW_RELIABILITY, NOT_APPLICABLE, UNAVAILABLE
 
@@ -215,6 +220,7 @@ RATES = (
 )
 WORKFORCE = COUNTS + RATES
 BY_NAME = {i.name: i for i in WORKFORCE}
+RATES_BY_SOURCE = {r.source: r for r in RATES}  # mart rate column -> its indicator
 
 # The partner extract: the DfE indicators, all rebuilt from council cells (never per agency).
 PARTNER_COUNTS = tuple(
@@ -359,22 +365,68 @@ def ceil_support(fte: float) -> int:
     return math.ceil(round(float(fte), 6))
 
 
+def rate_values(
+    indicator: Indicator, counts: Mapping[str, object]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(values, flags) of a rate, element by element, from arrays of the counts it is computed
+    from, keyed by count indicator name (the dbt macros' arithmetic: divide, then scale).
+
+    A missing count is None, NaN or pandas' NA. flag: ``x`` when an input is missing (value
+    NaN), ``z`` for a zero denominator (value NaN), ``u`` for a vacancy cover rate with more
+    agency cover than vacancies (value kept), else None.
+    """
+    numerator = _floats(counts[indicator.numerator])
+    first, *rest = indicator.denominator
+    denominator = _floats(counts[first])
+    for name in rest:
+        denominator = denominator + _floats(counts[name])
+    missing = np.isnan(numerator) | np.isnan(denominator)
+    zero = ~missing & (denominator == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = indicator.scale * (numerator / denominator)
+    values[missing | zero] = np.nan
+    flags = np.full(values.shape, None, dtype=object)
+    flags[missing] = UNAVAILABLE
+    flags[zero] = NOT_APPLICABLE
+    if indicator.name == "vacancy_agency_cover_rate_fte":
+        flags[~missing & ~zero & (numerator > denominator)] = LOW_RELIABILITY
+    return values, flags
+
+
 def rate_value(
     indicator: Indicator, figures: dict[str, float | None]
 ) -> tuple[float | None, str | None]:
-    """(value, flag) of a rate from the counts it is computed from (the dbt macros' arithmetic).
+    """(value, flag) of one rate from the counts it is computed from: ``rate_values`` for one
+    figure. value is None when flagged ``x`` or ``z``."""
+    counts = {name: [_missing_as_none(figures.get(name))] for name in _inputs(indicator)}
+    values, flags = rate_values(indicator, counts)
+    value = float(values[0])
+    return (None if math.isnan(value) else value), flags[0]
 
-    flag: ``x`` when an input is missing, ``z`` for a zero denominator, ``u`` for a vacancy
-    cover rate with more agency cover than vacancies.
-    """
-    numerator = figures.get(indicator.numerator)
-    parts = [figures.get(name) for name in indicator.denominator]
-    if numerator is None or any(p is None for p in parts):
-        return None, UNAVAILABLE
-    denominator = sum(parts)
-    if denominator == 0:
-        return None, NOT_APPLICABLE
-    value = indicator.scale * (numerator / denominator)
-    if indicator.name == "vacancy_agency_cover_rate_fte" and numerator > denominator:
-        return value, LOW_RELIABILITY
-    return value, None
+
+def mart_rates(frame: pd.DataFrame, rate_columns: Iterable[str]) -> pd.DataFrame:
+    """A copy of ``frame`` with the named mart rate columns (``vacancy_rate``, ``agency_rate``,
+    ...) computed from its mart count columns (``vacancy_fte``, ``permanent_fte``, ...) as the
+    marts hold them: NaN wherever ``rate_values`` flags the figure. Turnover's 12-month window
+    is the caller's gate: pass missing 12-month leavers for an incomplete window."""
+    out = frame.copy()
+    for column in rate_columns:
+        rate = RATES_BY_SOURCE[column]
+        values, flags = rate_values(rate, {n: frame[BY_NAME[n].source] for n in _inputs(rate)})
+        out[column] = np.where(pd.isna(flags), values, np.nan)
+    return out
+
+
+def _inputs(rate: Indicator) -> tuple[str, ...]:
+    return (rate.numerator, *rate.denominator)
+
+
+def _floats(values) -> np.ndarray:
+    """Counts as float64, NaN where missing (None, NaN, or NA in a pandas column)."""
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+    return np.array(values, dtype="float64")  # None -> NaN
+
+
+def _missing_as_none(figure):
+    return None if figure is None or pd.isna(figure) else figure
