@@ -33,7 +33,12 @@ import duckdb
 import pandas as pd
 from report import ROOT, commit, machine, markdown_row, upsert_rows
 
-from common.settings import SEEDS_DIR, load_settings
+from common.settings import (
+    DATA_DIR_VARIABLE,
+    SEEDS_DIR,
+    WAREHOUSE_PATH_VARIABLE,
+    load_settings,
+)
 from ingest.return_contract import RETURN_TABLES
 from ingest.warehouse import RAW_METADATA_COLUMNS, append_rows, ensure_warehouse_tables
 from samples.returns import month_range, return_frames
@@ -104,7 +109,9 @@ def run(args: argparse.Namespace) -> list[dict]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     warehouse = work / "warehouse.duckdb"
-    settings = load_settings({"MOC_DATA_DIR": str(work), "MOC_WAREHOUSE_PATH": str(warehouse)})
+    settings = load_settings(
+        {DATA_DIR_VARIABLE: str(work), WAREHOUSE_PATH_VARIABLE: str(warehouse)}
+    )
 
     ledger_ids = iter(range(1, 10**9))
     all_tables = tuple(RETURN_TABLES)

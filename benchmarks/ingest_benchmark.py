@@ -188,16 +188,18 @@ def run(args: argparse.Namespace) -> dict:
     run_dir = BENCH_DIR / f"run-{stamp}"
     bucket = fresh_bucket(corpus_dir, names, run_dir)
 
+    from common import settings as names
+
     os.environ.update(
         {
-            "MOC_DATA_DIR": str(run_dir / "data"),
-            "MOC_BUCKET_URL": str(bucket),
-            "MOC_ARCHIVE_URL": str(run_dir / "archive"),
-            "MOC_WAREHOUSE_PATH": str(run_dir / "warehouse.duckdb"),
+            names.DATA_DIR_VARIABLE: str(run_dir / "data"),
+            names.BUCKET_URL_VARIABLE: str(bucket),
+            names.ARCHIVE_URL_VARIABLE: str(run_dir / "archive"),
+            names.WAREHOUSE_PATH_VARIABLE: str(run_dir / "warehouse.duckdb"),
             "GX_ANALYTICS_ENABLED": "False",
         }
     )
-    os.environ.pop("MOC_ARCHIVE_URL", None)
+    os.environ.pop(names.ARCHIVE_URL_VARIABLE, None)
     logging.basicConfig(level=logging.WARNING)
 
     # Import (and warm up GX) before measuring: a long-running worker pays this once.

@@ -7,7 +7,6 @@ warehouse, and opens it read-only. Functions take an open connection and return 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,8 +15,6 @@ import pandas as pd
 
 from common.settings import load_settings
 from transform.marts_snapshot import snapshot_path
-
-SNAPSHOT_ENV = "MOC_MARTS_SNAPSHOT"
 
 # Tables of the snapshot (schema.table, as in the warehouse).
 COUNCIL_MONTHS = "marts.fct_vacancies_council_months"
@@ -51,10 +48,7 @@ class SnapshotUnavailable(RuntimeError):
 
 
 def snapshot_location(env: dict[str, str] | None = None) -> Path:
-    """``MOC_MARTS_SNAPSHOT``, else the pipeline's default ``<published_dir>/marts/...``."""
-    env = dict(os.environ if env is None else env)
-    if env.get(SNAPSHOT_ENV):
-        return Path(env[SNAPSHOT_ENV])
+    """The snapshot the pipeline publishes (the ``marts_snapshot`` setting)."""
     return snapshot_path(load_settings(env))
 
 

@@ -308,7 +308,7 @@ def ingest_new_files(settings: Settings, progress: Progress | None = None) -> In
             for d in list_dropped_files(fs, root)
             if (d.relative_path, d.size_bytes, d.modified_at) not in seen
         ]
-        batch = _BatchState(secret=hash_secret(settings.data_dir))
+        batch = _BatchState(secret=hash_secret(settings))
         entries: list[ledger.LedgerEntry] = []
         changed: set[str] = set()
         # Files are settled in chunks so memory stays flat however large the backlog is:

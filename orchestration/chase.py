@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
 from common.members import Member, members_on, period_end
 from common.settings import Settings
@@ -95,7 +96,7 @@ def write_reminders(settings: Settings, period: str, deadline: dt.date) -> list[
     return reminders
 
 
-def load_contacts(path: str | None) -> dict[str, list[str]]:
+def load_contacts(path: Path | str | None) -> dict[str, list[str]]:
     """Council code -> contact addresses, from a CSV kept outside the repository."""
     if not path:
         return {}

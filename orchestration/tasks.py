@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 
 from common.settings import load_settings
 from ingest.return_contract import TABLES
@@ -21,12 +20,10 @@ RAW_TABLE_ASSETS = {table: f"moc_raw_{table}" for table in TABLES}
 RAW_CHANGES_ALIAS = "moc_raw_tables_changed"
 MARTS_ASSET = "moc_marts"  # dbt marts rebuilt and tested
 
-DEFAULT_DEADLINE_DAY = 10  # returns are due by this day of the following month
-
 
 def deadline_day() -> int:
-    """Day of the month after which missing returns are chased (MOC_RETURN_DEADLINE_DAY)."""
-    return int(os.environ.get("MOC_RETURN_DEADLINE_DAY", DEFAULT_DEADLINE_DAY))
+    """Day of the month after which missing returns are chased (the chase DAG's schedule)."""
+    return load_settings().return_deadline_day
 
 
 def ingest_task() -> dict[str, object]:
@@ -78,17 +75,16 @@ def chase_task(logical_date: dt.datetime, period: str | None = None) -> list[str
 
     settings = load_settings()
     period = period or previous_period(logical_date.date())
-    deadline = logical_date.date().replace(day=deadline_day())
+    deadline = logical_date.date().replace(day=settings.return_deadline_day)
     reminders = write_reminders(settings, period, deadline)
     log.info("%d council(s) without an accepted return for %s", len(reminders), period)
-    contacts = load_contacts(os.environ.get("MOC_CONTACTS_FILE"))
+    contacts = load_contacts(settings.contacts_file)
     if reminders and contacts:
-        _email_reminders(reminders, contacts)
+        _email_reminders(reminders, contacts, settings.smtp_conn_id)
     return [r.member.council_code for r in reminders]
 
 
-def _email_reminders(reminders, contacts: dict[str, list[str]]) -> None:
-    conn_id = os.environ.get("MOC_SMTP_CONN_ID", "smtp_default")
+def _email_reminders(reminders, contacts: dict[str, list[str]], conn_id: str) -> None:
     try:
         from airflow.providers.smtp.hooks.smtp import SmtpHook
         from airflow.sdk import Connection
