@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from common.settings import load_settings
+from ingest.ledger import ACCEPTED_STATUSES, RECEIVED_STATUSES  # ledger statuses' one home
 from transform.marts_snapshot import snapshot_path
 
 # Tables of the snapshot (schema.table, as in the warehouse).
@@ -37,9 +38,6 @@ VACANCY_METRICS = {
     "agency_rate": "Agency rate (%)",
     "turnover_rate": "Turnover rate (%)",
 }
-# Ledger statuses meaning "this council sent a usable return for the month" (orchestration.chase).
-RECEIVED_STATUSES = ("accepted", "accepted_with_warnings", "superseded")
-ACCEPTED_STATUSES = ("accepted", "accepted_with_warnings")
 REGION_LABEL_SUFFIX = " (region)"
 
 

@@ -19,9 +19,6 @@ from common.settings import Settings
 from ingest import ledger, warehouse
 from ingest.bucket import FEEDBACK_FOLDER, open_bucket
 
-# Ledger statuses that mean "the council has sent a usable return for the month".
-RECEIVED_STATUSES = (*ledger.ACCEPTED_STATUSES, "superseded")
-
 
 @dataclass(frozen=True)
 class Reminder:
@@ -51,7 +48,7 @@ def _councils_with_return(settings: Settings, period: str) -> set[str]:
             return set()
         rows = con.execute(
             f"SELECT DISTINCT council_code FROM {ledger.LEDGER_TABLE} "
-            f"WHERE period = ? AND status IN {RECEIVED_STATUSES}",
+            f"WHERE period = ? AND status IN {ledger.RECEIVED_STATUSES}",
             [period],
         ).fetchall()
     finally:

@@ -47,13 +47,18 @@ def _local_bucket(settings: Settings) -> Path:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
+    from ingest.ledger import LedgerStatus
     from ingest.pipeline import ingest_new_files
 
     print(f"Ingesting new files from {settings.bucket_url}", flush=True)
     summary = ingest_new_files(settings, progress=_progress)
-    counts = {
-        s: summary.count(s) for s in ("accepted", "accepted_with_warnings", "rejected", "duplicate")
-    }
+    shown = (
+        LedgerStatus.ACCEPTED,
+        LedgerStatus.ACCEPTED_WITH_WARNINGS,
+        LedgerStatus.REJECTED,
+        LedgerStatus.DUPLICATE,
+    )
+    counts = {s: summary.count(s) for s in shown}
     print("Ingest finished: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

@@ -27,6 +27,7 @@ def deadline_day() -> int:
 
 
 def ingest_task() -> dict[str, object]:
+    from ingest.ledger import ACCEPTED_STATUSES, LedgerStatus
     from ingest.pipeline import ingest_new_files
 
     summary = ingest_new_files(load_settings())
@@ -34,9 +35,9 @@ def ingest_task() -> dict[str, object]:
         log.info("%s: %s - %s", entry.relative_path, entry.status, entry.message)
     return {
         "files": len(summary.entries),
-        "accepted": summary.count("accepted") + summary.count("accepted_with_warnings"),
-        "rejected": summary.count("rejected"),
-        "duplicate": summary.count("duplicate"),
+        "accepted": sum(summary.count(status) for status in ACCEPTED_STATUSES),
+        "rejected": summary.count(LedgerStatus.REJECTED),
+        "duplicate": summary.count(LedgerStatus.DUPLICATE),
         "changed_tables": sorted(summary.changed_tables),
     }
 
