@@ -33,6 +33,7 @@ import duckdb
 import pandas as pd
 from report import ROOT, commit, machine, markdown_row, upsert_rows
 
+from common.periods import add_months, month_range, period_start
 from common.settings import (
     DATA_DIR_VARIABLE,
     SEEDS_DIR,
@@ -41,7 +42,7 @@ from common.settings import (
 )
 from ingest.return_contract import RETURN_TABLES
 from ingest.warehouse import RAW_METADATA_COLUMNS, append_rows, ensure_warehouse_tables
-from samples.returns import month_range, return_frames
+from samples.returns import return_frames
 from transform.dbt_runner import run_dbt_build
 
 HEADER = (
@@ -55,7 +56,7 @@ CORRECTION_TABLES = ("establishment", "agency_assignments")
 def _file_rows(job: tuple[str, str, int, int, tuple[str, ...]]) -> dict[str, pd.DataFrame]:
     """One file's tables with the metadata ingest adds."""
     code, period, ledger_id, seed, tables = job
-    received_at = pd.Timestamp(period + "-01") + pd.DateOffset(months=1)
+    received_at = pd.Timestamp(period_start(add_months(period, 1)))
     frames = {}
     for name, frame in return_frames(code, period, seed=seed, tables=tables).items():
         metadata = {

@@ -49,12 +49,12 @@ HEADER = (
 
 def _plan(files: int) -> list[tuple[str, str]]:
     """(council_code, period) for the first ``files`` council-months, month by month."""
-    from samples.returns import COUNCIL_PROFILES, month_range
+    from common.periods import add_months, month_range
+    from samples.returns import COUNCIL_PROFILES
 
     councils = sorted(COUNCIL_PROFILES)
     months = -(-files // len(councils))
-    last_year, last_month = divmod(2000 * 12 + months - 1, 12)
-    periods = month_range(FIRST_PERIOD, f"{last_year:04d}-{last_month + 1:02d}")
+    periods = month_range(FIRST_PERIOD, add_months(FIRST_PERIOD, months - 1))
     if periods[-1] > "2099-12":
         raise SystemExit(f"at most {len(councils) * 1200} files: periods must stay in 20YY")
     return [(c, p) for p in periods for c in councils][:files]

@@ -55,12 +55,6 @@ def members_on(day: dt.date) -> tuple[Member, ...]:
     return tuple(m for m in load_members() if m.is_member_on(day))
 
 
-def period_end(period: str) -> dt.date:
-    year, month = map(int, period.split("-"))
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
 def members_by_slug() -> dict[str, Member]:
     return {m.council_slug: m for m in load_members()}
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from common.members import period_end
+from common.periods import period_end
 from common.settings import SEEDS_DIR
 from ingest.readers import is_unreadable
 from ingest.return_contract import NUMERIC_KINDS, Column, ReturnTable

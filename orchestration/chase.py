@@ -14,7 +14,8 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.members import Member, members_on, period_end
+from common.members import Member, members_on
+from common.periods import period_end
 from common.settings import Settings
 from ingest import ledger, warehouse
 from ingest.bucket import FEEDBACK_FOLDER, open_bucket
@@ -26,11 +27,6 @@ class Reminder:
     period: str
     message: str
     path: str  # where the message was written
-
-
-def previous_period(day: dt.date) -> str:
-    first = day.replace(day=1) - dt.timedelta(days=1)
-    return f"{first.year:04d}-{first.month:02d}"
 
 
 def councils_without_return(settings: Settings, period: str) -> list[Member]:

@@ -28,8 +28,9 @@ def _progress(done: int, total: int, entry) -> None:
 
 
 def cmd_generate(settings: Settings, args: argparse.Namespace) -> None:
+    from common.periods import month_range
     from samples.faults import write_demo_bad_file
-    from samples.returns import generate_returns, month_range
+    from samples.returns import generate_returns
 
     periods = month_range(args.start, args.end)
     root = _local_bucket(settings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from common.periods import previous_period
 from common.settings import load_settings
 from ingest.return_contract import TABLES
 
@@ -56,8 +57,6 @@ def period_to_publish(requested: str | None, logical_date: dt.datetime | None, s
     if requested:
         return requested
     if scheduled and logical_date is not None:
-        from orchestration.chase import previous_period
-
         return previous_period(logical_date.date())
     return None
 
@@ -72,7 +71,7 @@ def publish_task(period: str | None = None) -> list[str]:
 def chase_task(logical_date: dt.datetime, period: str | None = None) -> list[str]:
     """Write reminders for the period (default: the month before the logical date) and email
     them when an SMTP connection and a contacts file are configured."""
-    from orchestration.chase import load_contacts, previous_period, write_reminders
+    from orchestration.chase import load_contacts, write_reminders
 
     settings = load_settings()
     period = period or previous_period(logical_date.date())

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.atomic import swap_into_place
-from common.members import Member, members_on, period_end
+from common.members import Member, members_on
+from common.periods import period_end
 from common.settings import Settings
 from ingest import warehouse
 from publish.extracts import benchmark, files, packs, partner, register, workbooks

@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from common.periods import financial_year, month_index, period_end, period_start
 from common.settings import SEEDS_DIR
 from ingest.return_contract import (
     AGENCY_ASSIGNMENTS,
@@ -97,12 +98,6 @@ ANNUAL_TURNOVER = 0.175  # permanent leavers a year / permanent FTE (DfE: 15-20%
 OVER_ESTABLISHMENT_SHARE = 0.04  # share of rows a month that carry more staff than posts
 
 
-def month_range(start: str, end: str) -> list[str]:
-    """Every period from start to end inclusive, as "YYYY-MM"."""
-    first, last = _month_index(start), _month_index(end)
-    return [_period_from_index(i) for i in range(first, last + 1)]
-
-
 def return_filename(
     council_slug: str, period: str, fmt: ReturnFormat, table: str = ESTABLISHMENT.name
 ) -> str:
@@ -117,8 +112,8 @@ def return_filename(
 def establishment_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFrame:
     """One council's establishment table for one month, with stored column names."""
     profile = _profile(council_code)
-    post_groups = _post_groups(council_code, seed, _month_bounds(period)[1])
-    month = _month_index(period)
+    post_groups = _post_groups(council_code, seed, period_end(period))
+    month = month_index(period)
     rng = np.random.default_rng([seed, _stable_int(council_code), month])
 
     # Slow drift shared by all rows of the council: smooth from month to month, and a pure
@@ -235,9 +230,9 @@ def agency_assignments_frame(council_code: str, period: str, seed: int = 42) -> 
     Assignment references are in clear, as a council sends them (ingest hashes them).
     """
     establishment = establishment_frame(council_code, period, seed)
-    roles = _grade_roles(council_code, _month_bounds(period)[1])
-    month = _month_index(period)
-    first_day, last_day = _month_bounds(period)
+    roles = _grade_roles(council_code, period_end(period))
+    month = month_index(period)
+    first_day, last_day = period_start(period), period_end(period)
     rng = np.random.default_rng([seed, _stable_int(council_code), month, 1])
     daily = council_code in DAILY_RATE_COUNCILS
     reference = int(rng.integers(100, 4000))
@@ -293,16 +288,14 @@ def agency_assignments_frame(council_code: str, period: str, seed: int = 42) -> 
 def pay_scales_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFrame:
     """One council's pay scale per local grade, in force from the April of the period's
     financial year (the same all year, rows in a month-dependent order), stored column names."""
-    year = _financial_year(period)
+    year = financial_year(period)
     rng = np.random.default_rng([seed, _stable_int(council_code), 2])
     council_factor = rng.uniform(0.95, 1.05)
     hours = STANDARD_WEEKLY_HOURS if rng.random() < 0.8 else 36.0
     pays_supplement = rng.random() < 0.5
     uprating = (1 + ANNUAL_PAY_AWARD) ** (year - 2024)
     rows = []
-    for grade, (role, is_newly_qualified) in _grade_roles(
-        council_code, _month_bounds(period)[1]
-    ).items():
+    for grade, (role, is_newly_qualified) in _grade_roles(council_code, period_end(period)).items():
         low, high = NEWLY_QUALIFIED_SALARY if is_newly_qualified else SALARY_RANGES[role]
         supplement = pays_supplement and role in SUPPLEMENT_ROLES and not is_newly_qualified
         rows.append(
@@ -326,7 +319,7 @@ def pay_scales_frame(council_code: str, period: str, seed: int = 42) -> pd.DataF
     # The scales are the same all year, but a council's export lists its grades in no fixed
     # order, so two months' files are rarely byte-identical (ingest would take a byte-identical
     # file for a copy of the earlier month's).
-    shift = _month_index(period) % len(rows)
+    shift = month_index(period) % len(rows)
     return pd.DataFrame(rows[shift:] + rows[:shift], columns=PAY_SCALES.column_names)
 
 
@@ -336,11 +329,11 @@ def workforce_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFr
     start date in the month, and its leavers an end date in it. SWE numbers and birth dates
     are in clear, as a council sends them (ingest hashes them and keeps only the month)."""
     establishment = establishment_frame(council_code, period, seed)
-    roles = _grade_roles(council_code, _month_bounds(period)[1])
+    roles = _grade_roles(council_code, period_end(period))
     scales = pay_scales_frame(council_code, period, seed).set_index("grade")
     org_roles = {r["role_code"]: r["dfe_org_role"] for r in _read_seed("regional_roles.csv")}
-    month = _month_index(period)
-    first_day, last_day = _month_bounds(period)
+    month = month_index(period)
+    first_day, last_day = period_start(period), period_end(period)
     census_day = _last_census_day(last_day)
     rng = np.random.default_rng([seed, _stable_int(council_code), month, 3])
     swe_number = 100_000 + int(rng.integers(0, 500))
@@ -416,19 +409,6 @@ def _grade_roles(council_code: str, on: dt.date) -> dict[str, tuple[str, bool]]:
         for g in _grade_role_map(on)
         if g["council_code"] == council_code
     }
-
-
-def _month_bounds(period: str) -> tuple[dt.date, dt.date]:
-    index = _month_index(period)
-    first = dt.date(index // 12, index % 12 + 1, 1)
-    following = _month_index(period) + 1
-    return first, dt.date(following // 12, following % 12 + 1, 1) - dt.timedelta(days=1)
-
-
-def _financial_year(period: str) -> int:
-    """The calendar year in which the period's financial year (April to March) starts."""
-    year, month = (int(part) for part in period.split("-"))
-    return year if month >= 4 else year - 1
 
 
 def _last_census_day(day: dt.date) -> dt.date:
@@ -690,14 +670,3 @@ def _read_seed(name: str) -> tuple[dict[str, str], ...]:
 def _stable_int(text: str) -> int:
     # Python's hash() is salted per process; CRC32 gives the same number on every run.
     return zlib.crc32(text.encode("utf-8"))
-
-
-def _month_index(period: str) -> int:
-    year, month = period.split("-")
-    if len(year) != 4 or len(month) != 2 or not 1 <= int(month) <= 12:
-        raise ValueError(f"period must be 'YYYY-MM', got {period!r}")
-    return int(year) * 12 + int(month) - 1
-
-
-def _period_from_index(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"

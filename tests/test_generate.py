@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from common.members import members_by_slug
+from common.periods import month_range
 from common.settings import SEEDS_DIR
 from ingest.readers import read_table, read_workbook
 from ingest.return_contract import (
@@ -29,7 +30,6 @@ from samples.returns import (
     agency_assignments_frame,
     establishment_frame,
     generate_returns,
-    month_range,
     pay_scales_frame,
     return_filename,
     return_frames,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from common.members import Member
+from common.periods import WINDOW_MONTHS
 from common.rounding import CONFIDENTIAL, UNAVAILABLE
 from publish.disclosure import (
     AdditiveGroup,
@@ -46,7 +47,6 @@ from publish.extracts.indicators import (
     ceil_support,
     rate_value,
 )
-from publish.extracts.marts import WINDOW_MONTHS
 
 PARTNER_COLUMNS = [*ees.STANDARD_COLUMNS, *(i.name for i in PARTNER_INDICATORS)]
 REGION_ROW = "region"

@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.excel import excel_safe, workbook_bytes
-from common.members import Member, period_end
+from common.members import Member
+from common.periods import period_end
 from common.rounding import SYMBOLS, round_half_away
 from publish.extracts import ees
 from publish.extracts.benchmark import BenchmarkLine, Figure

@@ -20,13 +20,13 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from common.periods import month_range
 from ingest.return_contract import ESTABLISHMENT
 from ingest.template import workbook_bytes
 from samples.census import census_xml_bytes
 from samples.returns import (
     agency_assignments_frame,
     establishment_frame,
-    month_range,
     pay_scales_frame,
     workforce_frame,
     write_return,
