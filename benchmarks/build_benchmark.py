@@ -33,10 +33,10 @@ import duckdb
 import pandas as pd
 from report import ROOT, commit, machine, markdown_row, upsert_rows
 
+from common.members import load_members
 from common.periods import add_months, month_range, period_start
 from common.settings import (
     DATA_DIR_VARIABLE,
-    SEEDS_DIR,
     WAREHOUSE_PATH_VARIABLE,
     load_settings,
 )
@@ -101,7 +101,7 @@ def mart_rows(warehouse: Path) -> int:
 
 
 def run(args: argparse.Namespace) -> list[dict]:
-    councils = pd.read_csv(SEEDS_DIR / "members.csv", dtype=str)["council_code"].tolist()
+    councils = [member.council_code for member in load_members()]
     periods = month_range(FIRST_PERIOD, "2099-12")[: args.months + 1]
     history, new_month = periods[:-1], periods[-1]
     corrected = (councils[0], history[-12])

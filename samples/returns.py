@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from common.periods import financial_year, month_index, period_end, period_start
-from common.settings import SEEDS_DIR
+from common.reference import rows_in_force_on, seed_rows
 from ingest.return_contract import (
     AGENCY_ASSIGNMENTS,
     ESTABLISHMENT,
@@ -331,7 +331,7 @@ def workforce_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFr
     establishment = establishment_frame(council_code, period, seed)
     roles = _grade_roles(council_code, period_end(period))
     scales = pay_scales_frame(council_code, period, seed).set_index("grade")
-    org_roles = {r["role_code"]: r["dfe_org_role"] for r in _read_seed("regional_roles.csv")}
+    org_roles = {r["role_code"]: r["dfe_org_role"] for r in seed_rows("regional_roles")}
     month = month_index(period)
     first_day, last_day = period_start(period), period_end(period)
     census_day = _last_census_day(last_day)
@@ -636,35 +636,20 @@ def _profile(council_code: str) -> CouncilProfile:
 @cache
 def _members() -> dict[str, str]:
     """council_code -> council_slug (the bucket folder), from the members seed."""
-    return {row["council_code"]: row["council_slug"] for row in _read_seed("members.csv")}
+    return {row["council_code"]: row["council_slug"] for row in seed_rows("members")}
 
 
 @cache
 def _grade_role_map(on: dt.date) -> tuple[dict[str, str], ...]:
     """The grade_role_map rows in force on ``on``: the vocabulary a return for the month
     ending that day uses (ingest rejects a grade with no row in force on the month end)."""
-    return _in_force(_read_seed("grade_role_map.csv"), on)
+    return rows_in_force_on(seed_rows("grade_role_map"), on)
 
 
 @cache
 def _team_service_area_map(on: dt.date) -> tuple[dict[str, str], ...]:
     """The team_service_area_map rows in force on ``on``."""
-    return _in_force(_read_seed("team_service_area_map.csv"), on)
-
-
-def _in_force(rows: tuple[dict[str, str], ...], on: dt.date) -> tuple[dict[str, str], ...]:
-    """Mapping rows with valid_from <= ``on`` <= valid_to (an empty valid_to: still in force)."""
-    day = on.isoformat()
-    return tuple(
-        row
-        for row in rows
-        if row["valid_from"] <= day and (not row["valid_to"] or day <= row["valid_to"])
-    )
-
-
-def _read_seed(name: str) -> tuple[dict[str, str], ...]:
-    with open(SEEDS_DIR / name, newline="", encoding="utf-8") as handle:
-        return tuple(csv.DictReader(handle))
+    return rows_in_force_on(seed_rows("team_service_area_map"), on)
 
 
 def _stable_int(text: str) -> int:
