@@ -26,6 +26,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from common.labels import code_label, flag_label
 from common.periods import financial_year, month_index, period_end, period_start
 from common.reference import rows_in_force_on, seed_rows
 from ingest.return_contract import (
@@ -597,7 +598,7 @@ def _excel_value(value: object, column: Column) -> object:
     if hasattr(value, "item"):  # numpy scalar
         value = value.item()
     if column.kind == "flag":
-        return "Yes" if value else "No"
+        return flag_label(value)
     if column.kind == "code":
         return code_label(str(value))
     if column.kind == "count":
@@ -619,11 +620,6 @@ def _csv_text(value: object, column: Column) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
-
-
-def code_label(code: str) -> str:
-    """'vacancy_cover' -> 'Vacancy cover', as an officer picks it from the template's list."""
-    return code.replace("_", " ").capitalize()
 
 
 def _profile(council_code: str) -> CouncilProfile:
