@@ -50,7 +50,7 @@ HEADER = (
 def _plan(files: int) -> list[tuple[str, str]]:
     """(council_code, period) for the first ``files`` council-months, month by month."""
     from common.periods import add_months, month_range
-    from samples.returns import COUNCIL_PROFILES
+    from samples.councils import COUNCIL_PROFILES
 
     councils = sorted(COUNCIL_PROFILES)
     months = -(-files // len(councils))
@@ -61,20 +61,17 @@ def _plan(files: int) -> list[tuple[str, str]]:
 
 
 def _write_some(job: tuple[str, list[tuple[str, str]], int]) -> list[str]:
-    from samples.returns import (
-        COUNCIL_PROFILES,
-        _members,
-        establishment_frame,
-        return_filename,
-        write_return,
-    )
+    from common.members import members_by_code
+    from samples.councils import COUNCIL_PROFILES
+    from samples.establishment import establishment_frame
+    from samples.return_files import return_filename, write_return
 
     folder, pairs, seed = job
-    members = _members()
+    members = members_by_code()
     written = []
     for council, period in pairs:
         fmt = "xlsx" if COUNCIL_PROFILES[council].sends_excel else "csv"
-        slug = members[council]
+        slug = members[council].council_slug
         path = Path(folder) / slug / return_filename(slug, period, fmt)
         if not path.exists():
             write_return(establishment_frame(council, period, seed), path, fmt)

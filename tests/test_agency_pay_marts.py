@@ -19,7 +19,8 @@ from common.periods import month_range
 from common.settings import SEEDS_DIR
 from ingest.return_contract import AGENCY_ASSIGNMENTS, PAY_SCALES
 from ingest.warehouse import RAW_METADATA_COLUMNS
-from samples.returns import agency_assignments_frame, pay_scales_frame
+from samples.agency import agency_assignments_frame
+from samples.pay import pay_scales_frame
 
 COUNCILS = ("822", "881", "883")  # Bedford, Essex, Thurrock (daily rates)
 THURROCK = "883"
