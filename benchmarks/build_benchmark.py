@@ -33,10 +33,16 @@ import duckdb
 import pandas as pd
 from report import ROOT, commit, machine, markdown_row, upsert_rows
 
-from common.settings import SEEDS_DIR, load_settings
+from common.members import load_members
+from common.periods import add_months, month_range, period_start
+from common.settings import (
+    DATA_DIR_VARIABLE,
+    WAREHOUSE_PATH_VARIABLE,
+    load_settings,
+)
 from ingest.return_contract import RETURN_TABLES
 from ingest.warehouse import RAW_METADATA_COLUMNS, append_rows, ensure_warehouse_tables
-from samples.returns import month_range, return_frames
+from samples.returns import return_frames
 from transform.dbt_runner import run_dbt_build
 
 HEADER = (
@@ -50,7 +56,7 @@ CORRECTION_TABLES = ("establishment", "agency_assignments")
 def _file_rows(job: tuple[str, str, int, int, tuple[str, ...]]) -> dict[str, pd.DataFrame]:
     """One file's tables with the metadata ingest adds."""
     code, period, ledger_id, seed, tables = job
-    received_at = pd.Timestamp(period + "-01") + pd.DateOffset(months=1)
+    received_at = pd.Timestamp(period_start(add_months(period, 1)))
     frames = {}
     for name, frame in return_frames(code, period, seed=seed, tables=tables).items():
         metadata = {
@@ -95,7 +101,7 @@ def mart_rows(warehouse: Path) -> int:
 
 
 def run(args: argparse.Namespace) -> list[dict]:
-    councils = pd.read_csv(SEEDS_DIR / "members.csv", dtype=str)["council_code"].tolist()
+    councils = [member.council_code for member in load_members()]
     periods = month_range(FIRST_PERIOD, "2099-12")[: args.months + 1]
     history, new_month = periods[:-1], periods[-1]
     corrected = (councils[0], history[-12])
@@ -104,7 +110,9 @@ def run(args: argparse.Namespace) -> list[dict]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     warehouse = work / "warehouse.duckdb"
-    settings = load_settings({"MOC_DATA_DIR": str(work), "MOC_WAREHOUSE_PATH": str(warehouse)})
+    settings = load_settings(
+        {DATA_DIR_VARIABLE: str(work), WAREHOUSE_PATH_VARIABLE: str(warehouse)}
+    )
 
     ledger_ids = iter(range(1, 10**9))
     all_tables = tuple(RETURN_TABLES)

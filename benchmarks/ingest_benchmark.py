@@ -49,32 +49,29 @@ HEADER = (
 
 def _plan(files: int) -> list[tuple[str, str]]:
     """(council_code, period) for the first ``files`` council-months, month by month."""
-    from samples.returns import COUNCIL_PROFILES, month_range
+    from common.periods import add_months, month_range
+    from samples.councils import COUNCIL_PROFILES
 
     councils = sorted(COUNCIL_PROFILES)
     months = -(-files // len(councils))
-    last_year, last_month = divmod(2000 * 12 + months - 1, 12)
-    periods = month_range(FIRST_PERIOD, f"{last_year:04d}-{last_month + 1:02d}")
+    periods = month_range(FIRST_PERIOD, add_months(FIRST_PERIOD, months - 1))
     if periods[-1] > "2099-12":
         raise SystemExit(f"at most {len(councils) * 1200} files: periods must stay in 20YY")
     return [(c, p) for p in periods for c in councils][:files]
 
 
 def _write_some(job: tuple[str, list[tuple[str, str]], int]) -> list[str]:
-    from samples.returns import (
-        COUNCIL_PROFILES,
-        _members,
-        establishment_frame,
-        return_filename,
-        write_return,
-    )
+    from common.members import members_by_code
+    from samples.councils import COUNCIL_PROFILES
+    from samples.establishment import establishment_frame
+    from samples.return_files import return_filename, write_return
 
     folder, pairs, seed = job
-    members = _members()
+    members = members_by_code()
     written = []
     for council, period in pairs:
         fmt = "xlsx" if COUNCIL_PROFILES[council].sends_excel else "csv"
-        slug = members[council]
+        slug = members[council].council_slug
         path = Path(folder) / slug / return_filename(slug, period, fmt)
         if not path.exists():
             write_return(establishment_frame(council, period, seed), path, fmt)
@@ -188,16 +185,18 @@ def run(args: argparse.Namespace) -> dict:
     run_dir = BENCH_DIR / f"run-{stamp}"
     bucket = fresh_bucket(corpus_dir, names, run_dir)
 
+    from common import settings as names
+
     os.environ.update(
         {
-            "MOC_DATA_DIR": str(run_dir / "data"),
-            "MOC_BUCKET_URL": str(bucket),
-            "MOC_ARCHIVE_URL": str(run_dir / "archive"),
-            "MOC_WAREHOUSE_PATH": str(run_dir / "warehouse.duckdb"),
+            names.DATA_DIR_VARIABLE: str(run_dir / "data"),
+            names.BUCKET_URL_VARIABLE: str(bucket),
+            names.ARCHIVE_URL_VARIABLE: str(run_dir / "archive"),
+            names.WAREHOUSE_PATH_VARIABLE: str(run_dir / "warehouse.duckdb"),
             "GX_ANALYTICS_ENABLED": "False",
         }
     )
-    os.environ.pop("MOC_ARCHIVE_URL", None)
+    os.environ.pop(names.ARCHIVE_URL_VARIABLE, None)
     logging.basicConfig(level=logging.WARNING)
 
     # Import (and warm up GX) before measuring: a long-running worker pays this once.

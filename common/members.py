@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from common.settings import SEEDS_DIR
+from common.reference import in_force_on, seed_rows
 
 
 @dataclass(frozen=True)
@@ -23,14 +21,13 @@ class Member:
     left_on: dt.date | None = None
 
     def is_member_on(self, day: dt.date) -> bool:
-        joined = self.joined_on is None or self.joined_on <= day
-        return joined and (self.left_on is None or day < self.left_on)
+        """Joined on or before ``day`` and not yet left (left_on is the first day outside), as
+        dbt's ``is_member_on`` macro."""
+        return in_force_on(day, self.joined_on, self.left_on, ends_exclusive=True)
 
 
 @cache
-def load_members(path: Path = SEEDS_DIR / "members.csv") -> tuple[Member, ...]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+def load_members() -> tuple[Member, ...]:
     return tuple(
         Member(
             council_code=row["council_code"],
@@ -42,7 +39,7 @@ def load_members(path: Path = SEEDS_DIR / "members.csv") -> tuple[Member, ...]:
             joined_on=_date_or_none(row.get("joined_on")),
             left_on=_date_or_none(row.get("left_on")),
         )
-        for row in rows
+        for row in seed_rows("members")
     )
 
 
@@ -53,12 +50,6 @@ def _date_or_none(text: str | None) -> dt.date | None:
 def members_on(day: dt.date) -> tuple[Member, ...]:
     """Councils in the MoC on ``day`` (membership changes are data, in members.csv)."""
     return tuple(m for m in load_members() if m.is_member_on(day))
-
-
-def period_end(period: str) -> dt.date:
-    year, month = map(int, period.split("-"))
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
 
 
 def members_by_slug() -> dict[str, Member]:

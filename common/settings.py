@@ -1,7 +1,10 @@
-"""Run-time settings, read from environment variables with embedded defaults for the demo.
+"""Run-time settings: every environment variable the pipeline and the dashboard read is read
+here, and only here, with the demo's defaults (tests/test_settings.py checks that no other
+module names a ``MOC_*`` variable; the README's configuration table lists them all).
 
-Every path the pipeline touches comes from here, so a deployment changes behaviour by
-environment (or Airflow Variables mapped onto it), never by code.
+A deployment changes behaviour by environment (or Airflow Variables mapped onto it), never by
+code. Code that needs a setting takes a :class:`Settings` (built once by :func:`load_settings`
+where a run starts: a task, a CLI command, the dashboard); tests pass explicit values.
 
 The bucket and the archive are fsspec URLs: a local folder, ``file://...`` or ``s3://bucket/prefix``.
 The endpoint and credentials of an S3-compatible server are never settings here: they come from
@@ -11,7 +14,8 @@ the standard environment variables (see :func:`ingest.bucket.storage_options`).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,17 +24,76 @@ SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 GX_PROJECT_DIR = PROJECT_ROOT / "expectations"
 DAGS_DIR = PROJECT_ROOT / "dags"
 
+# The variables, by the setting they give (docker-compose.yml provides every MOC_* one).
+DATA_DIR_VARIABLE = "MOC_DATA_DIR"
+BUCKET_URL_VARIABLE = "MOC_BUCKET_URL"
+WAREHOUSE_PATH_VARIABLE = "MOC_WAREHOUSE_PATH"  # dbt's profiles.yml reads it too
+ARCHIVE_URL_VARIABLE = "MOC_ARCHIVE_URL"
+PUBLISHED_DIR_VARIABLE = "MOC_PUBLISHED_DIR"
+MARTS_SNAPSHOT_VARIABLE = "MOC_MARTS_SNAPSHOT"
+HASH_SECRET_VARIABLE = "MOC_HASH_SECRET"
+DISCLOSURE_THRESHOLD_VARIABLE = "MOC_DISCLOSURE_THRESHOLD"
+RETURN_DEADLINE_DAY_VARIABLE = "MOC_RETURN_DEADLINE_DAY"
+CONTACTS_FILE_VARIABLE = "MOC_CONTACTS_FILE"
+SMTP_CONN_ID_VARIABLE = "MOC_SMTP_CONN_ID"
+AIRFLOW_HOME_VARIABLE = "AIRFLOW_HOME"
+DASHBOARD_PORT_VARIABLE = "DASHBOARD_PORT"
+DASHBOARD_ADDRESS_VARIABLE = "DASHBOARD_ADDRESS"
+VARIABLES = (
+    DATA_DIR_VARIABLE,
+    BUCKET_URL_VARIABLE,
+    WAREHOUSE_PATH_VARIABLE,
+    ARCHIVE_URL_VARIABLE,
+    PUBLISHED_DIR_VARIABLE,
+    MARTS_SNAPSHOT_VARIABLE,
+    HASH_SECRET_VARIABLE,
+    DISCLOSURE_THRESHOLD_VARIABLE,
+    RETURN_DEADLINE_DAY_VARIABLE,
+    CONTACTS_FILE_VARIABLE,
+    SMTP_CONN_ID_VARIABLE,
+    AIRFLOW_HOME_VARIABLE,
+    DASHBOARD_PORT_VARIABLE,
+    DASHBOARD_ADDRESS_VARIABLE,
+)
+MOC_VARIABLES = tuple(name for name in VARIABLES if name.startswith("MOC_"))
+
+# Not "marts.duckdb": DuckDB names a file's catalog after its stem, and a catalog "marts" would
+# make every `marts.<table>` of the snapshot ambiguous with the schema of the same name.
+MARTS_SNAPSHOT_NAME = "marts_snapshot.duckdb"
+DEFAULT_DISCLOSURE_THRESHOLD = 5  # workers: the fewest a published partner figure may rest on
+DEFAULT_RETURN_DEADLINE_DAY = 10  # returns are due by this day of the following month
+DEFAULT_SMTP_CONN_ID = "smtp_default"
+DEFAULT_DASHBOARD_PORT = 8501
+DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"  # loopback: the dashboard is not published by default
+
 
 @dataclass(frozen=True)
 class Settings:
-    """Where things live. Build with :func:`load_settings`; tests pass explicit values."""
+    """Where things live and how the pipeline behaves. Build with :func:`load_settings`."""
 
-    data_dir: Path
-    bucket_url: str
-    warehouse_path: Path
-    archive_url: str
-    published_dir: Path
-    airflow_home: Path
+    data_dir: Path  # root of everything generated
+    bucket_url: str  # the ingest bucket: a folder or an fsspec URL
+    warehouse_path: Path  # the DuckDB warehouse
+    archive_url: str  # the immutable raw-file archive: a folder or an fsspec URL
+    published_dir: Path  # published extracts
+    airflow_home: Path  # local Airflow home (SQLite metadata) for ``moc demo``
+    # The marts snapshot: written after each build, read by the dashboard (None: the default,
+    # ``<published_dir>/marts/marts_snapshot.duckdb``, see MARTS_SNAPSHOT_NAME).
+    marts_snapshot: Path | None = None
+    # Key for hashing personal identifiers; "" means a random key kept under the data folder
+    # (ingest.pseudonymise). Never shown in a repr or a log.
+    hash_secret: str = field(default="", repr=False)
+    disclosure_threshold: float = DEFAULT_DISCLOSURE_THRESHOLD
+    return_deadline_day: int = DEFAULT_RETURN_DEADLINE_DAY  # missing returns chased after it
+    contacts_file: Path | None = None  # CSV council_code,email for reminder emails
+    smtp_conn_id: str = DEFAULT_SMTP_CONN_ID  # Airflow connection that emails reminders
+    dashboard_port: int = DEFAULT_DASHBOARD_PORT
+    dashboard_address: str = DEFAULT_DASHBOARD_ADDRESS
+
+    def __post_init__(self) -> None:
+        if self.marts_snapshot is None:
+            default = self.published_dir / "marts" / MARTS_SNAPSHOT_NAME
+            object.__setattr__(self, "marts_snapshot", default)
 
     @property
     def bucket_is_local(self) -> bool:
@@ -45,14 +108,37 @@ def is_local_url(url: str) -> bool:
     return "://" not in url or url.startswith("file://")
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
+def disclosure_threshold(env: Mapping[str, str]) -> float:
+    """Fewest workers a published figure may rest on (MOC_DISCLOSURE_THRESHOLD, default 5)."""
+    text = env.get(DISCLOSURE_THRESHOLD_VARIABLE, "").strip()
+    threshold = float(text) if text else float(DEFAULT_DISCLOSURE_THRESHOLD)
+    if threshold < 1:
+        raise ValueError(f"{DISCLOSURE_THRESHOLD_VARIABLE} must be at least 1, not {text!r}")
+    return threshold
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from ``env`` (default: this process's environment); unset means the default."""
     env = dict(os.environ if env is None else env)
-    data_dir = Path(env.get("MOC_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    data_dir = Path(env.get(DATA_DIR_VARIABLE, PROJECT_ROOT / "data")).resolve()
+    published_dir = Path(env.get(PUBLISHED_DIR_VARIABLE, data_dir / "published"))
+    snapshot = env.get(MARTS_SNAPSHOT_VARIABLE)
+    contacts = env.get(CONTACTS_FILE_VARIABLE)
     return Settings(
         data_dir=data_dir,
-        bucket_url=env.get("MOC_BUCKET_URL", str(data_dir / "bucket")),
-        warehouse_path=Path(env.get("MOC_WAREHOUSE_PATH", data_dir / "warehouse.duckdb")),
-        archive_url=env.get("MOC_ARCHIVE_URL", str(data_dir / "archive")),
-        published_dir=Path(env.get("MOC_PUBLISHED_DIR", data_dir / "published")),
-        airflow_home=Path(env.get("AIRFLOW_HOME", data_dir / "airflow")),
+        bucket_url=env.get(BUCKET_URL_VARIABLE, str(data_dir / "bucket")),
+        warehouse_path=Path(env.get(WAREHOUSE_PATH_VARIABLE, data_dir / "warehouse.duckdb")),
+        archive_url=env.get(ARCHIVE_URL_VARIABLE, str(data_dir / "archive")),
+        published_dir=published_dir,
+        airflow_home=Path(env.get(AIRFLOW_HOME_VARIABLE, data_dir / "airflow")),
+        marts_snapshot=Path(snapshot) if snapshot else None,
+        hash_secret=env.get(HASH_SECRET_VARIABLE, ""),
+        disclosure_threshold=disclosure_threshold(env),
+        return_deadline_day=int(
+            env.get(RETURN_DEADLINE_DAY_VARIABLE) or DEFAULT_RETURN_DEADLINE_DAY
+        ),
+        contacts_file=Path(contacts) if contacts else None,
+        smtp_conn_id=env.get(SMTP_CONN_ID_VARIABLE) or DEFAULT_SMTP_CONN_ID,
+        dashboard_port=int(env.get(DASHBOARD_PORT_VARIABLE) or DEFAULT_DASHBOARD_PORT),
+        dashboard_address=env.get(DASHBOARD_ADDRESS_VARIABLE) or DEFAULT_DASHBOARD_ADDRESS,
     )

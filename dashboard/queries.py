@@ -7,7 +7,6 @@ warehouse, and opens it read-only. Functions take an open connection and return 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +14,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from common.periods import WINDOW_MONTHS
 from common.settings import load_settings
+from ingest.ledger import ACCEPTED_STATUSES, RECEIVED_STATUSES  # ledger statuses' one home
 from publish.extracts.indicators import mart_rates
-from publish.extracts.marts import WINDOW_MONTHS
 from transform.marts_snapshot import snapshot_path
-
-SNAPSHOT_ENV = "MOC_MARTS_SNAPSHOT"
 
 # Tables of the snapshot (schema.table, as in the warehouse).
 COUNCIL_MONTHS = "marts.fct_vacancies_council_months"
@@ -43,9 +41,6 @@ VACANCY_METRICS = {
     "agency_rate": "Agency rate (%)",
     "turnover_rate": "Turnover rate (%)",
 }
-# Ledger statuses meaning "this council sent a usable return for the month" (orchestration.chase).
-RECEIVED_STATUSES = ("accepted", "accepted_with_warnings", "superseded")
-ACCEPTED_STATUSES = ("accepted", "accepted_with_warnings")
 REGION_LABEL_SUFFIX = " (region)"
 
 
@@ -54,10 +49,7 @@ class SnapshotUnavailable(RuntimeError):
 
 
 def snapshot_location(env: dict[str, str] | None = None) -> Path:
-    """``MOC_MARTS_SNAPSHOT``, else the pipeline's default ``<published_dir>/marts/...``."""
-    env = dict(os.environ if env is None else env)
-    if env.get(SNAPSHOT_ENV):
-        return Path(env[SNAPSHOT_ENV])
+    """The snapshot the pipeline publishes (the ``marts_snapshot`` setting)."""
     return snapshot_path(load_settings(env))
 
 

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from common.settings import load_settings  # noqa: E402
 from dashboard.queries import SnapshotUnavailable, connect, snapshot_location  # noqa: E402
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -51,9 +52,10 @@ def streamlit_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    settings = load_settings()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("DASHBOARD_PORT", 8501)))
-    parser.add_argument("--address", default=os.environ.get("DASHBOARD_ADDRESS", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=settings.dashboard_port)
+    parser.add_argument("--address", default=settings.dashboard_address)
     args = parser.parse_args(argv)
     path = snapshot_location()
     try:

@@ -9,6 +9,8 @@ import datetime as dt
 import math
 import re
 
+from common.labels import code_from_label, flag_label
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, allowing for its 1900 leap-year bug
 # Excel serial numbers we accept as dates in a text file: 1954-10-14 .. 2119-01-08.
 EXCEL_SERIAL_RANGE = (20_000, 80_000)
@@ -32,7 +34,7 @@ def cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return flag_label(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -95,5 +97,5 @@ def parse_code(text: str, codes: tuple[str, ...]) -> str | None:
         return None
     if re.fullmatch(r"\d+\.0+", stripped):
         stripped = stripped.split(".")[0]
-    normalised = re.sub(r"[^a-z0-9]+", "_", stripped.lower()).strip("_")
+    normalised = code_from_label(stripped)
     return normalised if normalised in codes else stripped

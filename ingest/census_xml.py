@@ -32,6 +32,7 @@ from xml.parsers import expat
 
 import pandas as pd
 
+from common.periods import period_of
 from ingest.cells import parse_date
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, type_column
 from ingest.return_contract import CENSUS_LA, WORKFORCE, ReturnTable
@@ -343,6 +344,6 @@ def read_census(data: bytes, file_name: str) -> CensusReturn:
         census_year=census_year,
         reference_date=reference_date,
         schema_year=schema_year,
-        period=f"{reference_date.year:04d}-{reference_date.month:02d}",
+        period=period_of(reference_date),
         tables={WORKFORCE.name: workforce, CENSUS_LA.name: census_la},
     )

@@ -15,8 +15,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from common.members import period_end
-from common.settings import SEEDS_DIR
+from common.periods import period_end
+from common.reference import in_force_on, seed_frame
 from ingest.readers import is_unreadable
 from ingest.return_contract import NUMERIC_KINDS, Column, ReturnTable
 
@@ -51,7 +51,7 @@ def optional_readable_columns(table: ReturnTable) -> list[Column]:
 def load_mapping(mapping: str) -> pd.DataFrame:
     """The rows of a mapping seed (``grade_role_map`` or ``team_service_area_map``) as
     council_code, value, valid_from and valid_to (inclusive; NaT while still in force)."""
-    rows = pd.read_csv(SEEDS_DIR / f"{mapping}.csv", dtype=str, keep_default_na=False)
+    rows = seed_frame(mapping)
     return pd.DataFrame(
         {
             "council_code": rows["council_code"],
@@ -70,12 +70,6 @@ def _month_ends(frame: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(ends)
 
 
-def _in_force(mapping: pd.DataFrame, day: pd.Series) -> pd.Series:
-    return (mapping["valid_from"] <= day) & (
-        mapping["valid_to"].isna() | (day <= mapping["valid_to"])
-    )
-
-
 def _is_mapped(frame: pd.DataFrame, column: str, mapping: pd.DataFrame) -> pd.Series:
     """True where a mapping row for the council's value is in force on the return's month end
     (any row, when the frame has no period); a blank cell has its own rule."""
@@ -89,7 +83,8 @@ def _is_mapped(frame: pd.DataFrame, column: str, mapping: pd.DataFrame) -> pd.Se
         }
     )[is_text.to_numpy()]
     joined = cells.merge(mapping, on=["council_code", "value"])
-    covered = joined["month_end"].isna() | _in_force(joined, joined["month_end"])
+    in_force = in_force_on(joined["month_end"], joined["valid_from"], joined["valid_to"])
+    covered = joined["month_end"].isna() | in_force
     mapped = ~is_text.to_numpy() | np.isin(np.arange(len(frame)), joined.loc[covered, "position"])
     return pd.Series(mapped, index=frame.index, dtype=bool)
 

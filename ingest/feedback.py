@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.excel import excel_safe, workbook_bytes
-from ingest.ledger import ACCEPTED_STATUSES, LedgerEntry
+from ingest.ledger import ACCEPTED_STATUSES, LedgerEntry, LedgerStatus
 from ingest.return_contract import TABLES
 from ingest.validate import Problem
 
@@ -42,11 +42,13 @@ PROBLEM_HEADINGS = [
 SUMMARY_SHEET = "Summary"
 PROBLEMS_SHEET = "Problems"
 _STATUS_TEXT = {
-    "accepted": "Accepted",
-    "accepted_with_warnings": "Accepted with warnings: please check the notes below",
-    "rejected": "Rejected: nothing from this file was loaded; fix the problems and send it again",
-    "duplicate": "Not processed: identical to a file we already have",
-    "superseded": "Replaced by a later version of the same return",
+    LedgerStatus.ACCEPTED: "Accepted",
+    LedgerStatus.ACCEPTED_WITH_WARNINGS: "Accepted with warnings: please check the notes below",
+    LedgerStatus.REJECTED: (
+        "Rejected: nothing from this file was loaded; fix the problems and send it again"
+    ),
+    LedgerStatus.DUPLICATE: "Not processed: identical to a file we already have",
+    LedgerStatus.SUPERSEDED: "Replaced by a later version of the same return",
 }
 _EXCEL_CELL_LIMIT = 32767  # characters Excel holds in one cell
 _PROBLEM_WIDTHS = [10, 12, 24, 7, 26, 26, 60, 50]

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from common.members import Member, members_by_code, members_by_slug
+from common.periods import format_period
 from ingest.bucket import DroppedFile
 from ingest.return_contract import RETURN_TABLES
 
@@ -48,10 +49,10 @@ class Identity:
 def period_from_name(name: str) -> str | None:
     match = _NUMERIC_PERIOD.search(name)
     if match:
-        return f"{match.group(1)}-{match.group(2)}"
+        return format_period(int(match.group(1)), int(match.group(2)))
     match = _NAMED_PERIOD.search(name)
     if match:
-        return f"{match.group(2)}-{_MONTHS[match.group(1).lower()[:3]]:02d}"
+        return format_period(int(match.group(2)), _MONTHS[match.group(1).lower()[:3]])
     return None
 
 

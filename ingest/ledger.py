@@ -1,14 +1,12 @@
-"""The ledger: one row per file version that arrived, with what became of it.
-
-Statuses: accepted, accepted_with_warnings, rejected, duplicate (identical bytes were already
-received), superseded (every table the file delivered has a later accepted version for the same
-council and month, so nothing of it is current).
+"""The ledger: one row per file version that arrived, with what became of it (its status, one
+of :class:`LedgerStatus`, the one home of the statuses and of which of them count as what).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 import duckdb
 import pandas as pd
@@ -16,8 +14,29 @@ import pandas as pd
 from ingest.warehouse import FILE_TABLES
 
 LEDGER_TABLE = "ledger.files"
-ACCEPTED_STATUSES = ("accepted", "accepted_with_warnings")
-STATUSES = (*ACCEPTED_STATUSES, "rejected", "duplicate", "superseded")
+
+
+class LedgerStatus(StrEnum):
+    """What became of a file. The values are what ``ledger.files.status`` holds (dbt's models and
+    the dashboard's SQL compare with them)."""
+
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_WARNINGS = "accepted_with_warnings"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"  # identical bytes were already received: not processed again
+    # Every table the file delivered has a later accepted version for the same council and
+    # month, so nothing of it is current.
+    SUPERSEDED = "superseded"
+
+
+# Plain strings, so that ``status IN {ACCEPTED_STATUSES}`` in SQL and pandas' isin take them as
+# they are. Accepted: its rows were loaded (and may still be current).
+ACCEPTED_STATUSES = (LedgerStatus.ACCEPTED.value, LedgerStatus.ACCEPTED_WITH_WARNINGS.value)
+# Received: the council has sent a usable return for the month (chasing, the dashboard).
+RECEIVED_STATUSES = (*ACCEPTED_STATUSES, LedgerStatus.SUPERSEDED.value)
+# Not a version of the council's return that counts for "the same bytes again" or version numbers.
+_NOT_CURRENT = (LedgerStatus.DUPLICATE.value, LedgerStatus.SUPERSEDED.value)
+STATUSES = tuple(status.value for status in LedgerStatus)
 
 _DDL = """
 CREATE SCHEMA IF NOT EXISTS ledger;
@@ -52,7 +71,7 @@ class LedgerEntry:
     sha256: str
     received_at: dt.datetime
     processed_at: dt.datetime
-    status: str = "rejected"
+    status: str = LedgerStatus.REJECTED
     message: str = ""
     council_code: str | None = None
     period: str | None = None
@@ -94,7 +113,7 @@ def find_earlier_copy(
         f"SELECT relative_path, status, received_at FROM {LEDGER_TABLE} "
         "WHERE sha256 = ? AND council_code = ? AND return_type = ? "
         "AND (? IS NULL OR period = ?) "
-        "AND status NOT IN ('duplicate', 'superseded') ORDER BY ledger_id LIMIT 1",
+        f"AND status NOT IN {_NOT_CURRENT} ORDER BY ledger_id LIMIT 1",
         [sha256, council, kind, period, period],
     ).fetchone()
 
@@ -102,7 +121,7 @@ def find_earlier_copy(
 def next_version(con: duckdb.DuckDBPyConnection, council: str, period: str, kind: str) -> int:
     (count,) = con.execute(
         f"SELECT count(*) FROM {LEDGER_TABLE} WHERE council_code = ? AND period = ? "
-        "AND return_type = ? AND status <> 'duplicate'",
+        f"AND return_type = ? AND status <> '{LedgerStatus.DUPLICATE}'",
         [council, period, kind],
     ).fetchone()
     return int(count) + 1
@@ -167,7 +186,7 @@ def supersede_earlier(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, ledger
     by = f"version {entry.version} ({entry.file_name})"
     for earlier_id, is_wholly_replaced, tables in replaced:
         if is_wholly_replaced:
-            status, note = "superseded", f" Superseded by {by}."
+            status, note = LedgerStatus.SUPERSEDED, f" Superseded by {by}."
         else:
             status = None
             note = (

@@ -21,6 +21,7 @@ from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_b
 from ingest.census_xml import read_census
 from ingest.feedback import write_feedback
 from ingest.identify import IdentificationError, Identity, check_declarations, identify
+from ingest.ledger import LedgerStatus
 from ingest.pseudonymise import hash_secret, pseudonymise
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
 from ingest.return_contract import TABLES
@@ -113,7 +114,7 @@ def _receive(
     earlier = batch.earlier_copy(con, entry)
     if earlier is not None:
         path, status, received = earlier
-        entry.status = "duplicate"
+        entry.status = LedgerStatus.DUPLICATE
         entry.message = (
             f"Identical to '{path}' received {received:%Y-%m-%d %H:%M} (status: {status}); "
             "not processed again."
@@ -159,19 +160,21 @@ def _read_tables(arrival: Arrival, data: bytes, secret: bytes) -> dict[str, Pars
 
 def _decide(arrival: Arrival) -> None:
     entry = arrival.entry
-    if entry.status == "duplicate" or not arrival.tables:
+    if entry.status == LedgerStatus.DUPLICATE or not arrival.tables:
         return
     entry.error_count = sum(1 for p in arrival.problems if p.severity == "error")
     entry.warning_count = sum(1 for p in arrival.problems if p.severity == "warning")
     rows = sum(len(parsed.typed) for parsed in arrival.tables.values())
     if entry.error_count:
-        entry.status = "rejected"
+        entry.status = LedgerStatus.REJECTED
         entry.message = (
             f"Rejected: {entry.error_count} error(s) must be fixed before this return can be "
             "loaded. See the feedback report for each row and column."
         )
     else:
-        entry.status = "accepted_with_warnings" if entry.warning_count else "accepted"
+        entry.status = (
+            LedgerStatus.ACCEPTED_WITH_WARNINGS if entry.warning_count else LedgerStatus.ACCEPTED
+        )
         entry.rows_loaded = rows
         entry.message = f"Accepted: {rows} row(s) loaded" + (
             f", with {entry.warning_count} warning(s) to check." if entry.warning_count else "."
@@ -215,7 +218,7 @@ _OUR_SIDE = (
 
 
 def _fail_on_our_side(entry: ledger.LedgerEntry) -> None:
-    entry.status, entry.message = "rejected", _OUR_SIDE
+    entry.status, entry.message = LedgerStatus.REJECTED, _OUR_SIDE
     entry.error_count, entry.warning_count, entry.rows_loaded = 1, 0, 0
 
 
@@ -308,7 +311,7 @@ def ingest_new_files(settings: Settings, progress: Progress | None = None) -> In
             for d in list_dropped_files(fs, root)
             if (d.relative_path, d.size_bytes, d.modified_at) not in seen
         ]
-        batch = _BatchState(secret=hash_secret(settings.data_dir))
+        batch = _BatchState(secret=hash_secret(settings))
         entries: list[ledger.LedgerEntry] = []
         changed: set[str] = set()
         # Files are settled in chunks so memory stays flat however large the backlog is:

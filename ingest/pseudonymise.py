@@ -2,8 +2,9 @@
 become a month, as soon as a file has been read (before validation, so GX results and Data
 Docs never see them either).
 
-The key comes from ``MOC_HASH_SECRET``. Without one (the demo, a laptop), a random key is
-created once in the data folder, outside the repository, so hashes stay stable between runs.
+The key is the ``hash_secret`` setting (``MOC_HASH_SECRET``). Without one (the demo, a laptop), a
+random key is created once in the data folder, outside the repository, so hashes stay stable
+between runs.
 """
 
 from __future__ import annotations
@@ -11,21 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
-from pathlib import Path
 
+from common.settings import Settings
 from ingest.readers import ParsedTable
 
 HIDDEN = "(personal data: not shown)"
 
 
-def hash_secret(data_dir: Path, env: dict[str, str] | None = None) -> bytes:
-    env = os.environ if env is None else env
-    configured = env.get("MOC_HASH_SECRET", "")
-    if configured:
-        return configured.encode("utf-8")
-    key_file = data_dir / "secrets" / "hash_secret"
+def hash_secret(settings: Settings) -> bytes:
+    if settings.hash_secret:
+        return settings.hash_secret.encode("utf-8")
+    key_file = settings.data_dir / "secrets" / "hash_secret"
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32), encoding="utf-8")

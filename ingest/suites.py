@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from common.labels import code_label
 from ingest.checks import READABLE_KINDS, mapped_check, readable_check, whole_check
 from ingest.return_contract import (
     AGENCY_ASSIGNMENTS,
@@ -117,7 +118,7 @@ class Rule:
 
 def code_labels(column: Column) -> str:
     """The accepted values of a code column as an officer would type them."""
-    return ", ".join(code.replace("_", " ").capitalize() for code in column.codes)
+    return ", ".join(code_label(code) for code in column.codes)
 
 
 def _is_true(check_column: str) -> dict[str, Any]:

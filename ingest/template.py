@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.excel import AUTHOR, workbook_bytes
+from common.labels import FLAG_LABELS, code_label, flag_label
 from common.settings import PROJECT_ROOT
 from ingest.return_contract import NUMERIC_KINDS, RETURN_TABLES, Column, ReturnTable
 
@@ -33,7 +34,6 @@ LAST_TEMPLATE_ROW = 1000  # drop-downs and checks apply to rows 2..LAST_TEMPLATE
 # A fixed timestamp for the workbook properties and zip entries, so a rebuild gives the same bytes.
 TEMPLATE_TIMESTAMP = dt.datetime(2025, 1, 1)
 
-FLAG_LABELS = ("Yes", "No")
 KIND_WORDS = {
     "text": "Text",
     "code": "One of a list",
@@ -57,16 +57,6 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 # --- labels shared by the workbook and the docs -------------------------------------------
-
-
-def code_label(code: str) -> str:
-    """How a stored code is shown to the officer: 'vacancy_cover' -> 'Vacancy cover'; '5' -> '5'.
-
-    The reader maps a label back to its code (ingest.cells.parse_code).
-    """
-    if code.isdigit():
-        return code
-    return code.replace("_", " ").capitalize()
 
 
 def allowed_labels(column: Column) -> tuple[str, ...]:
@@ -335,7 +325,7 @@ def render_columns_markdown() -> str:
                 column.header,
                 f"`{column.name}`",
                 KIND_WORDS[column.kind],
-                "Yes" if column.required else "No",
+                flag_label(column.required),
                 _allowed_values_markdown(column),
                 description,
                 personal,

@@ -12,14 +12,13 @@ import datetime as dt
 import io
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
-from common.members import Member, members_on, period_end
+from common.members import Member, members_on
+from common.periods import period_end
 from common.settings import Settings
 from ingest import ledger, warehouse
 from ingest.bucket import FEEDBACK_FOLDER, open_bucket
-
-# Ledger statuses that mean "the council has sent a usable return for the month".
-RECEIVED_STATUSES = (*ledger.ACCEPTED_STATUSES, "superseded")
 
 
 @dataclass(frozen=True)
@@ -28,11 +27,6 @@ class Reminder:
     period: str
     message: str
     path: str  # where the message was written
-
-
-def previous_period(day: dt.date) -> str:
-    first = day.replace(day=1) - dt.timedelta(days=1)
-    return f"{first.year:04d}-{first.month:02d}"
 
 
 def councils_without_return(settings: Settings, period: str) -> list[Member]:
@@ -50,7 +44,7 @@ def _councils_with_return(settings: Settings, period: str) -> set[str]:
             return set()
         rows = con.execute(
             f"SELECT DISTINCT council_code FROM {ledger.LEDGER_TABLE} "
-            f"WHERE period = ? AND status IN {RECEIVED_STATUSES}",
+            f"WHERE period = ? AND status IN {ledger.RECEIVED_STATUSES}",
             [period],
         ).fetchall()
     finally:
@@ -95,7 +89,7 @@ def write_reminders(settings: Settings, period: str, deadline: dt.date) -> list[
     return reminders
 
 
-def load_contacts(path: str | None) -> dict[str, list[str]]:
+def load_contacts(path: Path | str | None) -> dict[str, list[str]]:
     """Council code -> contact addresses, from a CSV kept outside the repository."""
     if not path:
         return {}

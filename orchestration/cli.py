@@ -28,8 +28,9 @@ def _progress(done: int, total: int, entry) -> None:
 
 
 def cmd_generate(settings: Settings, args: argparse.Namespace) -> None:
+    from common.periods import month_range
     from samples.faults import write_demo_bad_file
-    from samples.returns import generate_returns, month_range
+    from samples.returns import generate_returns
 
     periods = month_range(args.start, args.end)
     root = _local_bucket(settings)
@@ -47,13 +48,18 @@ def _local_bucket(settings: Settings) -> Path:
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
+    from ingest.ledger import LedgerStatus
     from ingest.pipeline import ingest_new_files
 
     print(f"Ingesting new files from {settings.bucket_url}", flush=True)
     summary = ingest_new_files(settings, progress=_progress)
-    counts = {
-        s: summary.count(s) for s in ("accepted", "accepted_with_warnings", "rejected", "duplicate")
-    }
+    shown = (
+        LedgerStatus.ACCEPTED,
+        LedgerStatus.ACCEPTED_WITH_WARNINGS,
+        LedgerStatus.REJECTED,
+        LedgerStatus.DUPLICATE,
+    )
+    counts = {s: summary.count(s) for s in shown}
     print("Ingest finished: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common.settings import DAGS_DIR, Settings
+from common.settings import DAGS_DIR, DATA_DIR_VARIABLE, Settings
 
 PIPELINE_DAGS = ("ingest_returns", "build_marts", "publish_benchmarks")
 
@@ -33,7 +33,7 @@ def prepare_airflow(settings: Settings) -> None:
     """Point this process at the local Airflow and create its metadata DB and pool."""
     for key, value in airflow_environment(settings).items():
         os.environ.setdefault(key, value)
-    os.environ.setdefault("MOC_DATA_DIR", str(settings.data_dir))
+    os.environ.setdefault(DATA_DIR_VARIABLE, str(settings.data_dir))  # what the tasks load
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     airflow = str(Path(sys.executable).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], check=True, capture_output=True)

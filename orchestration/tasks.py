@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 
+from common.periods import previous_period
 from common.settings import load_settings
 from ingest.return_contract import TABLES
 
@@ -21,15 +21,14 @@ RAW_TABLE_ASSETS = {table: f"moc_raw_{table}" for table in TABLES}
 RAW_CHANGES_ALIAS = "moc_raw_tables_changed"
 MARTS_ASSET = "moc_marts"  # dbt marts rebuilt and tested
 
-DEFAULT_DEADLINE_DAY = 10  # returns are due by this day of the following month
-
 
 def deadline_day() -> int:
-    """Day of the month after which missing returns are chased (MOC_RETURN_DEADLINE_DAY)."""
-    return int(os.environ.get("MOC_RETURN_DEADLINE_DAY", DEFAULT_DEADLINE_DAY))
+    """Day of the month after which missing returns are chased (the chase DAG's schedule)."""
+    return load_settings().return_deadline_day
 
 
 def ingest_task() -> dict[str, object]:
+    from ingest.ledger import ACCEPTED_STATUSES, LedgerStatus
     from ingest.pipeline import ingest_new_files
 
     summary = ingest_new_files(load_settings())
@@ -37,9 +36,9 @@ def ingest_task() -> dict[str, object]:
         log.info("%s: %s - %s", entry.relative_path, entry.status, entry.message)
     return {
         "files": len(summary.entries),
-        "accepted": summary.count("accepted") + summary.count("accepted_with_warnings"),
-        "rejected": summary.count("rejected"),
-        "duplicate": summary.count("duplicate"),
+        "accepted": sum(summary.count(status) for status in ACCEPTED_STATUSES),
+        "rejected": summary.count(LedgerStatus.REJECTED),
+        "duplicate": summary.count(LedgerStatus.DUPLICATE),
         "changed_tables": sorted(summary.changed_tables),
     }
 
@@ -58,8 +57,6 @@ def period_to_publish(requested: str | None, logical_date: dt.datetime | None, s
     if requested:
         return requested
     if scheduled and logical_date is not None:
-        from orchestration.chase import previous_period
-
         return previous_period(logical_date.date())
     return None
 
@@ -74,21 +71,20 @@ def publish_task(period: str | None = None) -> list[str]:
 def chase_task(logical_date: dt.datetime, period: str | None = None) -> list[str]:
     """Write reminders for the period (default: the month before the logical date) and email
     them when an SMTP connection and a contacts file are configured."""
-    from orchestration.chase import load_contacts, previous_period, write_reminders
+    from orchestration.chase import load_contacts, write_reminders
 
     settings = load_settings()
     period = period or previous_period(logical_date.date())
-    deadline = logical_date.date().replace(day=deadline_day())
+    deadline = logical_date.date().replace(day=settings.return_deadline_day)
     reminders = write_reminders(settings, period, deadline)
     log.info("%d council(s) without an accepted return for %s", len(reminders), period)
-    contacts = load_contacts(os.environ.get("MOC_CONTACTS_FILE"))
+    contacts = load_contacts(settings.contacts_file)
     if reminders and contacts:
-        _email_reminders(reminders, contacts)
+        _email_reminders(reminders, contacts, settings.smtp_conn_id)
     return [r.member.council_code for r in reminders]
 
 
-def _email_reminders(reminders, contacts: dict[str, list[str]]) -> None:
-    conn_id = os.environ.get("MOC_SMTP_CONN_ID", "smtp_default")
+def _email_reminders(reminders, contacts: dict[str, list[str]], conn_id: str) -> None:
     try:
         from airflow.providers.smtp.hooks.smtp import SmtpHook
         from airflow.sdk import Connection

@@ -63,11 +63,11 @@ from common.rounding import (
     publish_figure,
     rounds_to_zero,
 )
+from common.settings import DEFAULT_DISCLOSURE_THRESHOLD
 
 Key = tuple[str, str]  # (row, column), e.g. ("881", "vacancy_fte")
 AdditiveGroup = tuple[Key, Sequence[Key]]  # (total, members): total = sum of members
 
-DEFAULT_THRESHOLD = 5
 PRIMARY = "primary"
 SECONDARY = "secondary"
 DERIVED = "derived"
@@ -121,7 +121,7 @@ def row_total_groups(
 def suppress(
     cells: Mapping[Key, Cell] | Iterable[Cell],
     additive_groups: Iterable[AdditiveGroup] = (),
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float = DEFAULT_DISCLOSURE_THRESHOLD,
 ) -> Disclosure:
     """Apply primary, secondary and derived suppression; return the text of every cell."""
     by_key = _index(cells)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.atomic import swap_into_place
-from common.members import Member, members_on, period_end
+from common.members import Member, members_on
+from common.periods import period_end
 from common.settings import Settings
 from ingest import warehouse
 from publish.extracts import benchmark, files, packs, partner, register, workbooks
@@ -102,7 +103,7 @@ def publish_members_benchmark(
 def publish_council_packs(
     settings: Settings, month: MonthInputs, threshold: float | None = None
 ) -> Publication:
-    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    threshold = settings.disclosure_threshold if threshold is None else threshold
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
         months, figures = packs.pack_figures(
@@ -162,7 +163,7 @@ def publish_partner(
     agreements: tuple[register.Agreement, ...],
     threshold: float | None = None,
 ) -> Publication:
-    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    threshold = settings.disclosure_threshold if threshold is None else threshold
     shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
     if who.extract == "partner":
         outputs, left_out, extra = _partner_outputs(month, shared, threshold)
@@ -192,7 +193,7 @@ def publish_month(
 ) -> list[Publication]:
     """Everything for the month (default: the latest in the marts), members' benchmark first."""
     month = read_month(settings, period)
-    threshold = partner.disclosure_threshold() if threshold is None else threshold
+    threshold = settings.disclosure_threshold if threshold is None else threshold
     partners = register.load_partners() if partners is None else partners
     agreements = register.load_register() if agreements is None else agreements
     publications = [

@@ -8,21 +8,20 @@ the same people appear whatever schema year the file is written in; only the tag
 - 2025: LA record renamed <LALevel> with benefit flags; BaseSalary, RRPayments and
   OtherPayments per worker; QualInst and CFKSSstatus dropped.
 
-Sizes follow the council profiles of the monthly-return generator (``generate.py``).
+Sizes follow the council profiles of the monthly-return generator (``samples.councils``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
 
-from samples.returns import ANNUAL_TURNOVER, COUNCIL_PROFILES, CouncilProfile
+from samples.councils import ANNUAL_TURNOVER, COUNCIL_PROFILES, CouncilProfile, stable_int
 
 __all__ = [
     "CensusSample",
@@ -104,7 +103,7 @@ def census_file_name(council_slug: str, census_year: int) -> str:
 def census_sample(council_code: str, census_year: int, seed: int = 42) -> CensusSample:
     """The workers and LA record of one council's census (same for every schema year)."""
     profile = COUNCIL_PROFILES.get(council_code, DEFAULT_PROFILE)
-    rng = np.random.default_rng([seed, zlib.crc32(council_code.encode()), census_year])
+    rng = np.random.default_rng([seed, stable_int(council_code), census_year])
     reference = dt.date(census_year, 9, 30)
     year_start = dt.date(census_year - 1, 10, 1)
     days_in_year = (reference - year_start).days + 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from common.members import members_by_code
-from samples.returns import establishment_frame, write_return
+from samples.establishment import establishment_frame
+from samples.return_files import write_return
 
 DEMO_FAULTY_COUNCIL = "821"  # Luton sends CSV files
 UNMAPPED_GRADE = "Grade 99 Social Worker (new)"

@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 from warehouse_helpers import build_warehouse, query, with_file_metadata
 
+from common.periods import month_range
 from common.settings import SEEDS_DIR
 from ingest.return_contract import AGENCY_ASSIGNMENTS, PAY_SCALES
 from ingest.warehouse import RAW_METADATA_COLUMNS
-from samples.returns import agency_assignments_frame, month_range, pay_scales_frame
+from samples.agency import agency_assignments_frame
+from samples.pay import pay_scales_frame
 
 COUNCILS = ("822", "881", "883")  # Bedford, Essex, Thurrock (daily rates)
 THURROCK = "883"

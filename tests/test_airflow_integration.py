@@ -24,7 +24,9 @@ from support.airflow_services import AirflowServices, free_port, service_environ
 from common.members import members_by_code
 from common.rounding import round_half_away
 from ingest import ledger, warehouse
-from samples.returns import establishment_frame, generate_returns, write_return
+from samples.establishment import establishment_frame
+from samples.return_files import write_return
+from samples.returns import generate_returns
 
 pytestmark = pytest.mark.e2e
 

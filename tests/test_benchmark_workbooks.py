@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from support.sample_marts import sample_frames
 
-from common.members import members_on, period_end
+from common.members import members_on
+from common.periods import period_end
 from common.rounding import SYMBOLS
 from publish.extracts import benchmark, ees, packs, workbooks
 

@@ -23,7 +23,7 @@ from samples.census import (
     render_census_xml,
     write_census,
 )
-from samples.returns import COUNCIL_PROFILES
+from samples.councils import COUNCIL_PROFILES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "census"
 SCHEMA_YEARS = (2021, 2022, 2023, 2024, 2025)

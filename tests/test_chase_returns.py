@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 
 from common.members import load_members
+from common.periods import previous_period
 from ingest.pipeline import ingest_new_files
-from orchestration.chase import councils_without_return, previous_period, reminder_text
+from orchestration.chase import councils_without_return, reminder_text
 from samples.faults import write_demo_bad_file
 from samples.returns import generate_returns
 

@@ -20,9 +20,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from common.periods import month_range
 from common.rounding import publish_figure
 from common.settings import load_settings
-from samples.returns import generate_returns, month_range
+from samples.returns import generate_returns
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 from warehouse_helpers import build_warehouse, query, with_file_metadata
 
+from common.periods import month_range
 from common.settings import DBT_PROJECT_DIR, SEEDS_DIR, load_settings
 from ingest.return_contract import ESTABLISHMENT
-from samples.returns import establishment_frame, month_range
+from samples.establishment import establishment_frame
 from transform.dbt_runner import dbt_environment
 
 PERIODS = month_range("2024-01", "2025-06")

@@ -31,10 +31,10 @@ import pandas as pd
 import pytest
 from warehouse_helpers import build_warehouse
 
+from common.periods import month_range
 from common.rounding import round_half_away
 from common.settings import SEEDS_DIR
 from ingest.return_contract import ESTABLISHMENT
-from samples.returns import month_range
 
 FIXTURE = Path(__file__).parent / "fixtures" / "dfe_csww_indicators_sample.csv"
 # Published indicator -> column of marts.fct_vacancies_council_months.

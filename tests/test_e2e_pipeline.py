@@ -14,8 +14,9 @@ from common.rounding import round_half_away
 from common.settings import PROJECT_ROOT
 from ingest import ledger, warehouse
 from orchestration.local_airflow import run_dag, run_pipeline_dags
+from samples.establishment import establishment_frame
 from samples.faults import write_demo_bad_file
-from samples.returns import establishment_frame, generate_returns
+from samples.returns import generate_returns
 from transform.build_plan import BUILDS_TABLE
 
 PERIODS = ["2025-05", "2025-06"]

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from common.members import members_by_slug
+from common.periods import month_range
 from common.settings import SEEDS_DIR
 from ingest.readers import read_table, read_workbook
 from ingest.return_contract import (
@@ -21,21 +22,18 @@ from ingest.return_contract import (
     WORKFORCE,
 )
 from ingest.validate import FileToValidate, validate_files
-from samples.returns import (
+from samples.agency import (
     AGENCY_PAY_CAPS,
-    COUNCIL_PROFILES,
     DAILY_RATE_COUNCILS,
     HOURS_PER_DAY,
     agency_assignments_frame,
-    establishment_frame,
-    generate_returns,
-    month_range,
-    pay_scales_frame,
-    return_filename,
-    return_frames,
-    workforce_frame,
-    write_return,
 )
+from samples.councils import COUNCIL_PROFILES
+from samples.establishment import establishment_frame
+from samples.pay import pay_scales_frame
+from samples.return_files import return_filename, write_return
+from samples.returns import generate_returns, return_frames
+from samples.workforce import workforce_frame
 
 PERIODS = month_range("2024-01", "2024-12")
 MEMBERS = pd.read_csv(SEEDS_DIR / "members.csv", dtype=str)

@@ -27,12 +27,13 @@ import pandas as pd
 import pytest
 from warehouse_helpers import DBT_TIMEOUT_SECONDS, build_warehouse, query, with_file_metadata
 
+from common.periods import month_range
 from common.settings import load_settings
 from ingest.census_xml import read_census
 from ingest.return_contract import RETURN_TABLES, TABLES
 from ingest.warehouse import append_rows, record_nil_return
 from samples.census import census_xml_bytes
-from samples.returns import month_range, return_frames
+from samples.returns import return_frames
 from transform.build_plan import BUILDS_TABLE
 from transform.dbt_runner import run_dbt, run_dbt_build
 

@@ -16,8 +16,10 @@ import pandas as pd
 import pytest
 
 from ingest import ledger, pipeline, warehouse
+from samples.establishment import establishment_frame
 from samples.faults import UNMAPPED_GRADE, write_demo_bad_file
-from samples.returns import establishment_frame, return_filename, return_frames, write_return
+from samples.return_files import return_filename, write_return
+from samples.returns import return_frames
 
 PERIOD = "2025-03"
 SEED = 11

@@ -21,7 +21,9 @@ from common.settings import SEEDS_DIR, load_settings
 from ingest.checks import add_check_columns, load_mapping
 from ingest.pipeline import ingest_new_files
 from ingest.return_contract import AGENCY_ASSIGNMENTS, ESTABLISHMENT, PAY_SCALES
-from samples.returns import establishment_frame, generate_returns, write_return
+from samples.establishment import establishment_frame
+from samples.return_files import write_return
+from samples.returns import generate_returns
 from transform.dbt_runner import run_dbt
 
 SOUTHEND = "882"

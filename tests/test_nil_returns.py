@@ -18,7 +18,8 @@ import pytest
 from ingest import ledger, pipeline, warehouse
 from ingest.readers import read_workbook
 from ingest.return_contract import AGENCY_ASSIGNMENTS, ESTABLISHMENT, TABLES
-from samples.returns import return_filename, return_frames, write_return
+from samples.return_files import return_filename, write_return
+from samples.returns import return_frames
 
 PERIOD = "2025-03"
 CODE, SLUG = "873", "cambridgeshire"

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from common.members import load_members
 from common.rounding import SYMBOLS
+from common.settings import disclosure_threshold
 from publish.disclosure import recoverable_cells
 from publish.extracts import ees, files
 from publish.extracts.indicators import PARTNER_COUNTS, PARTNER_INDICATORS, PARTNER_RATES
@@ -25,7 +26,6 @@ from publish.extracts.partner import (
     REGION_ROW,
     build_partner_table,
     dictionary_rows,
-    disclosure_threshold,
     meta_rows,
     partner_cells,
     partner_rows,

@@ -17,7 +17,8 @@ from common.settings import GX_PROJECT_DIR
 from ingest import warehouse
 from ingest.pseudonymise import keyed_hash
 from samples.census import census_sample, write_census
-from samples.returns import generate_returns, return_frames, write_return
+from samples.return_files import write_return
+from samples.returns import generate_returns, return_frames
 
 COUNCILS = ["821", "822"]  # Luton sends CSV files, Bedford a workbook
 PERIOD = "2025-03"

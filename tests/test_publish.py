@@ -28,7 +28,9 @@ from publish.publish_month import (
     publish_members_benchmark,
     publish_month,
 )
-from samples.returns import establishment_frame, generate_returns, return_filename, write_return
+from samples.establishment import establishment_frame
+from samples.return_files import return_filename, write_return
+from samples.returns import generate_returns
 from transform.dbt_runner import build_marts
 
 PERIODS = ["2025-02", "2025-03"]

@@ -18,7 +18,8 @@ import duckdb
 import pytest
 from support.sample_marts import sample_frames, write_warehouse
 
-from common.members import members_on, period_end
+from common.members import members_on
+from common.periods import period_end
 from common.settings import load_settings
 from publish.extracts import register
 from publish.publish_month import partner_file_stem, publish_month

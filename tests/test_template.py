@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from common.labels import code_label
 from ingest.cells import parse_code, parse_flag
 from ingest.readers import about_sheet_declarations, read_workbook
 from ingest.return_contract import NUMERIC_KINDS, RETURN_TABLES
@@ -24,7 +25,6 @@ from ingest.template import (
     TEMPLATE_TIMESTAMP,
     allowed_labels,
     build_template,
-    code_label,
     render_columns_markdown,
     template_workbook,
     workbook_bytes,

@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 from warehouse_helpers import build_warehouse, council_month, query, with_file_metadata
 
+from common.periods import month_range
 from common.settings import SEEDS_DIR
 from ingest.return_contract import ESTABLISHMENT
-from samples.returns import establishment_frame, month_range
+from samples.establishment import establishment_frame
 
 COUNCILS = ["821", "874", "919"]  # Luton, Peterborough, Hertfordshire
 PERIODS = month_range("2024-01", "2025-02")

@@ -9,7 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
-from common.settings import DBT_PROJECT_DIR, Settings
+from common.settings import DBT_PROJECT_DIR, WAREHOUSE_PATH_VARIABLE, Settings
 from ingest.warehouse import connect
 from transform.build_plan import (
     BuildPlan,
@@ -35,7 +35,7 @@ def dbt_executable() -> str:
 
 def dbt_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
-    env["MOC_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+    env[WAREHOUSE_PATH_VARIABLE] = str(settings.warehouse_path)  # profiles.yml reads it
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     env.setdefault("DO_NOT_TRACK", "1")
     return env

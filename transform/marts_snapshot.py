@@ -2,7 +2,8 @@
 
 DuckDB allows one writer per file, and a writer's lock also stops read-only opens, so the
 dashboard never reads the warehouse. After ``dbt build``, :func:`publish_marts_snapshot` copies
-into a separate DuckDB file, ``<published_dir>/marts/marts_snapshot.duckdb``:
+into a separate DuckDB file, the ``marts_snapshot`` setting (default
+``<published_dir>/marts/marts_snapshot.duckdb``):
 
 - every table of the ``marts`` schema (facts and dimensions) and of the ``reference`` schema
   (the seeds: members, roles, service areas, mappings, agency caps), under the same names;
@@ -30,10 +31,6 @@ import duckdb
 from common.settings import Settings
 from ingest.warehouse import FILE_TABLES
 
-SNAPSHOT_FOLDER = "marts"
-# Not "marts.duckdb": DuckDB names a file's catalog after its stem, and a catalog "marts" would
-# make every `marts.<table>` ambiguous with the schema of the same name.
-SNAPSHOT_NAME = "marts_snapshot.duckdb"
 # Schemas copied whole: dbt's marts (facts and dims) and its seeds.
 COPIED_SCHEMAS = ("marts", "reference")
 # ledger.files columns copied (an explicit list, so a column added later is a decision).
@@ -61,8 +58,8 @@ _TARGET = "snapshot"
 
 
 def snapshot_path(settings: Settings) -> Path:
-    """Where the snapshot is published: ``<published_dir>/marts/marts_snapshot.duckdb``."""
-    return settings.published_dir / SNAPSHOT_FOLDER / SNAPSHOT_NAME
+    """Where the snapshot is published (and the dashboard reads it): the settings' one."""
+    return settings.marts_snapshot
 
 
 def _quote(name: str) -> str:
@@ -143,7 +140,7 @@ def publish_marts_snapshot(settings: Settings) -> Path:
         )
     target = snapshot_path(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, staging_name = tempfile.mkstemp(prefix=f".{SNAPSHOT_NAME}.", dir=target.parent)
+    handle, staging_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
     staging = Path(staging_name)
     staging.unlink()  # DuckDB creates the file; an empty file is not a database

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from common.members import Member
+from common.periods import WINDOW_MONTHS, window_periods
 from common.rounding import (
     LOW,
     NOT_APPLICABLE,
@@ -50,7 +51,7 @@ from publish.extracts.indicators import (
     Indicator,
     rate_value,
 )
-from publish.extracts.marts import WINDOW_MONTHS, MartFrames, window_periods
+from publish.extracts.marts import MartFrames
 
 BENCHMARK_COLUMNS = [
     *ees.STANDARD_COLUMNS,

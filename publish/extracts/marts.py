@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from common.periods import window_periods
 from ingest.ledger import ACCEPTED_STATUSES
-
-WINDOW_MONTHS = 12  # the trailing window: the month and the 11 before it
 
 
 @dataclass(frozen=True)
@@ -24,13 +23,6 @@ class MartFrames:
     agency_rates: pd.DataFrame | None = None  # fct_agency_rates, the window
     agency_assignment_rates: pd.DataFrame | None = None  # hourly rates only, no agency names
     pay_rates: pd.DataFrame | None = None  # fct_pay_rates, the period
-
-
-def window_periods(period: str, months: int = WINDOW_MONTHS) -> list[str]:
-    """The ``months`` periods to and including ``period``, oldest first."""
-    year, month = map(int, period.split("-"))
-    index = year * 12 + month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1)]
 
 
 def latest_period(con) -> str | None:

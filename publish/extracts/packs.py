@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from common.members import Member
+from common.periods import window_periods
 from common.rounding import UNAVAILABLE
 from publish.extracts.indicators import PARTNER_INDICATORS
-from publish.extracts.marts import MartFrames, window_periods
+from publish.extracts.marts import MartFrames
 from publish.extracts.partner import REGION_ROW, build_partner_table
 
 PackFigures = list[tuple[str, str, int, list[str], list[str]]]

@@ -16,22 +16,21 @@ How the table is built, so that nothing can be recovered from it:
 * Nothing per agency or per worker: agency and pay figures are not in this extract at all.
 * Per-cell reasons never leave: the manifest carries ``Disclosure.reason_counts()`` only.
 
-The threshold is ``MOC_DISCLOSURE_THRESHOLD`` (default 5 workers), read by
-:func:`disclosure_threshold`.
+The threshold is the ``disclosure_threshold`` setting (``MOC_DISCLOSURE_THRESHOLD``, default 5
+workers, common.settings).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from common.members import Member
+from common.periods import WINDOW_MONTHS
 from common.rounding import CONFIDENTIAL, UNAVAILABLE
 from publish.disclosure import (
-    DEFAULT_THRESHOLD,
     AdditiveGroup,
     Cell,
     Disclosure,
@@ -48,9 +47,7 @@ from publish.extracts.indicators import (
     ceil_support,
     rate_value,
 )
-from publish.extracts.marts import WINDOW_MONTHS
 
-THRESHOLD_VARIABLE = "MOC_DISCLOSURE_THRESHOLD"
 PARTNER_COLUMNS = [*ees.STANDARD_COLUMNS, *(i.name for i in PARTNER_INDICATORS)]
 REGION_ROW = "region"
 SYMBOLS_TEXT = (
@@ -58,16 +55,6 @@ SYMBOLS_TEXT = (
     "x unavailable; z not applicable (zero denominator); low rounds to zero but is not zero; "
     "u low reliability"
 )
-
-
-def disclosure_threshold(env: dict[str, str] | None = None) -> float:
-    """Fewest workers a published figure may rest on (MOC_DISCLOSURE_THRESHOLD, default 5)."""
-    env = os.environ if env is None else env
-    text = env.get(THRESHOLD_VARIABLE, "").strip()
-    threshold = float(text) if text else float(DEFAULT_THRESHOLD)
-    if threshold < 1:
-        raise ValueError(f"{THRESHOLD_VARIABLE} must be at least 1, not {text!r}")
-    return threshold
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,11 @@ control; ``members``: the named members' benchmark) and in which outbox folder.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from common.settings import SEEDS_DIR
+from common.reference import in_force_on, read_rows, seed_path
 
 EXTRACTS = ("partner", "members")
 _OUTBOX = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -35,16 +33,12 @@ class Agreement:
     ended_on: dt.date | None
 
     def in_force_on(self, day: dt.date) -> bool:
-        return self.signed_on <= day and (self.ended_on is None or day < self.ended_on)
+        """Signed on or before ``day`` and not yet ended (ended_on is the first day without)."""
+        return in_force_on(day, self.signed_on, self.ended_on, ends_exclusive=True)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def load_partners(path: Path = SEEDS_DIR / "partners.csv") -> tuple[Partner, ...]:
-    partners = tuple(Partner(**row) for row in _rows(path))
+def load_partners() -> tuple[Partner, ...]:
+    partners = tuple(Partner(**row) for row in read_rows(seed_path("partners")))
     for partner in partners:
         if partner.extract not in EXTRACTS:
             raise ValueError(f"partner {partner.partner_code}: unknown extract {partner.extract}")
@@ -56,7 +50,7 @@ def load_partners(path: Path = SEEDS_DIR / "partners.csv") -> tuple[Partner, ...
     return partners
 
 
-def load_register(path: Path = SEEDS_DIR / "data_sharing_register.csv") -> tuple[Agreement, ...]:
+def load_register() -> tuple[Agreement, ...]:
     return tuple(
         Agreement(
             council_code=row["council_code"],
@@ -64,7 +58,7 @@ def load_register(path: Path = SEEDS_DIR / "data_sharing_register.csv") -> tuple
             signed_on=dt.date.fromisoformat(row["signed_on"]),
             ended_on=dt.date.fromisoformat(row["ended_on"]) if row["ended_on"] else None,
         )
-        for row in _rows(path)
+        for row in read_rows(seed_path("data_sharing_register"))
     )
 
 

@@ -18,7 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from common.excel import excel_safe, workbook_bytes
-from common.members import Member, period_end
+from common.labels import code_label
+from common.members import Member
+from common.periods import period_end
 from common.rounding import SYMBOLS, round_half_away
 from publish.extracts import ees
 from publish.extracts.benchmark import BenchmarkLine, Figure
@@ -131,7 +133,7 @@ def benchmark_workbook(
         theme_lines = [line for line in lines if line.theme == theme]
         if not theme_lines:
             continue
-        sheet = workbook.create_sheet(theme.capitalize())
+        sheet = workbook.create_sheet(code_label(theme))
         _headings(sheet, BENCHMARK_HEADINGS, [24, 9, 22, 44, 34, 10, 10, 10, 10, 10, 10, 10, 12])
         row = 2
         for line in theme_lines:

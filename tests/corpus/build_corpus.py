@@ -20,17 +20,15 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from common.periods import month_range
 from ingest.return_contract import ESTABLISHMENT
 from ingest.template import workbook_bytes
+from samples.agency import agency_assignments_frame
 from samples.census import census_xml_bytes
-from samples.returns import (
-    agency_assignments_frame,
-    establishment_frame,
-    month_range,
-    pay_scales_frame,
-    workforce_frame,
-    write_return,
-)
+from samples.establishment import establishment_frame
+from samples.pay import pay_scales_frame
+from samples.return_files import write_return
+from samples.workforce import workforce_frame
 
 HERE = Path(__file__).resolve().parent
 CENSUS_FIXTURES = HERE.parent / "fixtures" / "census"

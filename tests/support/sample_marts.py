@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from common.members import Member, period_end
+from common.members import Member
+from common.periods import WINDOW_MONTHS, period_end, window_periods
 from ingest import ledger, warehouse
 from publish.extracts.indicators import BY_NAME, RATES, rate_value
-from publish.extracts.marts import WINDOW_MONTHS, MartFrames, window_periods
+from publish.extracts.marts import MartFrames
 
 COMPONENTS = (
     "establishment_fte",
