@@ -44,6 +44,11 @@ EXCEPTION_COLUMNS = ["rule", "resource", "reason"]
 LAYERS = ("staging", "intermediate", "marts")
 LAYER_PREFIXES = {"staging": ("stg_",), "intermediate": ("int_",), "marts": ("fct_", "dim_")}
 LAYER_MATERIALIZATIONS = {"staging": {"view"}, "marts": {"table", "incremental"}}
+# Prefix of a folder's models YAML name per layer (models_yaml_name): the model prefix, none in
+# marts, so staging/returns, intermediate/returns and marts/returns have three distinct names.
+YAML_NAME_PREFIXES = {"staging": "stg_", "intermediate": "int_"}
+# Folders of the dbt project whose YAML files must have names no other has.
+PROJECT_YAML_FOLDERS = ("models", "seeds", "macros", "tests")
 STAGING_NAME = re.compile(r"^stg_(?P<source>[a-z0-9]+(?:_[a-z0-9]+)*)__(?P<entity>[a-z0-9_]+)$")
 
 # Warn thresholds: the evaluator's defaults (models_fanout_threshold, too_many_joins_threshold,
@@ -353,31 +358,58 @@ def source_directories(project: Project) -> Violations:
             yield label, f"declared in {source['original_file_path']}, expected {expected}"
 
 
+def models_yaml_name(folder: Path) -> str:
+    """The one models YAML of a model folder, named so no two folders share a name (dbt's
+    guide): _stg_<source>__models.yml in staging, _int_<area>__models.yml in intermediate,
+    _<area>__models.yml in marts."""
+    return f"_{YAML_NAME_PREFIXES.get(folder.parent.name, '')}{folder.name}__models.yml"
+
+
 @rule("fct_model_yaml_files", "model")
 def model_yaml_files(project: Project) -> Violations:
-    """Ours: a model is documented in the one _<folder>__models.yml of its own folder."""
+    """Ours: a model is documented in the one models YAML of its own folder
+    (models_yaml_name: _int_agency__models.yml for intermediate/agency...)."""
     for name, model in project.models.items():
         folder = Path(model["original_file_path"]).parent
-        expected = (folder / f"_{folder.name}__models.yml").as_posix()
+        expected = (folder / models_yaml_name(folder)).as_posix()
         if patch_file(model) != expected:
             yield name, f"documented in {patch_file(model)}, expected {expected}"
 
 
 @rule("fct_yaml_file_naming", "project")
 def yaml_file_naming(project: Project) -> Violations:
-    """Ours: every model folder holds exactly one YAML file, _<folder>__models.yml, plus
+    """Ours: every model folder holds exactly one models YAML (models_yaml_name), plus
     _<folder>__sources.yml in a staging folder; no other YAML."""
     folders = {p.parent for p in MODELS_DIR.rglob("*") if p.suffix in (".sql", ".yml", ".yaml")}
     for folder in sorted(folders):
         label = folder.relative_to(DBT_PROJECT_DIR).as_posix()
-        allowed = {f"_{folder.name}__models.yml"}
+        allowed = {models_yaml_name(folder)}
         if folder.parent.name == "staging":
             allowed.add(f"_{folder.name}__sources.yml")
         present = {p.name for p in folder.iterdir() if p.suffix in (".yml", ".yaml")}
-        if f"_{folder.name}__models.yml" not in present:
-            yield label, f"has no _{folder.name}__models.yml"
+        if models_yaml_name(folder) not in present:
+            yield label, f"has no {models_yaml_name(folder)}"
         if present - allowed:
             yield label, f"has other YAML files {sorted(present - allowed)}"
+
+
+@rule("fct_duplicate_yaml_file_names", "project")
+def duplicate_yaml_file_names(project: Project) -> Violations:
+    """Ours (dbt's guide): no two YAML files of the project (models, sources, seeds, macros)
+    share a file name, so a name found in an editor or a log says which file it is."""
+    for name, paths in yaml_files_sharing_a_name(DBT_PROJECT_DIR).items():
+        yield name, f"is the name of {paths}"
+
+
+def yaml_files_sharing_a_name(project_dir: Path) -> dict[str, list[str]]:
+    """File name -> the project's YAML files (under models/, seeds/, macros/, tests/) that
+    have it, for the names more than one file has."""
+    by_name: dict[str, list[str]] = {}
+    for path in sorted(project_dir.rglob("*")):
+        relative = path.relative_to(project_dir)
+        if path.suffix in (".yml", ".yaml") and relative.parts[0] in PROJECT_YAML_FOLDERS:
+            by_name.setdefault(path.name, []).append(relative.as_posix())
+    return {name: paths for name, paths in by_name.items() if len(paths) > 1}
 
 
 @rule("fct_model_materializations", "model")
@@ -770,3 +802,23 @@ def test_exception_passes_a_violation_and_a_stale_exception_is_caught():
     assert stale(violations, exceptions) == [("fct_test_coverage", "int_gone")]
     no_reason = [{"rule": "fct_test_coverage", "resource": "int_a", "reason": ""}]
     assert unexcepted(violations, no_reason) == violations
+
+
+def test_yaml_files_sharing_a_name_are_caught_and_the_layer_prefixes_keep_names_apart(tmp_path):
+    for folder in ("staging/returns", "intermediate/returns", "marts/returns"):
+        (tmp_path / "models" / folder).mkdir(parents=True)
+        (tmp_path / "models" / folder / "_returns__models.yml").write_text("version: 2\n")
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "_macros.yml").write_text("version: 2\n")
+    assert yaml_files_sharing_a_name(tmp_path) == {
+        "_returns__models.yml": [
+            "models/intermediate/returns/_returns__models.yml",
+            "models/marts/returns/_returns__models.yml",
+            "models/staging/returns/_returns__models.yml",
+        ]
+    }
+    names = {
+        models_yaml_name(tmp_path / "models" / f)
+        for f in ("staging/returns", "intermediate/returns", "marts/returns")
+    }
+    assert names == {"_stg_returns__models.yml", "_int_returns__models.yml", "_returns__models.yml"}
