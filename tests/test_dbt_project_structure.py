@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from common.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from transform.dbt_runner import dbt_executable
@@ -822,3 +823,29 @@ def test_yaml_files_sharing_a_name_are_caught_and_the_layer_prefixes_keep_names_
         for f in ("staging/returns", "intermediate/returns", "marts/returns")
     }
     assert names == {"_stg_returns__models.yml", "_int_returns__models.yml", "_returns__models.yml"}
+
+
+def _version_bounds(specifiers: list[str]) -> set[tuple[str, tuple[int, ...]]]:
+    """('>=', (1, 11)) for '>=1.11.0' or '>=1.11': operator and release, trailing zeros cut."""
+    bounds = set()
+    for specifier in specifiers:
+        operator, release = re.fullmatch(r"\s*([<>=!~]=?)\s*([\d.]+)\s*", specifier).groups()
+        numbers = [int(n) for n in release.split(".")]
+        while len(numbers) > 1 and numbers[-1] == 0:
+            numbers.pop()
+        bounds.add((operator, tuple(numbers)))
+    return bounds
+
+
+def test_require_dbt_version_is_the_dbt_core_range_of_requirements_in():
+    """dbt_project.yml's require-dbt-version and requirements.in pin the same dbt-core range,
+    so the project refuses the dbt versions we do not install."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    required = project["require-dbt-version"]
+    requirement = next(
+        line.split("#")[0].strip()
+        for line in (PROJECT_ROOT / "requirements.in").read_text(encoding="utf-8").splitlines()
+        if re.match(r"dbt-core\s*[<>=!~]", line)
+    )
+    pinned = requirement.removeprefix("dbt-core").split(",")
+    assert _version_bounds(required) == _version_bounds(pinned)
