@@ -318,7 +318,9 @@ def source_fanout(project: Project) -> Violations:
 
 @rule("fct_model_naming_conventions", "model")
 def model_naming(project: Project) -> Violations:
-    """Evaluator: stg_<source>__<entity> in staging, int_ in intermediate, fct_/dim_ in marts."""
+    """Evaluator: stg_<source>__<entity> in staging, int_ in intermediate, fct_/dim_ in marts.
+    Ours too: a staging model's entity is the name of the source table it reads, so a table
+    keeps one name from source to mart (stg_returns__establishment, int_establishment_latest)."""
     for name, model in project.models.items():
         layer = layer_of(model)
         if layer is None:
@@ -327,11 +329,15 @@ def model_naming(project: Project) -> Violations:
             yield name, f"{layer} model names start with {' or '.join(LAYER_PREFIXES[layer])}"
         elif layer == "staging":
             match = STAGING_NAME.match(name)
-            sources = {p["source_name"] for p in project.parents(model) if "source_name" in p}
+            parents = [p for p in project.parents(model) if "source_name" in p]
+            sources = {p["source_name"] for p in parents}
+            tables = {p["name"] for p in parents}
             if not match:
                 yield name, "staging model names are stg_<source>__<entity>"
             elif sources and match["source"] not in sources:
                 yield name, f"named for source {match['source']!r}, reads {sorted(sources)}"
+            elif tables and match["entity"] not in tables:
+                yield name, f"named for entity {match['entity']!r}, reads table {sorted(tables)}"
 
 
 @rule("fct_model_directories", "model")
@@ -761,6 +767,18 @@ def test_rules_catch_a_mart_reading_a_source_and_a_badly_named_staging_model():
         "unique_id": "source.p.returns.t",
     }
     staging = _node("model", "stg_t", "models/staging/returns/stg_t.sql", [source["unique_id"]])
+    renamed = _node(  # the entity is not the source table's name
+        "model",
+        "stg_returns__ts",
+        "models/staging/returns/stg_returns__ts.sql",
+        [source["unique_id"]],
+    )
+    named = _node(
+        "model",
+        "stg_returns__t",
+        "models/staging/returns/stg_returns__t.sql",
+        [source["unique_id"]],
+    )
     mart = _node(
         "model",
         "fct_t",
@@ -770,7 +788,7 @@ def test_rules_catch_a_mart_reading_a_source_and_a_badly_named_staging_model():
     )
     manifest = {
         "metadata": {"project_name": "p"},
-        "nodes": {n["unique_id"]: n for n in (staging, mart)},
+        "nodes": {n["unique_id"]: n for n in (staging, renamed, named, mart)},
         "sources": {source["unique_id"]: source},
         "child_map": {},
     }
@@ -788,6 +806,7 @@ def test_rules_catch_a_mart_reading_a_source_and_a_badly_named_staging_model():
     assert found == {
         ("fct_marts_or_intermediate_dependent_on_source", "fct_t"),
         ("fct_model_naming_conventions", "stg_t"),
+        ("fct_model_naming_conventions", "stg_returns__ts"),
         ("fct_hard_coded_references", "fct_t"),
         ("fct_undocumented_mart_columns", "fct_t"),
     }
