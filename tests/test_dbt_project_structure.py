@@ -48,6 +48,8 @@ LAYER_MATERIALIZATIONS = {"staging": {"view"}, "marts": {"table", "incremental"}
 # Prefix of a folder's models YAML name per layer (models_yaml_name): the model prefix, none in
 # marts, so staging/returns, intermediate/returns and marts/returns have three distinct names.
 YAML_NAME_PREFIXES = {"staging": "stg_", "intermediate": "int_"}
+# The Python packages that read the warehouse's models after a build (fct_models_without_consumers).
+CONSUMER_PACKAGES = ("transform", "publish", "dashboard", "orchestration")
 # Folders of the dbt project whose YAML files must have names no other has.
 PROJECT_YAML_FOLDERS = ("models", "seeds", "macros", "tests")
 STAGING_NAME = re.compile(r"^stg_(?P<source>[a-z0-9]+(?:_[a-z0-9]+)*)__(?P<entity>[a-z0-9_]+)$")
@@ -294,6 +296,29 @@ def hard_coded_references(project: Project) -> Violations:
     for name, model in project.models.items():
         for reference in HARD_CODED.findall(_without_jinja_and_comments(model["raw_code"])):
             yield name, f"reads {reference} without ref() or source()"
+
+
+@rule("fct_models_without_consumers", "model")
+def models_without_consumers(project: Project) -> Violations:
+    """Ours (the evaluator's fct_unused_sources for models): every model is read by another
+    model or named by the pipeline's code that reads the warehouse (CONSUMER_PACKAGES: the
+    build plan, extracts, dashboard, chase); a model nothing reads is dead weight on every
+    build, or waits for a feature and says so in an exception. Tests do not count."""
+    consumer_code = consumer_source_code()
+    for name, model in project.models.items():
+        if project.child_models(model):
+            continue
+        if not re.search(rf"\b{re.escape(name)}\b", consumer_code):
+            yield name, "no model reads it and no pipeline code names it"
+
+
+def consumer_source_code(root: Path = PROJECT_ROOT) -> str:
+    """The Python of the packages that read the warehouse after dbt, as one text."""
+    return "\n".join(
+        path.read_text(encoding="utf-8")
+        for package in CONSUMER_PACKAGES
+        for path in sorted((root / package).rglob("*.py"))
+    )
 
 
 @rule("fct_unused_sources", "project")
@@ -868,3 +893,19 @@ def test_require_dbt_version_is_the_dbt_core_range_of_requirements_in():
     )
     pinned = requirement.removeprefix("dbt-core").split(",")
     assert _version_bounds(required) == _version_bounds(pinned)
+
+
+def test_a_model_nothing_reads_is_caught_and_a_read_one_is_not():
+    parent = _node("model", "int_read_by_a_model", "models/intermediate/a/int_read_by_a_model.sql")
+    child = _node(
+        "model", "int_read_by_nothing", "models/intermediate/a/int_read_by_nothing.sql", ["x"]
+    )
+    named = _node("model", "fct_vacancies", "models/marts/vacancies/fct_vacancies.sql")
+    manifest = {
+        "metadata": {"project_name": "p"},
+        "nodes": {n["unique_id"]: n for n in (parent, child, named)},
+        "sources": {},
+        "child_map": {parent["unique_id"]: [child["unique_id"]]},
+    }
+    found = {resource for resource, _ in models_without_consumers(Project(manifest))}
+    assert found == {"int_read_by_nothing"}  # fct_vacancies: the extracts and dashboard name it
