@@ -14,7 +14,7 @@ BENCH_MONTHS ?= 60
 DASHBOARD_PORT ?= 8501
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup demo test lint lock gx-suites bench bench-build clean browser dashboard airflow-ui
+.PHONY: help setup demo test lint lock gx-suites dbt-sources bench bench-build clean browser dashboard airflow-ui
 
 help:
 	@echo "make demo   - set up, generate sample returns, run the pipeline through the Airflow DAGs"
@@ -73,6 +73,9 @@ lock:
 
 gx-suites: $(STAMP)
 	$(BIN)/moc gx-suites
+
+dbt-sources: $(STAMP)
+	$(BIN)/moc dbt-sources
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_benchmark.py --files $(BENCH_FILES) $(BENCH_ARGS)

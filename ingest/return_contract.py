@@ -116,7 +116,7 @@ ESTABLISHMENT = ReturnTable(
             "starters_fte",
             "Permanent starters FTE",
             "fte",
-            "Permanent starters this month.",
+            "Permanent starters this month (FTE).",
             bounds=FTE_PER_ROW,
         ),
         Column(
@@ -130,7 +130,7 @@ ESTABLISHMENT = ReturnTable(
             "leavers_fte",
             "Permanent leavers FTE",
             "fte",
-            "Permanent leavers this month.",
+            "Permanent leavers this month (FTE).",
             bounds=FTE_PER_ROW,
         ),
         Column(

@@ -23,10 +23,17 @@ RAW_METADATA_COLUMNS = {
 # Which tables each accepted file delivered, and how many rows: a file's version of a table
 # exists even when it has no rows (a nil return), so dbt takes its versions from here.
 FILE_TABLES = f"{RAW_SCHEMA}.file_tables"
+FILE_TABLES_COLUMNS = {
+    "ledger_id": "BIGINT NOT NULL",
+    "table_name": "VARCHAR NOT NULL",  # a return table's name (return_contract.TABLES)
+    "council_code": "VARCHAR NOT NULL",
+    "period": "VARCHAR NOT NULL",
+    "row_count": "INTEGER NOT NULL",  # 0 for a nil return
+}
 _FILE_TABLES_DDL = (
-    f"CREATE TABLE {FILE_TABLES} (ledger_id BIGINT NOT NULL, table_name VARCHAR NOT NULL, "
-    "council_code VARCHAR NOT NULL, period VARCHAR NOT NULL, row_count INTEGER NOT NULL, "
-    "PRIMARY KEY (ledger_id, table_name))"
+    f"CREATE TABLE {FILE_TABLES} ("
+    + ", ".join(f"{name} {sql_type}" for name, sql_type in FILE_TABLES_COLUMNS.items())
+    + ", PRIMARY KEY (ledger_id, table_name))"
 )
 SQL_TYPES = {
     "text": "VARCHAR",
@@ -112,6 +119,6 @@ def _record_file_table(
     row_count: int,
 ) -> None:
     con.execute(
-        f"INSERT INTO {FILE_TABLES} VALUES (?, ?, ?, ?, ?)",
+        f"INSERT INTO {FILE_TABLES} ({', '.join(FILE_TABLES_COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
         [ledger_id, table.name, council_code, period, row_count],
     )

@@ -8,6 +8,7 @@ moc run        ingest, build and publish, without a scheduler
 moc ledger     print the ledger (--csv for machines)
 moc demo       sample returns, then the whole pipeline through the Airflow DAGs
 moc gx-suites  rewrite the GX project under expectations/ from ingest/suites.py
+moc dbt-sources  rewrite the dbt sources of intake's tables from the return contract
 """
 
 from __future__ import annotations
@@ -155,6 +156,13 @@ def cmd_gx_suites(settings: Settings, args: argparse.Namespace) -> None:
     print("Wrote GX suites and checkpoints: " + ", ".join(write_project()))
 
 
+def cmd_dbt_sources(settings: Settings, args: argparse.Namespace) -> None:
+    from transform.dbt_sources import write_sources
+
+    for path in write_sources():
+        print(f"Wrote {path}")
+
+
 def cmd_template(settings: Settings, args: argparse.Namespace) -> None:
     from ingest.template import TEMPLATE_FILE_NAME, build_template, write_docs
 
@@ -217,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "gx-suites", help="rewrite expectations/ from ingest/suites.py"
     ).set_defaults(func=cmd_gx_suites)
+    commands.add_parser(
+        "dbt-sources", help="rewrite the dbt sources of intake's tables from the return contract"
+    ).set_defaults(func=cmd_dbt_sources)
     template = commands.add_parser("template", help="write the blank return template")
     template.add_argument("--output", type=Path, help="where to write the .xlsx")
     template.add_argument(

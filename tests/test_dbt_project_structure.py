@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from common.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from transform.dbt_runner import dbt_executable
@@ -44,6 +45,13 @@ EXCEPTION_COLUMNS = ["rule", "resource", "reason"]
 LAYERS = ("staging", "intermediate", "marts")
 LAYER_PREFIXES = {"staging": ("stg_",), "intermediate": ("int_",), "marts": ("fct_", "dim_")}
 LAYER_MATERIALIZATIONS = {"staging": {"view"}, "marts": {"table", "incremental"}}
+# Prefix of a folder's models YAML name per layer (models_yaml_name): the model prefix, none in
+# marts, so staging/returns, intermediate/returns and marts/returns have three distinct names.
+YAML_NAME_PREFIXES = {"staging": "stg_", "intermediate": "int_"}
+# The Python packages that read the warehouse's models after a build (fct_models_without_consumers).
+CONSUMER_PACKAGES = ("transform", "publish", "dashboard", "orchestration")
+# Folders of the dbt project whose YAML files must have names no other has.
+PROJECT_YAML_FOLDERS = ("models", "seeds", "macros", "tests")
 STAGING_NAME = re.compile(r"^stg_(?P<source>[a-z0-9]+(?:_[a-z0-9]+)*)__(?P<entity>[a-z0-9_]+)$")
 
 # Warn thresholds: the evaluator's defaults (models_fanout_threshold, too_many_joins_threshold,
@@ -290,6 +298,29 @@ def hard_coded_references(project: Project) -> Violations:
             yield name, f"reads {reference} without ref() or source()"
 
 
+@rule("fct_models_without_consumers", "model")
+def models_without_consumers(project: Project) -> Violations:
+    """Ours (the evaluator's fct_unused_sources for models): every model is read by another
+    model or named by the pipeline's code that reads the warehouse (CONSUMER_PACKAGES: the
+    build plan, extracts, dashboard, chase); a model nothing reads is dead weight on every
+    build, or waits for a feature and says so in an exception. Tests do not count."""
+    consumer_code = consumer_source_code()
+    for name, model in project.models.items():
+        if project.child_models(model):
+            continue
+        if not re.search(rf"\b{re.escape(name)}\b", consumer_code):
+            yield name, "no model reads it and no pipeline code names it"
+
+
+def consumer_source_code(root: Path = PROJECT_ROOT) -> str:
+    """The Python of the packages that read the warehouse after dbt, as one text."""
+    return "\n".join(
+        path.read_text(encoding="utf-8")
+        for package in CONSUMER_PACKAGES
+        for path in sorted((root / package).rglob("*.py"))
+    )
+
+
 @rule("fct_unused_sources", "project")
 def unused_sources(project: Project) -> Violations:
     """Evaluator: every source table is read by a model."""
@@ -312,7 +343,9 @@ def source_fanout(project: Project) -> Violations:
 
 @rule("fct_model_naming_conventions", "model")
 def model_naming(project: Project) -> Violations:
-    """Evaluator: stg_<source>__<entity> in staging, int_ in intermediate, fct_/dim_ in marts."""
+    """Evaluator: stg_<source>__<entity> in staging, int_ in intermediate, fct_/dim_ in marts.
+    Ours too: a staging model's entity is the name of the source table it reads, so a table
+    keeps one name from source to mart (stg_returns__establishment, int_establishment_latest)."""
     for name, model in project.models.items():
         layer = layer_of(model)
         if layer is None:
@@ -321,11 +354,15 @@ def model_naming(project: Project) -> Violations:
             yield name, f"{layer} model names start with {' or '.join(LAYER_PREFIXES[layer])}"
         elif layer == "staging":
             match = STAGING_NAME.match(name)
-            sources = {p["source_name"] for p in project.parents(model) if "source_name" in p}
+            parents = [p for p in project.parents(model) if "source_name" in p]
+            sources = {p["source_name"] for p in parents}
+            tables = {p["name"] for p in parents}
             if not match:
                 yield name, "staging model names are stg_<source>__<entity>"
             elif sources and match["source"] not in sources:
                 yield name, f"named for source {match['source']!r}, reads {sorted(sources)}"
+            elif tables and match["entity"] not in tables:
+                yield name, f"named for entity {match['entity']!r}, reads table {sorted(tables)}"
 
 
 @rule("fct_model_directories", "model")
@@ -353,31 +390,58 @@ def source_directories(project: Project) -> Violations:
             yield label, f"declared in {source['original_file_path']}, expected {expected}"
 
 
+def models_yaml_name(folder: Path) -> str:
+    """The one models YAML of a model folder, named so no two folders share a name (dbt's
+    guide): _stg_<source>__models.yml in staging, _int_<area>__models.yml in intermediate,
+    _<area>__models.yml in marts."""
+    return f"_{YAML_NAME_PREFIXES.get(folder.parent.name, '')}{folder.name}__models.yml"
+
+
 @rule("fct_model_yaml_files", "model")
 def model_yaml_files(project: Project) -> Violations:
-    """Ours: a model is documented in the one _<folder>__models.yml of its own folder."""
+    """Ours: a model is documented in the one models YAML of its own folder
+    (models_yaml_name: _int_agency__models.yml for intermediate/agency...)."""
     for name, model in project.models.items():
         folder = Path(model["original_file_path"]).parent
-        expected = (folder / f"_{folder.name}__models.yml").as_posix()
+        expected = (folder / models_yaml_name(folder)).as_posix()
         if patch_file(model) != expected:
             yield name, f"documented in {patch_file(model)}, expected {expected}"
 
 
 @rule("fct_yaml_file_naming", "project")
 def yaml_file_naming(project: Project) -> Violations:
-    """Ours: every model folder holds exactly one YAML file, _<folder>__models.yml, plus
+    """Ours: every model folder holds exactly one models YAML (models_yaml_name), plus
     _<folder>__sources.yml in a staging folder; no other YAML."""
     folders = {p.parent for p in MODELS_DIR.rglob("*") if p.suffix in (".sql", ".yml", ".yaml")}
     for folder in sorted(folders):
         label = folder.relative_to(DBT_PROJECT_DIR).as_posix()
-        allowed = {f"_{folder.name}__models.yml"}
+        allowed = {models_yaml_name(folder)}
         if folder.parent.name == "staging":
             allowed.add(f"_{folder.name}__sources.yml")
         present = {p.name for p in folder.iterdir() if p.suffix in (".yml", ".yaml")}
-        if f"_{folder.name}__models.yml" not in present:
-            yield label, f"has no _{folder.name}__models.yml"
+        if models_yaml_name(folder) not in present:
+            yield label, f"has no {models_yaml_name(folder)}"
         if present - allowed:
             yield label, f"has other YAML files {sorted(present - allowed)}"
+
+
+@rule("fct_duplicate_yaml_file_names", "project")
+def duplicate_yaml_file_names(project: Project) -> Violations:
+    """Ours (dbt's guide): no two YAML files of the project (models, sources, seeds, macros)
+    share a file name, so a name found in an editor or a log says which file it is."""
+    for name, paths in yaml_files_sharing_a_name(DBT_PROJECT_DIR).items():
+        yield name, f"is the name of {paths}"
+
+
+def yaml_files_sharing_a_name(project_dir: Path) -> dict[str, list[str]]:
+    """File name -> the project's YAML files (under models/, seeds/, macros/, tests/) that
+    have it, for the names more than one file has."""
+    by_name: dict[str, list[str]] = {}
+    for path in sorted(project_dir.rglob("*")):
+        relative = path.relative_to(project_dir)
+        if path.suffix in (".yml", ".yaml") and relative.parts[0] in PROJECT_YAML_FOLDERS:
+            by_name.setdefault(path.name, []).append(relative.as_posix())
+    return {name: paths for name, paths in by_name.items() if len(paths) > 1}
 
 
 @rule("fct_model_materializations", "model")
@@ -728,6 +792,18 @@ def test_rules_catch_a_mart_reading_a_source_and_a_badly_named_staging_model():
         "unique_id": "source.p.returns.t",
     }
     staging = _node("model", "stg_t", "models/staging/returns/stg_t.sql", [source["unique_id"]])
+    renamed = _node(  # the entity is not the source table's name
+        "model",
+        "stg_returns__ts",
+        "models/staging/returns/stg_returns__ts.sql",
+        [source["unique_id"]],
+    )
+    named = _node(
+        "model",
+        "stg_returns__t",
+        "models/staging/returns/stg_returns__t.sql",
+        [source["unique_id"]],
+    )
     mart = _node(
         "model",
         "fct_t",
@@ -737,7 +813,7 @@ def test_rules_catch_a_mart_reading_a_source_and_a_badly_named_staging_model():
     )
     manifest = {
         "metadata": {"project_name": "p"},
-        "nodes": {n["unique_id"]: n for n in (staging, mart)},
+        "nodes": {n["unique_id"]: n for n in (staging, renamed, named, mart)},
         "sources": {source["unique_id"]: source},
         "child_map": {},
     }
@@ -755,6 +831,7 @@ def test_rules_catch_a_mart_reading_a_source_and_a_badly_named_staging_model():
     assert found == {
         ("fct_marts_or_intermediate_dependent_on_source", "fct_t"),
         ("fct_model_naming_conventions", "stg_t"),
+        ("fct_model_naming_conventions", "stg_returns__ts"),
         ("fct_hard_coded_references", "fct_t"),
         ("fct_undocumented_mart_columns", "fct_t"),
     }
@@ -770,3 +847,65 @@ def test_exception_passes_a_violation_and_a_stale_exception_is_caught():
     assert stale(violations, exceptions) == [("fct_test_coverage", "int_gone")]
     no_reason = [{"rule": "fct_test_coverage", "resource": "int_a", "reason": ""}]
     assert unexcepted(violations, no_reason) == violations
+
+
+def test_yaml_files_sharing_a_name_are_caught_and_the_layer_prefixes_keep_names_apart(tmp_path):
+    for folder in ("staging/returns", "intermediate/returns", "marts/returns"):
+        (tmp_path / "models" / folder).mkdir(parents=True)
+        (tmp_path / "models" / folder / "_returns__models.yml").write_text("version: 2\n")
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "_macros.yml").write_text("version: 2\n")
+    assert yaml_files_sharing_a_name(tmp_path) == {
+        "_returns__models.yml": [
+            "models/intermediate/returns/_returns__models.yml",
+            "models/marts/returns/_returns__models.yml",
+            "models/staging/returns/_returns__models.yml",
+        ]
+    }
+    names = {
+        models_yaml_name(tmp_path / "models" / f)
+        for f in ("staging/returns", "intermediate/returns", "marts/returns")
+    }
+    assert names == {"_stg_returns__models.yml", "_int_returns__models.yml", "_returns__models.yml"}
+
+
+def _version_bounds(specifiers: list[str]) -> set[tuple[str, tuple[int, ...]]]:
+    """('>=', (1, 11)) for '>=1.11.0' or '>=1.11': operator and release, trailing zeros cut."""
+    bounds = set()
+    for specifier in specifiers:
+        operator, release = re.fullmatch(r"\s*([<>=!~]=?)\s*([\d.]+)\s*", specifier).groups()
+        numbers = [int(n) for n in release.split(".")]
+        while len(numbers) > 1 and numbers[-1] == 0:
+            numbers.pop()
+        bounds.add((operator, tuple(numbers)))
+    return bounds
+
+
+def test_require_dbt_version_is_the_dbt_core_range_of_requirements_in():
+    """dbt_project.yml's require-dbt-version and requirements.in pin the same dbt-core range,
+    so the project refuses the dbt versions we do not install."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    required = project["require-dbt-version"]
+    requirement = next(
+        line.split("#")[0].strip()
+        for line in (PROJECT_ROOT / "requirements.in").read_text(encoding="utf-8").splitlines()
+        if re.match(r"dbt-core\s*[<>=!~]", line)
+    )
+    pinned = requirement.removeprefix("dbt-core").split(",")
+    assert _version_bounds(required) == _version_bounds(pinned)
+
+
+def test_a_model_nothing_reads_is_caught_and_a_read_one_is_not():
+    parent = _node("model", "int_read_by_a_model", "models/intermediate/a/int_read_by_a_model.sql")
+    child = _node(
+        "model", "int_read_by_nothing", "models/intermediate/a/int_read_by_nothing.sql", ["x"]
+    )
+    named = _node("model", "fct_vacancies", "models/marts/vacancies/fct_vacancies.sql")
+    manifest = {
+        "metadata": {"project_name": "p"},
+        "nodes": {n["unique_id"]: n for n in (parent, child, named)},
+        "sources": {},
+        "child_map": {parent["unique_id"]: [child["unique_id"]]},
+    }
+    found = {resource for resource, _ in models_without_consumers(Project(manifest))}
+    assert found == {"int_read_by_nothing"}  # fct_vacancies: the extracts and dashboard name it

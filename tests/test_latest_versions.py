@@ -63,7 +63,7 @@ def _ledger_ids(warehouse_path: Path, model: str, council_code: str) -> set[int]
 
 
 def test_later_ledger_id_wins_even_with_an_older_file_time(warehouse):
-    assert _ledger_ids(warehouse, "int_establishments_latest", "881") == {8}
+    assert _ledger_ids(warehouse, "int_establishment_latest", "881") == {8}
     latest = _frames("881", 7, ("establishment",))["establishment"]
     first = _frames("881", 42, ("establishment",))["establishment"]
     assert latest["permanent_fte"].sum() != pytest.approx(first["permanent_fte"].sum())
@@ -73,7 +73,7 @@ def test_later_ledger_id_wins_even_with_an_older_file_time(warehouse):
 
 
 def test_later_csv_replaces_only_the_workbooks_establishment_sheet(warehouse):
-    assert _ledger_ids(warehouse, "int_establishments_latest", "822") == {9}
+    assert _ledger_ids(warehouse, "int_establishment_latest", "822") == {9}
     assert _ledger_ids(warehouse, "int_agency_assignments_latest", "822") == {5}
     assert _ledger_ids(warehouse, "int_pay_scales_latest", "822") == {5}
     csv = _frames("822", 7, ("establishment",))["establishment"]

@@ -10,7 +10,8 @@ import threading
 from pathlib import Path
 
 from common.settings import DBT_PROJECT_DIR, WAREHOUSE_PATH_VARIABLE, Settings
-from ingest.warehouse import connect
+from ingest.ledger import ensure_ledger
+from ingest.warehouse import connect, ensure_warehouse_tables
 from transform.build_plan import (
     BuildPlan,
     ensure_build_state,
@@ -41,14 +42,23 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def ensure_sources(settings: Settings) -> None:
+    """Every table the dbt project reads as a source exists, empty when nothing has written it
+    yet: intake's ledger and raw tables (their one definition is ingest's) and the record of
+    mart builds (transform.build_plan), so no dbt run fails on a missing source."""
+    with connect(settings.warehouse_path) as con:
+        ensure_ledger(con)
+        ensure_warehouse_tables(con)
+        ensure_build_state(con)
+
+
 def run_dbt(
     settings: Settings, *args: str, stream: bool = True, timeout: float | None = None
 ) -> str:
-    """Run ``dbt <args>`` against the settings' warehouse; raise DbtError on failure, or when
-    ``timeout`` (seconds) is given and dbt runs longer (it is killed). dbt reads the build
-    state as a source, so it is created first on a warehouse that has none yet."""
-    with connect(settings.warehouse_path) as con:
-        ensure_build_state(con)
+    """Run ``dbt <args>`` against the settings' warehouse (its sources made sure of first);
+    raise DbtError on failure, or when ``timeout`` (seconds) is given and dbt runs longer (it
+    is killed)."""
+    ensure_sources(settings)
     dbt_dir = settings.data_dir / "dbt"
     command = [
         dbt_executable(),

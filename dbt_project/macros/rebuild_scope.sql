@@ -71,7 +71,7 @@
 
 {#- The return tables the vacancy models read: establishment returns and census XMLs. -#}
 {% macro vacancy_return_tables() -%}
-    {{ return(['establishments', 'census_la_records']) }}
+    {{ return(['establishment', 'census_la']) }}
 {%- endmacro %}
 
 {#- True when this build must compute the vacancy figures of (council_code, period): a changed

@@ -39,3 +39,15 @@
     {%- endfor -%}
     {{ items | join(',\n        ') }}
 {%- endmacro %}
+
+{#- The components counted over the turnover window (the 12 months to the month) as well as in
+    the month: permanent starters and leavers, FTE and people; (name, is a whole-number count)
+    as in vacancy_components(). -#}
+{% macro turnover_window_components() -%}
+    {%- set windowed = ['starters_fte', 'starters_headcount', 'leavers_fte', 'leavers_headcount'] -%}
+    {%- set components = [] -%}
+    {%- for name, is_count in vacancy_components() if name in windowed -%}
+        {%- do components.append((name, is_count)) -%}
+    {%- endfor -%}
+    {{ return(components) }}
+{%- endmacro %}

@@ -86,3 +86,57 @@
 {% macro permanent_fte_share(permanent_fte, agency_fte) -%}
     {{ safe_percentage(permanent_fte, "(" ~ permanent_fte ~ " + " ~ agency_fte ~ ")") }}
 {%- endmacro %}
+
+{#- The rate inputs that count a council's own components only where they are reliable and
+    complete, under the names the regional figures give their sums over the councils included
+    (fct_vacancies_region_months), so dfe_rate_columns() reads one set of names everywhere:
+    vacancy cover components where is_vacancy_cover_reliable, else NULL; permanent FTE for
+    turnover where the 12-month window is complete, else NULL. A NULL input makes the rate NULL.
+    One select-list item a line, for a select list indented by 8 spaces. -#}
+{% macro council_rate_inputs() -%}
+    case
+            when {{ is_vacancy_cover_reliable('agency_vacancy_fte', 'vacancy_fte') }}
+                then agency_vacancy_fte
+        end as vacancy_cover_agency_vacancy_fte,
+        case
+            when {{ is_vacancy_cover_reliable('agency_vacancy_fte', 'vacancy_fte') }}
+                then vacancy_fte
+        end as vacancy_cover_vacancy_fte,
+        case
+            when is_leavers_window_complete then permanent_fte
+        end as turnover_permanent_fte
+{%- endmacro %}
+
+{#- The rates and caseload of a vacancy mart, as its columns, in contract order: every DfE
+    definition above applied to the components under their mart names (vacancy_fte,
+    permanent_fte, agency_fte, agency_vacancy_fte, cases_held, case_holder_fte), with vacancy
+    cover and turnover from the components of the councils included (vacancy_cover_*,
+    leavers_fte_12_months and turnover_permanent_fte: council_rate_inputs() for one council,
+    the filtered sums for a region). One select-list item a line, as above. -#}
+{% macro dfe_rate_columns() -%}
+    {{ vacancy_rate('vacancy_fte', 'permanent_fte') }} as vacancy_rate,
+        {{ agency_rate('agency_fte', 'permanent_fte') }} as agency_rate,
+        {{ agency_cover_rate('agency_vacancy_fte', 'agency_fte') }} as agency_cover_rate,
+        {{ vacancy_cover_rate('vacancy_cover_agency_vacancy_fte', 'vacancy_cover_vacancy_fte') }}
+            as vacancy_cover_rate,
+        {{ turnover_rate('leavers_fte_12_months', 'turnover_permanent_fte') }} as turnover_rate,
+        {{ caseload('cases_held', 'case_holder_fte') }} as caseload,
+        {{ permanent_fte_share('permanent_fte', 'agency_fte') }} as permanent_fte_share
+{%- endmacro %}
+
+{#- The 12-month starters and leavers of a row (turnover_window_components), in that order:
+    a census row's own 12-month figures (reported_<component>_12_months), otherwise the monthly
+    figures summed over the turnover window of `partition_by` (a month without a row adds
+    nothing; a count's sum is cast back to integer). One select-list item a line, as above. -#}
+{% macro twelve_month_component_columns(partition_by) -%}
+    {%- set items = [] -%}
+    {%- for name, is_count in turnover_window_components() -%}
+        {%- set windowed = 'sum(' ~ name ~ ') ' ~ over_turnover_window(partition_by) -%}
+        {%- do items.append(
+            "case when figures_source = 'census' then reported_" ~ name ~ "_12_months else "
+            ~ ('cast(' ~ windowed ~ ' as integer)' if is_count else windowed)
+            ~ ' end as ' ~ name ~ '_12_months'
+        ) -%}
+    {%- endfor -%}
+    {{ items | join(',\n        ') }}
+{%- endmacro %}

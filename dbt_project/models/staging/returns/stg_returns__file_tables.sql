@@ -1,5 +1,6 @@
--- Which return tables each accepted file delivered, under the names of their staging models'
--- entities (establishments, census_la_records...), the names the rest of the project uses.
+-- Which return tables each accepted file delivered, under the return contract's names of the
+-- tables (ingest/return_contract.py: establishment, census_la...), the names the raw tables,
+-- their staging models and the rest of the project use.
 with
 
 source as (
@@ -17,11 +18,7 @@ renamed as (
         cast(period as varchar) as period,
 
         -- dimensions
-        case table_name
-            when 'establishment' then 'establishments'
-            when 'census_la' then 'census_la_records'
-            else table_name
-        end as return_table,
+        cast(table_name as varchar) as return_table,
 
         -- measures
         cast(row_count as integer) as row_count,

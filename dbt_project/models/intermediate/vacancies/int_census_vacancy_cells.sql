@@ -26,7 +26,7 @@ with
 
 census_la_records as (
 
-    select * from {{ ref('int_census_la_records_latest') }}
+    select * from {{ ref('int_census_la_latest') }}
 
 ),
 

@@ -6,13 +6,13 @@ with
 
 census_la_records as (
 
-    select * from {{ ref('stg_returns__census_la_records') }}
+    select * from {{ ref('stg_returns__census_la') }}
 
 ),
 
 latest_file_rows as (
 
-    {{ latest_file_rows('census_la_records', 'census_la_records') }}
+    {{ latest_file_rows('census_la_records', 'census_la') }}
 
 ),
 

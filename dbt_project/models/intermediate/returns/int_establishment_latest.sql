@@ -6,13 +6,13 @@ with
 
 establishments as (
 
-    select * from {{ ref('stg_returns__establishments') }}
+    select * from {{ ref('stg_returns__establishment') }}
 
 ),
 
 latest_file_rows as (
 
-    {{ latest_file_rows('establishments', 'establishments') }}
+    {{ latest_file_rows('establishments', 'establishment') }}
 
 ),
 

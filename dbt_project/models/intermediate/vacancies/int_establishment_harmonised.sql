@@ -7,7 +7,7 @@ with
 
 establishments as (
 
-    select * from {{ ref('int_establishments_latest') }}
+    select * from {{ ref('int_establishment_latest') }}
 
 ),
 

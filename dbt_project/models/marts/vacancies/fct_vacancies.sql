@@ -1,14 +1,24 @@
 {{ config(materialized='incremental', unique_key=['council_code', 'period']) }}
 -- Vacancy and agency components and rates per council, month, service area and regional role.
 -- Rates come from the summed components of the cell, through the DfE definition macros
--- (macros/workforce_rates.sql). A census month's cells leave NULL what the census does not
--- record at the cell's level (int_census_vacancy_cells), so those cells' rates are NULL too.
+-- (macros/workforce_rates.sql: dfe_rate_columns). A census month's cells leave NULL what the
+-- census does not record at the cell's level (int_census_vacancy_cells), so those cells' rates
+-- are NULL too.
 with
 
 cells as (
 
     select * from {{ ref('int_vacancy_cells_windowed') }}
     where {{ is_in_vacancy_window_rebuild_scope('council_code', 'period') }}
+
+),
+
+rate_inputs_added as (
+
+    select
+        *,
+        {{ council_rate_inputs() }}
+    from cells
 
 ),
 
@@ -49,21 +59,9 @@ rates_added as (
         leavers_window_months,
 
         -- rates (percent) and caseload (ratio)
-        {{ vacancy_rate('vacancy_fte', 'permanent_fte') }} as vacancy_rate,
-        {{ agency_rate('agency_fte', 'permanent_fte') }} as agency_rate,
-        {{ agency_cover_rate('agency_vacancy_fte', 'agency_fte') }} as agency_cover_rate,
-        case
-            when {{ is_vacancy_cover_reliable('agency_vacancy_fte', 'vacancy_fte') }}
-                then {{ vacancy_cover_rate('agency_vacancy_fte', 'vacancy_fte') }}
-        end as vacancy_cover_rate,
-        case
-            when is_leavers_window_complete
-                then {{ turnover_rate('leavers_fte_12_months', 'permanent_fte') }}
-        end as turnover_rate,
-        {{ caseload('cases_held', 'case_holder_fte') }} as caseload,
-        {{ permanent_fte_share('permanent_fte', 'agency_fte') }} as permanent_fte_share
+        {{ dfe_rate_columns() }}
 
-    from cells
+    from rate_inputs_added
 
 )
 

@@ -42,34 +42,7 @@ cells_windowed as (
         figures_source,
         month_end_date,
         {{ vacancy_component_columns() }},
-        case
-            when figures_source = 'census' then reported_starters_fte_12_months
-            else
-                sum(starters_fte)
-                    {{ over_turnover_window('council_code, service_area, regional_role') }}
-        end as starters_fte_12_months,
-        case
-            when figures_source = 'census' then reported_starters_headcount_12_months
-            else cast(
-                sum(starters_headcount)
-                    {{ over_turnover_window('council_code, service_area, regional_role') }}
-                as integer
-            )
-        end as starters_headcount_12_months,
-        case
-            when figures_source = 'census' then reported_leavers_fte_12_months
-            else
-                sum(leavers_fte)
-                    {{ over_turnover_window('council_code, service_area, regional_role') }}
-        end as leavers_fte_12_months,
-        case
-            when figures_source = 'census' then reported_leavers_headcount_12_months
-            else cast(
-                sum(leavers_headcount)
-                    {{ over_turnover_window('council_code, service_area, regional_role') }}
-                as integer
-            )
-        end as leavers_headcount_12_months
+        {{ twelve_month_component_columns('council_code, service_area, regional_role') }}
     from cells_numbered
 
 ),

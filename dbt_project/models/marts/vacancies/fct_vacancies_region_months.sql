@@ -128,15 +128,8 @@ rates_added as (
         leavers_headcount_12_months,
         turnover_permanent_fte,
 
-        -- rates (percent) and caseload (ratio)
-        {{ vacancy_rate('vacancy_fte', 'permanent_fte') }} as vacancy_rate,
-        {{ agency_rate('agency_fte', 'permanent_fte') }} as agency_rate,
-        {{ agency_cover_rate('agency_vacancy_fte', 'agency_fte') }} as agency_cover_rate,
-        {{ vacancy_cover_rate('vacancy_cover_agency_vacancy_fte', 'vacancy_cover_vacancy_fte') }}
-            as vacancy_cover_rate,
-        {{ turnover_rate('leavers_fte_12_months', 'turnover_permanent_fte') }} as turnover_rate,
-        {{ caseload('cases_held', 'case_holder_fte') }} as caseload,
-        {{ permanent_fte_share('permanent_fte', 'agency_fte') }} as permanent_fte_share
+        -- rates (percent) and caseload (ratio), from the components of the councils included
+        {{ dfe_rate_columns() }}
 
     from components_summed
 

@@ -9,7 +9,7 @@ with
 
 establishments as (
 
-    select * from {{ ref('int_establishments_harmonised') }}
+    select * from {{ ref('int_establishment_harmonised') }}
 
 ),
 

@@ -55,26 +55,7 @@ windowed as (
         {{ vacancy_component_columns() }},
 
         -- measures: the 12 months to the month (months without a return add nothing)
-        case
-            when figures_source = 'census' then reported_starters_fte_12_months
-            else sum(starters_fte) {{ over_turnover_window('council_code') }}
-        end as starters_fte_12_months,
-        case
-            when figures_source = 'census' then reported_starters_headcount_12_months
-            else cast(
-                sum(starters_headcount) {{ over_turnover_window('council_code') }} as integer
-            )
-        end as starters_headcount_12_months,
-        case
-            when figures_source = 'census' then reported_leavers_fte_12_months
-            else sum(leavers_fte) {{ over_turnover_window('council_code') }}
-        end as leavers_fte_12_months,
-        case
-            when figures_source = 'census' then reported_leavers_headcount_12_months
-            else cast(
-                sum(leavers_headcount) {{ over_turnover_window('council_code') }} as integer
-            )
-        end as leavers_headcount_12_months,
+        {{ twelve_month_component_columns('council_code') }},
         case
             when figures_source = 'census' then {{ turnover_window_length() }}
             else cast(count(*) {{ over_turnover_window('council_code') }} as integer)
