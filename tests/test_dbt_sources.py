@@ -18,8 +18,8 @@ from transform.dbt_sources import generated_files
     "path", list(generated_files()), ids=lambda p: p.relative_to(DBT_PROJECT_DIR).as_posix()
 )
 def test_the_committed_file_is_what_moc_dbt_sources_writes(path):
-    """Run `moc dbt-sources` (make dbt-sources) after changing the return contract, and
-    commit what it writes."""
+    """Run `moc dbt-sources` (make dbt-sources) after changing the return contract or the
+    ledger, and commit what it writes."""
     assert path.read_text(encoding="utf-8") == generated_files()[path]
 
 
@@ -51,6 +51,17 @@ def test_the_returns_source_is_every_raw_table_intake_creates_column_for_column(
     assert _declared(path) == _created(con, RAW_SCHEMA)
     for name, table in TABLES.items():
         assert list(_declared(path)[name]) == [*table.column_names, *RAW_METADATA_COLUMNS]
+
+
+def test_the_ledger_source_declares_ledger_columns_with_their_types():
+    path = next(p for p in generated_files() if p.name == "_ledger__sources.yml")
+    from ingest.ledger import ensure_ledger
+
+    con = duckdb.connect(":memory:")
+    ensure_ledger(con)
+    created = _created(con, "ledger")["files"]
+    declared = _declared(path)["files"]
+    assert {name: created[name] for name in declared} == declared
 
 
 def test_every_contract_description_reaches_the_sources():

@@ -6,15 +6,18 @@ from ``ingest/suites.py``:
 - ``models/staging/returns/_returns__sources.yml``: every raw return table with the columns of
   the return contract (``ingest/return_contract.py``: stored names, descriptions, data types of
   their kinds), the file metadata every raw table carries (``ingest/warehouse.py``
-  RAW_METADATA_COLUMNS) and ``raw.file_tables`` (FILE_TABLES_COLUMNS).
+  RAW_METADATA_COLUMNS) and ``raw.file_tables`` (FILE_TABLES_COLUMNS);
+- ``models/staging/ledger/_ledger__sources.yml``: the ledger columns dbt reads, with the types of
+  intake's own DDL (``ingest/ledger.py``) and the ledger statuses (``ledger.STATUSES``);
+- ``macros/return_tables.sql``: the return tables' names, in the contract's order.
 
-Change the contract, then rewrite the file; tests/test_dbt_sources.py checks the committed
+Change the contract, then rewrite these files; tests/test_dbt_sources.py checks the committed
 files are exactly what this module writes. The pipeline never runs this module.
 
-What intake's definitions do not say and dbt needs lives here: the descriptions of the source
-and of the metadata columns, and the data tests (not_null on a table's key columns and on the
-metadata columns the warehouse declares NOT NULL, every row's council a member, the table names
-raw.file_tables may hold).
+What intake's definitions do not say and dbt needs lives here: the descriptions of sources and
+of the metadata and ledger columns, and the data tests (not_null on a table's key columns and
+on the metadata columns the warehouse declares NOT NULL, every row's council a member, the
+values raw.file_tables and the ledger's status may hold).
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import yaml
 
 from common.settings import DBT_PROJECT_DIR
+from ingest import ledger
 from ingest.return_contract import TABLES, Column, ReturnTable
 from ingest.warehouse import (
     FILE_TABLES,
@@ -37,6 +42,8 @@ from ingest.warehouse import (
 
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
 RETURNS_SOURCES_PATH = STAGING_DIR / "returns" / "_returns__sources.yml"
+LEDGER_SOURCES_PATH = STAGING_DIR / "ledger" / "_ledger__sources.yml"
+RETURN_TABLES_MACRO_PATH = DBT_PROJECT_DIR / "macros" / "return_tables.sql"
 WRITTEN_BY = "Written by `moc dbt-sources` (transform/dbt_sources.py) from {inputs}"
 LINE_LENGTH = 100
 
@@ -69,6 +76,32 @@ FILE_TABLES_DESCRIPTIONS = {
     "council_code": "DfE code of the council that sent the file.",
     "period": "Month the return describes, as 'YYYY-MM'.",
     "row_count": "Rows of the table the file delivered; 0 for a nil return.",
+}
+LEDGER_DESCRIPTION = (
+    "What intake recorded about every file that arrived in the bucket (ingest/ledger.py), "
+    "whatever became of it: accepted, with warnings, rejected, a duplicate, or superseded by a "
+    "later version. The returns' received and late councils are read from here."
+)
+FILES_DESCRIPTION = (
+    "One row per file version that arrived, with its council, month, status and counts. The "
+    "columns dbt reads; the ledger holds more (paths, checksums, messages, feedback)."
+)
+# The ledger columns dbt reads and what they mean; their types are the ledger's DDL's.
+LEDGER_DESCRIPTIONS = {
+    "ledger_id": "The file's row in the ledger, in arrival order: a later id is a later version.",
+    "file_name": "The file's name as the council sent it.",
+    "council_code": "DfE code of the council the file came from; empty when not identified.",
+    "period": "Month the file's return describes, 'YYYY-MM'; empty when not identified.",
+    "return_type": (
+        "What the file is: workbook, census (a census XML) or the table of a CSV; empty when "
+        "not identified."
+    ),
+    "version": "The file's version number among the council's files of its kind for the month.",
+    "status": (
+        "What became of the file: accepted, accepted_with_warnings, rejected, duplicate (the "
+        "same bytes again) or superseded (accepted, then every table it delivered replaced)."
+    ),
+    "received_at": "When the file arrived in the bucket.",
 }
 MEMBER_COUNCIL = {"relationships": {"arguments": {"to": "ref('members')", "field": "council_code"}}}
 
@@ -149,6 +182,72 @@ def returns_sources() -> dict[str, Any]:
     return {"version": 2, "sources": [source]}
 
 
+# --- the ledger source ------------------------------------------------------------------------
+
+
+def ledger_column_types() -> dict[str, str]:
+    """Column -> DuckDB type of the ledger table, from intake's own DDL run on an empty
+    in-memory database."""
+    con = duckdb.connect(":memory:")
+    try:
+        ledger.ensure_ledger(con)
+        schema, table = ledger.LEDGER_TABLE.split(".")
+        rows = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [schema, table],
+        ).fetchall()
+    finally:
+        con.close()
+    return {name: data_type.lower() for name, data_type in rows}
+
+
+def ledger_sources() -> dict[str, Any]:
+    """The ledger source (schema ledger, table files) as dbt's YAML holds it."""
+    types = ledger_column_types()
+    tests: dict[str, list] = {
+        "ledger_id": ["not_null"],
+        "status": [
+            "not_null",
+            {"accepted_values": {"arguments": {"values": list(ledger.STATUSES)}}},
+        ],
+    }
+    columns = [
+        _column(name, LEDGER_DESCRIPTIONS[name], types[name], tests.get(name, []))
+        for name in types
+        if name in LEDGER_DESCRIPTIONS
+    ]
+    missing = set(LEDGER_DESCRIPTIONS) - set(types)
+    if missing:
+        raise ValueError(f"described ledger columns the ledger does not have: {sorted(missing)}")
+    schema, table = ledger.LEDGER_TABLE.split(".")
+    files = {"name": table, "description": FILES_DESCRIPTION, "columns": columns}
+    source = {
+        "name": schema,
+        "description": LEDGER_DESCRIPTION,
+        "schema": schema,
+        "tables": [files],
+    }
+    return {"version": 2, "sources": [source]}
+
+
+# --- the return tables macro ------------------------------------------------------------------
+
+
+def return_tables_macro() -> str:
+    names = ", ".join(f"'{name}'" for name in TABLES)
+    return (
+        "{#-\n"
+        f"    {WRITTEN_BY.format(inputs='ingest/return_contract.py')}.\n"
+        "    Edit what it is written from, never this file.\n"
+        "-#}\n\n"
+        "{#- The return tables, by their names in the return contract, in its order. -#}\n"
+        "{% macro return_tables() -%}\n"
+        f"    {{{{ return([{names}]) }}}}\n"
+        "{%- endmacro %}\n"
+    )
+
+
 # --- writing ------------------------------------------------------------------------------------
 
 
@@ -158,6 +257,8 @@ def generated_files() -> dict[Path, str]:
         RETURNS_SOURCES_PATH: render_yaml(
             returns_sources(), "ingest/return_contract.py and ingest/warehouse.py"
         ),
+        LEDGER_SOURCES_PATH: render_yaml(ledger_sources(), "ingest/ledger.py"),
+        RETURN_TABLES_MACRO_PATH: return_tables_macro(),
     }
 
 
