@@ -16,9 +16,8 @@ import pandas as pd
 
 from common.periods import WINDOW_MONTHS
 from common.settings import load_settings
-from ingest.ledger import ACCEPTED_STATUSES, RECEIVED_STATUSES  # ledger statuses' one home
 from publish.extracts.indicators import mart_rates
-from transform.marts_snapshot import snapshot_path
+from transform.marts_snapshot import RETURN_SUBMISSIONS, snapshot_path
 
 # Tables of the snapshot (schema.table, as in the warehouse).
 COUNCIL_MONTHS = "marts.fct_vacancies_council_months"
@@ -33,7 +32,7 @@ DIM_SERVICE_AREAS = "marts.dim_service_areas"
 LEDGER_FILES = "ledger.files"
 LEDGER_FILE_TABLES = "ledger.file_tables"
 SNAPSHOT_INFO = "main.snapshot_info"
-REQUIRED_TABLES = (COUNCIL_MONTHS, REGION_MONTHS, DIM_COUNCILS, LEDGER_FILES)
+REQUIRED_TABLES = (COUNCIL_MONTHS, REGION_MONTHS, DIM_COUNCILS, RETURN_SUBMISSIONS, LEDGER_FILES)
 
 # The rates of the Vacancies page: mart column -> label. Percentages, as the marts hold them.
 VACANCY_METRICS = {
@@ -136,9 +135,9 @@ def service_areas(con) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ReturnsMonth:
-    """What the Returns page shows for a month. The page reads it only through returns_month,
-    so where each part comes from (the ledger today; the current versions and late councils
-    from a return-submissions mart later) changes here, not on the page."""
+    """What the Returns page shows for a month: the files from the ledger; the current versions,
+    late councils and councils with an accepted return from the return-submissions mart, the
+    one home of those rules (the chase step reads it too)."""
 
     files: pd.DataFrame  # every file received, newest first per council (returns_for_period)
     tables: pd.DataFrame  # council x return table: rows of the current version (tables_received)
@@ -147,14 +146,22 @@ class ReturnsMonth:
 
 
 def returns_month(con, period: str, council_codes: Sequence[str] | None) -> ReturnsMonth:
-    files = returns_for_period(con, period, council_codes)
     return ReturnsMonth(
-        files=files,
+        files=returns_for_period(con, period, council_codes),
         tables=tables_received(con, period, council_codes),
         late=late_councils(con, period, council_codes),
-        # councils with a usable file this month, by the same statuses as late_councils
-        councils_received=files[files.status.isin(RECEIVED_STATUSES)].council_code.nunique(),
+        councils_received=councils_with_accepted_return(con, period, council_codes),
     )
+
+
+def councils_with_accepted_return(con, period: str, council_codes: Sequence[str] | None) -> int:
+    where, params = _in("council_code", council_codes)
+    (count,) = con.execute(
+        f"SELECT count(DISTINCT council_code) FROM {RETURN_SUBMISSIONS} "
+        f"WHERE period = ? AND has_accepted_return AND {where}",
+        [period, *params],
+    ).fetchone()
+    return int(count)
 
 
 def returns_for_period(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
@@ -182,50 +189,35 @@ def returns_for_period(con, period: str, council_codes: Sequence[str] | None) ->
 
 
 def tables_received(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
-    """Council x return table: rows loaded from the current accepted version (long format):
-    the latest accepted file that delivered the table, as the marts take it (0: a nil return).
-    """
-    where, params = _in("f.council_code", council_codes)
+    """Council x return table: rows of the current version (long format), the latest accepted
+    file that delivered the table, as the marts take it (0: a nil return); from the
+    return-submissions mart, which holds that rule."""
+    where, params = _in("council_code", council_codes)
     return _frame(
         con,
         f"""
-        SELECT c.council_name, t.table_name,
-               arg_max(t.rows_loaded, t.ledger_id)::BIGINT AS rows_loaded
-        FROM {LEDGER_FILES} AS f
-        JOIN {LEDGER_FILE_TABLES} AS t USING (ledger_id)
-        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
-        WHERE f.period = ? AND f.status IN {ACCEPTED_STATUSES} AND {where}
-        GROUP BY ALL ORDER BY c.council_name, t.table_name
+        SELECT council_name, return_table AS table_name, row_count::BIGINT AS rows_loaded
+        FROM {RETURN_SUBMISSIONS}
+        WHERE period = ? AND has_current_version AND {where}
+        ORDER BY council_name, table_name
         """,
         [period, *params],
     )
 
 
 def late_councils(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
-    """Members on the month's last day with no accepted return for it (as orchestration.chase)."""
-    where, params = _in("c.council_code", council_codes)
+    """Members on the month's last day with no accepted return for it, with the files they
+    sent: the return-submissions mart's late rule, which the chase step reads too."""
+    where, params = _in("council_code", council_codes)
     return _frame(
         con,
         f"""
-        WITH month_end AS (
-            SELECT last_day(strptime(? || '-01', '%Y-%m-%d'))::DATE AS day
-        )
-        SELECT c.council_name, c.council_code,
-               (SELECT count(*) FROM {LEDGER_FILES} AS f
-                WHERE f.council_code = c.council_code AND f.period = ?) AS files_received,
-               (SELECT count(*) FROM {LEDGER_FILES} AS f
-                WHERE f.council_code = c.council_code AND f.period = ?
-                  AND f.status = 'rejected') AS files_rejected
-        FROM {DIM_COUNCILS} AS c, month_end
-        WHERE (c.joined_on IS NULL OR c.joined_on <= month_end.day)
-          AND (c.left_on IS NULL OR month_end.day < c.left_on)
-          AND {where}
-          AND c.council_code NOT IN (
-              SELECT council_code FROM {LEDGER_FILES}
-              WHERE period = ? AND council_code IS NOT NULL AND status IN {RECEIVED_STATUSES})
-        ORDER BY c.council_name
+        SELECT DISTINCT council_name, council_code, files_received, files_rejected
+        FROM {RETURN_SUBMISSIONS}
+        WHERE period = ? AND is_late AND {where}
+        ORDER BY council_name
         """,
-        [period, period, period, *params, period],
+        [period, *params],
     )
 
 

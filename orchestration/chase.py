@@ -14,11 +14,13 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from common.members import Member, members_on
 from common.periods import period_end
 from common.settings import Settings
-from ingest import ledger, warehouse
 from ingest.bucket import FEEDBACK_FOLDER, open_bucket
+from transform.marts_snapshot import RETURN_SUBMISSIONS, snapshot_path
 
 
 @dataclass(frozen=True)
@@ -30,25 +32,24 @@ class Reminder:
 
 
 def councils_without_return(settings: Settings, period: str) -> list[Member]:
-    """Members (in membership on the period's last day) with no accepted return for it."""
-    received = _councils_with_return(settings, period)
-    return [m for m in members_on(period_end(period)) if m.council_code not in received]
+    """Members (in membership on the period's last day) with no accepted return for it: the
+    late councils of the return-submissions mart (its one home, which the dashboard reads
+    too), from the published marts snapshot, so chasing never waits on the warehouse's writer.
+    Before the first build there is no snapshot, and nobody's return has been accepted."""
+    late = _late_council_codes(settings, period)
+    return [m for m in members_on(period_end(period)) if late is None or m.council_code in late]
 
 
-def _councils_with_return(settings: Settings, period: str) -> set[str]:
-    if not settings.warehouse_path.exists():
-        return set()
-    con = warehouse.connect(settings.warehouse_path, read_only=True)
-    try:
-        if not ledger.has_ledger(con):
-            return set()
+def _late_council_codes(settings: Settings, period: str) -> set[str] | None:
+    """The mart's late councils for the period; None when no snapshot has been published."""
+    snapshot = snapshot_path(settings)
+    if not snapshot.exists():
+        return None
+    with duckdb.connect(str(snapshot), read_only=True) as con:
         rows = con.execute(
-            f"SELECT DISTINCT council_code FROM {ledger.LEDGER_TABLE} "
-            f"WHERE period = ? AND status IN {ledger.RECEIVED_STATUSES}",
+            f"SELECT DISTINCT council_code FROM {RETURN_SUBMISSIONS} WHERE period = ? AND is_late",
             [period],
         ).fetchall()
-    finally:
-        con.close()
     return {code for (code,) in rows}
 
 

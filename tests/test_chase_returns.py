@@ -14,6 +14,8 @@ from ingest.pipeline import ingest_new_files
 from orchestration.chase import councils_without_return, reminder_text
 from samples.faults import write_demo_bad_file
 from samples.returns import generate_returns
+from transform.dbt_runner import run_dbt
+from transform.marts_snapshot import publish_marts_snapshot
 
 PERIOD = "2025-03"
 SENT = ["821", "822", "919"]  # Luton, Bedford, Hertfordshire
@@ -41,6 +43,17 @@ def test_chase_dag_lists_councils_without_an_accepted_return(airflow_db, data_se
     (bucket / "thurrock").mkdir()
     (bucket / "thurrock" / f"thurrock_{PERIOD}_establishment.csv").write_bytes(b"")
     ingest_new_files(data_settings)
+    # The chase step reads the late councils of the return-submissions mart from the snapshot.
+    run_dbt(
+        data_settings,
+        "build",
+        "--select",
+        "+fct_return_submissions",
+        "--indirect-selection",
+        "cautious",
+        stream=False,
+    )
+    publish_marts_snapshot(data_settings)
     missing = {m.council_code for m in councils_without_return(data_settings, PERIOD)}
     assert missing == {m.council_code for m in load_members()} - set(SENT)
 

@@ -356,20 +356,20 @@ def test_empty_snapshot_says_run_make_demo(tmp_path, monkeypatch):
 
 def test_tables_received_counts_each_tables_current_version_only():
     """A workbook, then a corrected establishment CSV and a nil agency return: the page shows
-    the rows of each table's latest accepted file, as the marts take them, not their sum."""
+    the rows of each table's latest accepted file, as the marts take them, not their sum. The
+    rule is the mart's (int_return_versions_current, whose dbt unit test plays this very case);
+    the page shows the mart's current versions, a nil return as 0, and no table never sent."""
     con = duckdb.connect()
     con.execute(
         """
-        CREATE SCHEMA marts; CREATE SCHEMA ledger;
-        CREATE TABLE marts.dim_councils AS SELECT '822' AS council_code, 'Bedford' AS council_name;
-        CREATE TABLE ledger.files AS SELECT * FROM (VALUES
-            (1, '822', '2026-01', 'accepted'), (2, '822', '2026-01', 'accepted'),
-            (3, '822', '2026-01', 'accepted'), (4, '822', '2026-01', 'rejected'))
-            t(ledger_id, council_code, period, status);
-        CREATE TABLE ledger.file_tables AS SELECT * FROM (VALUES
-            (1, 'establishment', 10), (1, 'pay_scales', 3), (1, 'agency_assignments', 4),
-            (2, 'establishment', 12), (3, 'agency_assignments', 0), (4, 'pay_scales', 9))
-            t(ledger_id, table_name, rows_loaded);
+        CREATE SCHEMA marts;
+        CREATE TABLE marts.fct_return_submissions AS SELECT * FROM (VALUES
+            ('822', 'Bedford', '2026-01', 'establishment', true, 12),
+            ('822', 'Bedford', '2026-01', 'pay_scales', true, 3),
+            ('822', 'Bedford', '2026-01', 'agency_assignments', true, 0),
+            ('822', 'Bedford', '2026-01', 'workforce', false, NULL),
+            ('822', 'Bedford', '2025-12', 'establishment', true, 10))
+            t(council_code, council_name, period, return_table, has_current_version, row_count);
         """
     )
     received = queries.tables_received(con, "2026-01", None)

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from warehouse_helpers import query
 
-from common.members import members_on, period_end
+from common.members import members_on
+from common.periods import period_end
 from common.settings import load_settings
 from dashboard import queries
 from ingest.pipeline import ingest_new_files

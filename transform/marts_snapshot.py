@@ -57,6 +57,12 @@ _SOURCE = "warehouse"
 _TARGET = "snapshot"
 
 
+# The mart that says, per member council and month, which version of each return table is
+# current and whether the council is late: the dashboard's returns page and the chase step read
+# it from the snapshot.
+RETURN_SUBMISSIONS = "marts.fct_return_submissions"
+
+
 def snapshot_path(settings: Settings) -> Path:
     """Where the snapshot is published (and the dashboard reads it): the settings' one."""
     return settings.marts_snapshot
