@@ -1,8 +1,9 @@
 """
 ### Build marts
 
-Runs `dbt build` (seeds, models, data tests, unit tests) on the DuckDB warehouse, then
-`dbt docs generate`. Triggered whenever `ingest_returns` reports new rows in any raw table.
+Runs `dbt build` (seeds, models, data tests; the unit tests run in the test suite) on the
+DuckDB warehouse, then `dbt docs generate`. Triggered whenever `ingest_returns` reports new
+rows in any raw table.
 
 DuckDB allows one writer, so the task runs in the one-slot `duckdb_writer` pool; a dbt
 failure fails the task with dbt's own output in the task log.

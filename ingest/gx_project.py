@@ -6,11 +6,14 @@ Runtime only *reads* the committed project (suites, validation definitions, chec
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -139,12 +142,26 @@ def stabilise_ids(gx_dir: Path) -> int:
     return replaced
 
 
+@contextmanager
+def exclusive_runs(project_dir: Path = GX_PROJECT_DIR) -> Iterator[None]:
+    """Hold the project's run results for one process. GX's file context is not safe for two
+    runs at once: a run prunes old results and re-reads every stored one for Data Docs, so
+    another run can delete or half-write files under it. Airflow never runs two ingests at once
+    (the duckdb_writer pool), but parallel test workers share this project."""
+    lock_path = Path(project_dir) / "gx" / "uncommitted" / "runs.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
 def run_checkpoint(table_name: str, frame: pd.DataFrame, project_dir: Path = GX_PROJECT_DIR):
     """Run the committed checkpoint for ``table_name`` on one batch (rows of many files)."""
-    prune_validation_runs(table_name, KEEP_VALIDATION_RUNS - 1, project_dir)
-    context = get_context(project_dir)
-    checkpoint = context.checkpoints.get(table_name)
-    return checkpoint.run(batch_parameters={"dataframe": frame})
+    with exclusive_runs(project_dir):
+        prune_validation_runs(table_name, KEEP_VALIDATION_RUNS - 1, project_dir)
+        context = get_context(project_dir)
+        checkpoint = context.checkpoints.get(table_name)
+        return checkpoint.run(batch_parameters={"dataframe": frame})
 
 
 def prune_validation_runs(table_name: str, keep: int, project_dir: Path = GX_PROJECT_DIR) -> int:

@@ -1,6 +1,8 @@
 """Test session set-up. Airflow reads its configuration when first imported, so its
 environment is fixed here, before any test module imports it: a throwaway AIRFLOW_HOME with
-a SQLite metadata DB, this repository's dags/ folder, and no example DAGs."""
+a SQLite metadata DB, this repository's dags/ folder, and no example DAGs. Each process has
+its own, so each worker of a parallel run (`make test`: pytest-xdist, one module at a time
+per worker) has its own Airflow."""
 
 from __future__ import annotations
 
@@ -18,6 +20,18 @@ os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_HOME /
 os.environ["AIRFLOW__CORE__PARALLELISM"] = "4"
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Modules with a slow test first, in collection order otherwise: the workers of a
+    parallel run take modules in this order, so the long ones start at once and the quick
+    ones fill in around them rather than one long module starting last."""
+
+    def module(item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    slow_modules = {module(item) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: module(item) not in slow_modules)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Generated agency assignment and pay scale returns for three councils (Bedford, Essex and
 Thurrock, which reports agency rates per day) over three months either side of the October 2024
 cap change are loaded into the raw tables, then one `dbt build` of the agency and pay marts and
-everything upstream of them (seeds, models, data tests and unit tests) runs on a throwaway DuckDB.
+everything upstream of them (seeds, models and data tests) runs on a throwaway DuckDB.
 """
 
 from __future__ import annotations

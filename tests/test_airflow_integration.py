@@ -28,7 +28,7 @@ from samples.establishment import establishment_frame
 from samples.return_files import write_return
 from samples.returns import generate_returns
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 PERIOD = "2025-06"

@@ -18,7 +18,7 @@ from warehouse_helpers import council_month, query
 from common.settings import load_settings
 from ingest.pipeline import ingest_new_files
 from samples.census import census_sample, write_census
-from transform.dbt_runner import run_dbt
+from transform.dbt_runner import UNIT_TESTS_EXCLUDED, run_dbt
 
 CENSUS_YEAR = 2024
 PERIOD = f"{CENSUS_YEAR}-09"
@@ -41,7 +41,7 @@ def warehouse(tmp_path_factory):
     assert [e.status for e in summary.entries] == ["accepted"] * len(COUNCILS), [
         (e.file_name, e.status, e.message) for e in summary.entries
     ]
-    run_dbt(settings, "build", stream=False)
+    run_dbt(settings, "build", *UNIT_TESTS_EXCLUDED, stream=False)
     return settings.warehouse_path
 
 

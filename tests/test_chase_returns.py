@@ -14,7 +14,7 @@ from ingest.pipeline import ingest_new_files
 from orchestration.chase import councils_without_return, reminder_text
 from samples.faults import write_demo_bad_file
 from samples.returns import generate_returns
-from transform.dbt_runner import run_dbt
+from transform.dbt_runner import UNIT_TESTS_EXCLUDED, run_dbt
 from transform.marts_snapshot import publish_marts_snapshot
 
 PERIOD = "2025-03"
@@ -34,6 +34,7 @@ def test_reminder_names_the_council_folder_and_month():
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_chase_dag_lists_councils_without_an_accepted_return(airflow_db, data_settings):
     bucket = data_settings.data_dir / "bucket"
     generate_returns(bucket, [PERIOD], seed=3, councils=SENT, tables=["establishment"])
@@ -47,6 +48,7 @@ def test_chase_dag_lists_councils_without_an_accepted_return(airflow_db, data_se
     run_dbt(
         data_settings,
         "build",
+        *UNIT_TESTS_EXCLUDED,
         "--select",
         "+fct_return_submissions",
         "--indirect-selection",

@@ -205,6 +205,7 @@ def _first_column(table) -> list[str]:
     return [t.strip() for t in table.locator("tbody tr > :first-child").all_inner_texts()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "heading", "charts"), PAGES)
 def test_every_page_loads_without_error_and_its_charts_render(server, page, path, heading, charts):
     _open(page, f"{server}/{path}", heading)
@@ -218,6 +219,7 @@ def test_every_page_loads_without_error_and_its_charts_render(server, page, path
     _screenshot(page, path or "returns")
 
 
+@pytest.mark.slow
 def test_returns_page_shows_the_rejected_file_and_the_late_councils(server, page):
     _open(page, server, f"Returns for {LATEST}")
     page.get_by_role("heading", name="Rejected files").wait_for()
@@ -229,6 +231,7 @@ def test_returns_page_shows_the_rejected_file_and_the_late_councils(server, page
     assert len(late) == 11 - len(COUNCILS)
 
 
+@pytest.mark.slow
 def test_latest_vacancy_rate_on_the_page_equals_the_mart(server, page, snapshot_env):
     _open(page, f"{server}/vacancies", "Vacancies and agency use")
     page.get_by_role("heading", name=f"{LATEST}: councils ranked").wait_for()
@@ -248,6 +251,7 @@ def test_latest_vacancy_rate_on_the_page_equals_the_mart(server, page, snapshot_
     assert _ranked_row(page, "(region)")[3] == publish_figure(region, 1)
 
 
+@pytest.mark.slow
 def test_council_filter_changes_what_is_shown(server, page):
     _open(page, f"{server}/vacancies", "Vacancies and agency use")
     rows = _ranked_rows(page)
@@ -267,6 +271,7 @@ def test_council_filter_changes_what_is_shown(server, page):
     _screenshot(page, "vacancies_filtered_luton")
 
 
+@pytest.mark.slow
 def test_role_filter_recomputes_the_rates_from_the_role_cells(server, page, snapshot_env):
     _open(page, f"{server}/vacancies", "Vacancies and agency use")
     before = _ranked_row(page, "Luton")[1]
@@ -323,6 +328,7 @@ def test_filtered_recomputation_uses_the_dbt_definitions(snapshot_env):
     assert checked > 100
 
 
+@pytest.mark.slow
 def test_published_extracts_can_be_downloaded(server, page):
     _open(page, f"{server}/extracts", "Published extracts")
     assert page.get_by_text(f"members_benchmark_{LATEST}.csv").count() >= 1

@@ -119,7 +119,7 @@ def _returns(row: dict[str, str], council_code: str, period: str, team: str, gra
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
-    """A DuckDB with the DfE rows as returns, built by `dbt build` (models, tests, unit tests)."""
+    """A DuckDB with the DfE rows as returns, built by `dbt build` (models and data tests)."""
     posts = _member_posts()
     records = [
         record

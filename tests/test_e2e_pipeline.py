@@ -22,7 +22,7 @@ from transform.build_plan import BUILDS_TABLE
 PERIODS = ["2025-05", "2025-06"]
 SEED = 7
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _expected_rates(period: str) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:

@@ -1,13 +1,21 @@
 """The committed GX project: rewriting it from the rules in code changes no file (its ids are
 derived, not random), and stored validation runs are pruned to the newest few per table,
-results and pages alike."""
+results and pages alike; runs hold the project one at a time."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 
+import pytest
+
 from common.settings import GX_PROJECT_DIR
-from ingest.gx_project import VALIDATION_RUN_FOLDERS, prune_validation_runs, write_project
+from ingest.gx_project import (
+    VALIDATION_RUN_FOLDERS,
+    exclusive_runs,
+    prune_validation_runs,
+    write_project,
+)
 
 RUNS = [f"20261125T0{minute:03d}00.000000Z" for minute in range(5)]  # oldest first
 
@@ -57,3 +65,14 @@ def test_rewriting_the_project_from_the_rules_changes_no_committed_file(tmp_path
     shutil.copytree(GX_PROJECT_DIR, copy, ignore=shutil.ignore_patterns("uncommitted"))
     write_project(copy)
     assert _committed_files(copy) == _committed_files(GX_PROJECT_DIR)
+
+
+def test_runs_hold_the_project_one_at_a_time(tmp_path):
+    """Another process (a parallel test worker) waits while a run prunes and rewrites the
+    stored results."""
+    lock = tmp_path / "gx" / "uncommitted" / "runs.lock"
+    with exclusive_runs(tmp_path):
+        with open(lock) as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(lock) as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again once the run is over

@@ -37,6 +37,8 @@ from samples.returns import return_frames
 from transform.build_plan import BUILDS_TABLE
 from transform.dbt_runner import run_dbt, run_dbt_build
 
+pytestmark = pytest.mark.slow  # a full build, then four scenarios of three dbt runs each
+
 COUNCILS = ("821", "822", "873", "881")
 PERIODS = month_range("2024-01", "2025-02")
 NEW_MONTH = "2025-03"

@@ -24,7 +24,7 @@ from ingest.return_contract import AGENCY_ASSIGNMENTS, ESTABLISHMENT, PAY_SCALES
 from samples.establishment import establishment_frame
 from samples.return_files import write_return
 from samples.returns import generate_returns
-from transform.dbt_runner import run_dbt
+from transform.dbt_runner import UNIT_TESTS_EXCLUDED, run_dbt
 
 SOUTHEND = "882"
 REGRADED, RETIRED = "SW Level 3", "Practice Lead"
@@ -99,7 +99,7 @@ def ingested(tmp_path_factory):
         patch.setenv("MOC_HASH_SECRET", "test-secret")
         summary = ingest_new_files(settings)
     statuses = {e.file_name: (e.status, e.message) for e in summary.entries}
-    run_dbt(settings, "build", stream=False)
+    run_dbt(settings, "build", *UNIT_TESTS_EXCLUDED, stream=False)
     return settings, bucket / slug, late_file.name, statuses
 
 

@@ -25,7 +25,7 @@ from dashboard import queries
 from ingest.pipeline import ingest_new_files
 from orchestration.chase import councils_without_return
 from samples.returns import establishment_frame, generate_returns, write_return
-from transform.dbt_runner import run_dbt
+from transform.dbt_runner import UNIT_TESTS_EXCLUDED, run_dbt
 from transform.marts_snapshot import publish_marts_snapshot
 
 PERIOD = "2026-01"
@@ -57,6 +57,7 @@ def pipeline(tmp_path_factory):
     run_dbt(
         settings,
         "build",
+        *UNIT_TESTS_EXCLUDED,
         "--select",
         "+fct_return_submissions",
         "+dim_councils",

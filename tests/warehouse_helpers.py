@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from common.settings import load_settings
+from common.settings import Settings, load_settings
 from ingest.return_contract import ReturnTable
 from ingest.warehouse import append_rows, ensure_warehouse_tables
-from transform.dbt_runner import run_dbt, run_dbt_build
+from transform.dbt_runner import UNIT_TESTS_EXCLUDED, run_dbt, run_dbt_build
 
 DBT_TIMEOUT_SECONDS = 600
 
@@ -41,27 +41,40 @@ def with_file_metadata(
     )
 
 
-def build_warehouse(
-    work_dir: Path, raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]], *dbt_args: str
-) -> Path:
-    """``work_dir/warehouse.duckdb`` with every raw table as ingest creates it, the given rows
-    appended, then its first ``dbt build`` (a full one) run as the pipeline runs it, or, with
-    ``dbt_args`` (a selection), a plain ``dbt build <dbt_args>``, which the pipeline never
-    records as a build of the marts; a failed build raises DbtError with dbt's output. Returns
-    the warehouse path."""
+def warehouse_with_raw_rows(
+    work_dir: Path, raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]]
+) -> Settings:
+    """``work_dir/warehouse.duckdb`` with every raw table as ingest creates it and the given rows
+    appended, not yet built; returns the settings that point dbt at it."""
     warehouse_path = work_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse_path)) as connection:
         ensure_warehouse_tables(connection)
         for table, rows in raw_rows:
             append_rows(connection, table, rows)
-    settings = load_settings(
-        {"MOC_DATA_DIR": str(work_dir), "MOC_WAREHOUSE_PATH": str(warehouse_path)}
-    )
+    return load_settings({"MOC_DATA_DIR": str(work_dir), "MOC_WAREHOUSE_PATH": str(warehouse_path)})
+
+
+def build_warehouse(
+    work_dir: Path, raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]], *dbt_args: str
+) -> Path:
+    """``work_dir/warehouse.duckdb`` with every raw table as ingest creates it, the given rows
+    appended, then its first ``dbt build`` (a full one) run as the pipeline runs it, or, with
+    ``dbt_args`` (a selection), a plain ``dbt build <dbt_args>`` (without the unit tests, as
+    the pipeline's), which the pipeline never records as a build of the marts; a failed build
+    raises DbtError with dbt's output. Returns the warehouse path."""
+    settings = warehouse_with_raw_rows(work_dir, raw_rows)
     if dbt_args:
-        run_dbt(settings, "build", *dbt_args, stream=False, timeout=DBT_TIMEOUT_SECONDS)
+        run_dbt(
+            settings,
+            "build",
+            *UNIT_TESTS_EXCLUDED,
+            *dbt_args,
+            stream=False,
+            timeout=DBT_TIMEOUT_SECONDS,
+        )
     else:
         run_dbt_build(settings, stream=False, timeout=DBT_TIMEOUT_SECONDS)
-    return warehouse_path
+    return settings.warehouse_path
 
 
 def query(warehouse_path: Path, sql: str, params: list | None = None) -> pd.DataFrame:

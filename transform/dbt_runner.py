@@ -24,6 +24,12 @@ from transform.build_plan import (
 from transform.docs_site import publish_docs_site
 from transform.marts_snapshot import publish_marts_snapshot
 
+# dbt's unit tests check a model's SQL against fixed inputs: they test the code, not the data,
+# so the test suite runs them once (tests/test_dbt_unit_tests.py) and a build of the marts leaves
+# them out, as dbt recommends for production runs. Its data tests check the data, and every
+# build runs them.
+UNIT_TESTS_EXCLUDED = ("--exclude-resource-type", "unit_test")
+
 
 class DbtError(RuntimeError):
     pass
@@ -102,7 +108,7 @@ def run_dbt(
 
 
 def build_marts(settings: Settings, full_refresh: bool = False) -> BuildPlan:
-    """Seeds, models, data tests and unit tests, in DAG order: incremental when it can be,
+    """Seeds, models and data tests, in DAG order: incremental when it can be,
     in full when it must be or ``full_refresh`` asks (transform/build_plan.py). Then the docs
     site, published next to the extracts. Returns the plan that ran."""
     plan = run_dbt_build(settings, full_refresh=full_refresh)
@@ -119,8 +125,9 @@ def run_dbt_build(
     stream: bool = True,
     timeout: float | None = None,
 ) -> BuildPlan:
-    """``dbt build``, incremental or full as mart_builds plans it, recorded in the build log;
-    after a success, the return versions the marts now stand for are kept for the next one."""
+    """``dbt build`` without the unit tests (UNIT_TESTS_EXCLUDED), incremental or full as
+    mart_builds plans it, recorded in the build log; after a success, the return versions the
+    marts now stand for are kept for the next one."""
     with connect(settings.warehouse_path) as con:
         ensure_build_state(con)  # before planning: the plan reads the state
         plan = plan_build(con, project_fingerprint(), full_refresh=full_refresh)
@@ -129,7 +136,14 @@ def run_dbt_build(
         print(f"dbt build: {plan.mode} ({plan.reason})", flush=True)
     try:
         full_refresh_args = ["--full-refresh"] if plan.full_refresh else []
-        run_dbt(settings, "build", *full_refresh_args, stream=stream, timeout=timeout)
+        run_dbt(
+            settings,
+            "build",
+            *UNIT_TESTS_EXCLUDED,
+            *full_refresh_args,
+            stream=stream,
+            timeout=timeout,
+        )
     except BaseException:
         with connect(settings.warehouse_path) as con:
             record_failure(con, build_id)
