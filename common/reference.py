@@ -18,7 +18,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from common.settings import SEEDS_DIR
+import yaml
+
+from common.settings import DBT_PROJECT_DIR, SEEDS_DIR
+
+
+@cache
+def dbt_project_var(name: str):
+    """A var of ``dbt_project/dbt_project.yml``: the one home of a constant that both the dbt
+    models and Python use (e.g. ``rate_decimal_places``)."""
+    with open(DBT_PROJECT_DIR / "dbt_project.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["vars"][name]
 
 
 def seed_path(name: str) -> Path:

@@ -8,8 +8,8 @@ new raw rows (new ledger ids, as ingest appends a file) to every copy:
 
 * ``incremental``: the pipeline's build, which must choose an incremental ``dbt build``;
 * ``full``: ``dbt run --full-refresh``, the reference. Every mart must equal the incremental
-  copy's. Floating-point sums may differ in the last bits (DuckDB adds a parallel sum in no
-  fixed order), so doubles are compared to 1e-9, everything else exactly;
+  copy's exactly: measures are decimals and rates are rounded from exact components
+  (dbt_project/macros/exact_numbers.sql), so no summation order can change a digit;
 * ``marked``: every row of the incremental marts is marked (a sentinel in one measure) before
   an incremental ``dbt run``; the rows that come back unmarked are exactly the ones rebuilt, and
   they must be the scenario's scope, no more and no less.
@@ -35,6 +35,7 @@ from ingest.warehouse import append_rows, record_nil_return
 from samples.census import census_xml_bytes
 from samples.returns import return_frames
 from transform.build_plan import BUILDS_TABLE
+from publish.publish_month import publish_month
 from transform.dbt_runner import run_dbt, run_dbt_build
 
 pytestmark = pytest.mark.slow  # a full build, then four scenarios of three dbt runs each
@@ -196,24 +197,21 @@ def _mart_tables(warehouse: Path) -> list[str]:
     return rows["table_name"].tolist()
 
 
-def _sorted_mart(warehouse: Path, table: str) -> pd.DataFrame:
-    frame = query(warehouse, f"select * from marts.{table}")
-    exact = [c for c in frame.columns if not pd.api.types.is_float_dtype(frame[c])]
-    return frame.sort_values(exact, kind="stable").reset_index(drop=True)
-
-
 def _assert_same_marts(incremental: Path, full: Path) -> None:
+    """Every mart holds the same rows in both, compared exactly by DuckDB on the stored types
+    (EXCEPT ALL both ways: duplicates count, NULLs match NULLs), not to a tolerance."""
     tables = _mart_tables(full)
     assert _mart_tables(incremental) == tables
-    for table in tables:
-        pd.testing.assert_frame_equal(
-            _sorted_mart(incremental, table),
-            _sorted_mart(full, table),
-            check_exact=False,
-            rtol=1e-9,
-            atol=1e-9,
-            obj=f"marts.{table}",
-        )
+    with duckdb.connect() as con:
+        con.execute(f"attach '{incremental}' as incremental (read_only)")
+        con.execute(f"attach '{full}' as full_build (read_only)")
+        for table in tables:
+            for first, second in (("incremental", "full_build"), ("full_build", "incremental")):
+                (differing,) = con.execute(
+                    f"select count(*) from (select * from {first}.marts.{table} "
+                    f"except all select * from {second}.marts.{table})"
+                ).fetchone()
+                assert differing == 0, f"marts.{table}: {differing} row(s) of {first} differ"
 
 
 def _rebuilt_keys(marked: Path, mart: str) -> set[tuple]:
@@ -339,3 +337,28 @@ def test_a_nil_agency_return_removes_its_months_agency_rows(base, nil_correction
     assert len(gaps) and gaps["annualised_agency_cost_at_median"].isna().all()
     for mart in ("fct_vacancies", "fct_vacancies_council_months", "fct_vacancies_region_months"):
         assert _rebuilt_keys(nil_correction.marked, mart) == set(), mart
+
+
+def _published_bytes(warehouse: Path, period: str) -> dict[str, bytes]:
+    """Every file publish_month writes for ``period`` from this warehouse, by its path under
+    the published folder."""
+    settings = _settings(warehouse)
+    publish_month(settings, period)
+    root = settings.published_dir
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("period", [CORRECTED[1], PERIODS[-1]])
+def test_a_correction_publishes_the_same_bytes_as_a_full_rebuild(correction, period):
+    """Same returns, different build history (a full build then an incremental one, or one
+    full rebuild): every published file is byte for byte the same."""
+    incremental = _published_bytes(correction.incremental, period)
+    full = _published_bytes(correction.full, period)
+    assert incremental.keys() == full.keys()
+    assert len(incremental) > 5
+    differing = [name for name in incremental if incremental[name] != full[name]]
+    assert differing == []

@@ -34,7 +34,9 @@
     one rounding fewer (207.20 / 7.4 gives 27.999999999999996 in floating point, 207.20 x 5 / 37
     gives 28.0). -#}
 {% macro hourly_from_daily(daily_rate, full_time_weekly_hours) -%}
-    (({{ daily_rate }}) * {{ working_days_per_week() }} / ({{ full_time_weekly_hours }}))
+    {{ exact_measure(
+        "(" ~ daily_rate ~ ") * " ~ working_days_per_week() ~ " / (" ~ full_time_weekly_hours ~ ")"
+    ) }}
 {%- endmacro %}
 
 {#- A rate on its basis ('hourly' or 'daily') as an hourly rate; NULL for any other basis. -#}
@@ -48,12 +50,14 @@
 {#- An annual full-time salary on a scale of `weekly_hours` a week, restated for a
     37-hour week: salary x 37 / weekly hours. -#}
 {% macro annual_salary_at_standard_hours(salary, weekly_hours) -%}
-    (({{ salary }}) * {{ standard_weekly_hours() }} / nullif({{ weekly_hours }}, 0))
+    {{ exact_measure(
+        "(" ~ salary ~ ") * " ~ standard_weekly_hours() ~ " / nullif(" ~ weekly_hours ~ ", 0)"
+    ) }}
 {%- endmacro %}
 
 {#- Midpoint of a salary range: (minimum + maximum) / 2. -#}
 {% macro salary_midpoint(salary_min, salary_max) -%}
-    ((({{ salary_min }}) + ({{ salary_max }})) / 2.0)
+    {{ exact_measure("((" ~ salary_min ~ ") + (" ~ salary_max ~ ")) / 2.0") }}
 {%- endmacro %}
 
 {#- What a council pays for a full-time post a year, permanent: midpoint salary at 37 hours +
@@ -68,7 +72,9 @@
 {#- What an agency worker costs a council a year, full time: hourly charge rate x 37 hours x
     52.143 weeks. The charge rate already includes the agency's margin. -#}
 {% macro annualised_agency_cost(hourly_charge_rate) -%}
-    (({{ hourly_charge_rate }}) * {{ standard_weekly_hours() }} * {{ weeks_per_year() }})
+    {{ exact_measure(
+        "(" ~ hourly_charge_rate ~ ") * " ~ standard_weekly_hours() ~ " * " ~ weeks_per_year()
+    ) }}
 {%- endmacro %}
 
 {#- Weeks of the month (first_day to last_day) in which an assignment was open: days open in
@@ -88,7 +94,9 @@
 {#- Agency spend of an assignment in a month: hours per week x hourly charge rate x weeks
     open in the month. -#}
 {% macro agency_spend(hours_per_week, hourly_charge_rate, weeks_open) -%}
-    (({{ hours_per_week }}) * ({{ hourly_charge_rate }}) * ({{ weeks_open }}))
+    {{ exact_measure(
+        "(" ~ hours_per_week ~ ") * (" ~ hourly_charge_rate ~ ") * (" ~ weeks_open ~ ")"
+    ) }}
 {%- endmacro %}
 
 {#- True when an hourly pay rate is above the cap, compared to the penny (a daily rate

@@ -7,14 +7,19 @@
 
 {#- numerator / denominator as a percentage (0-100), unrounded; NULL when the denominator is 0
     or NULL. Divides before scaling, so equal parts give exactly 100 (100.0 * 0.3 / 0.3 would
-    give 100.00000000000001 in floating point and fail the 0-100 range tests). -#}
+    give 100.00000000000001 in floating point and fail the 0-100 range tests), and rounds
+    away the division's noise (rounded_rate, macros/exact_numbers.sql). -#}
 {% macro safe_percentage(numerator, denominator) -%}
-    (100.0 * (({{ numerator }}) / nullif({{ denominator }}, 0)))
+    {{ rounded_rate(
+        "100.0 * ((" ~ numerator ~ ") / nullif(" ~ denominator ~ ", 0))"
+    ) }}
 {%- endmacro %}
 
 {#- numerator / denominator as a plain ratio, unrounded; NULL when the denominator is 0 or NULL. -#}
 {% macro safe_ratio(numerator, denominator) -%}
-    (cast({{ numerator }} as double) / nullif({{ denominator }}, 0))
+    {{ rounded_rate(
+        "cast(" ~ numerator ~ " as double) / nullif(" ~ denominator ~ ", 0)"
+    ) }}
 {%- endmacro %}
 
 {#- DfE: vacancy rate = vacancy FTE / (vacancy FTE + permanent FTE in post). -#}

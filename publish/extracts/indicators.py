@@ -19,11 +19,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from common.reference import dbt_project_var
 from common.rounding import LOW_RELIABILITY, NOT_APPLICABLE, UNAVAILABLE
 
 Theme = Literal["vacancies", "agency", "pay"]
 THEMES: tuple[Theme, ...] = ("vacancies", "agency", "pay")
 ALL_ROLES = "Total"  # EES: the filter value of a figure over every role
+RATE_DECIMAL_PLACES: int = dbt_project_var("rate_decimal_places")  # as the marts hold a rate
 
 
 @dataclass(frozen=True)
@@ -383,7 +385,9 @@ def rate_values(
     missing = np.isnan(numerator) | np.isnan(denominator)
     zero = ~missing & (denominator == 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        values = indicator.scale * (numerator / denominator)
+        # rounded as the marts round a rate (dbt's rounded_rate): away goes the division's and
+        # the float sums' noise, so 21.6 / (21.6 + 93.6) is 18.75 here as there
+        values = np.round(indicator.scale * (numerator / denominator), RATE_DECIMAL_PLACES)
     values[missing | zero] = np.nan
     flags = np.full(values.shape, None, dtype=object)
     flags[missing] = UNAVAILABLE

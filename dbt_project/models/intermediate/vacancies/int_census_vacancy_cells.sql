@@ -126,13 +126,13 @@ role_cells as (
         month_end_date,
 
         -- measures: at the reference date
-        cast(null as double) as establishment_fte,
+        cast(null as {{ exact_measure_type() }}) as establishment_fte,
         coalesce(sum(fte_in_post) filter (where is_in_post and not is_agency_worker), 0.0)
             as permanent_fte,
         coalesce(sum(fte_in_post) filter (where is_in_post and is_agency_worker), 0.0)
             as agency_fte,
-        cast(null as double) as agency_vacancy_fte,
-        cast(null as double) as vacancy_fte,
+        cast(null as {{ exact_measure_type() }}) as agency_vacancy_fte,
+        cast(null as {{ exact_measure_type() }}) as vacancy_fte,
         cast(coalesce(sum(cases_30_sept) filter (where is_in_post), 0) as integer) as cases_held,
         coalesce(sum(fte_in_post) filter (where is_in_post and cases_30_sept > 0), 0.0)
             as case_holder_fte,
@@ -200,24 +200,24 @@ council_cells as (
         -- measures: at the reference date
         coalesce(permanent_in_post.permanent_fte, 0.0) + census_la_records.vacancy_fte
             as establishment_fte,
-        cast(null as double) as permanent_fte,
-        cast(null as double) as agency_fte,
+        cast(null as {{ exact_measure_type() }}) as permanent_fte,
+        cast(null as {{ exact_measure_type() }}) as agency_fte,
         census_la_records.agency_vacancy_fte,
         census_la_records.vacancy_fte,
         cast(null as integer) as cases_held,
-        cast(null as double) as case_holder_fte,
+        cast(null as {{ exact_measure_type() }}) as case_holder_fte,
 
         -- measures: the reference date's month
-        cast(null as double) as starters_fte,
+        cast(null as {{ exact_measure_type() }}) as starters_fte,
         cast(null as integer) as starters_headcount,
-        cast(null as double) as leavers_fte,
+        cast(null as {{ exact_measure_type() }}) as leavers_fte,
         cast(null as integer) as leavers_headcount,
         cast(null as integer) as leavers_to_agency_headcount,
 
         -- measures: the 12 months to the reference date
-        cast(null as double) as starters_fte_12_months,
+        cast(null as {{ exact_measure_type() }}) as starters_fte_12_months,
         cast(null as integer) as starters_headcount_12_months,
-        cast(null as double) as leavers_fte_12_months,
+        cast(null as {{ exact_measure_type() }}) as leavers_fte_12_months,
         cast(null as integer) as leavers_headcount_12_months,
         cast(null as integer) as leavers_to_agency_headcount_12_months
 

@@ -29,9 +29,9 @@ establishment_cells as (
         month_end_date,
         'establishment_return' as figures_source,
         {{ sum_vacancy_components() }},
-        cast(null as double) as reported_starters_fte_12_months,
+        cast(null as {{ exact_measure_type() }}) as reported_starters_fte_12_months,
         cast(null as integer) as reported_starters_headcount_12_months,
-        cast(null as double) as reported_leavers_fte_12_months,
+        cast(null as {{ exact_measure_type() }}) as reported_leavers_fte_12_months,
         cast(null as integer) as reported_leavers_headcount_12_months
     from establishments
     group by council_code, period, service_area, regional_role, month_end_date

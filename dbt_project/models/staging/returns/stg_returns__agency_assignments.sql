@@ -23,9 +23,9 @@ renamed as (
         signed_off_by,
 
         -- measures
-        cast(pay_rate as double) as pay_rate,
-        cast(charge_rate as double) as charge_rate,
-        cast(hours_per_week as double) as hours_per_week,
+        {{ exact_measure('pay_rate') }} as pay_rate,
+        {{ exact_measure('charge_rate') }} as charge_rate,
+        {{ exact_measure('hours_per_week') }} as hours_per_week,
 
         -- dates
         cast(start_date as date) as start_date,

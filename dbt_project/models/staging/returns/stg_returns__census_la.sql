@@ -13,8 +13,8 @@ renamed as (
         {{ raw_file_metadata_ids() }},
 
         -- measures
-        cast(vacancy_fte as double) as vacancy_fte,
-        cast(agency_vacancy_fte as double) as agency_vacancy_fte,
+        {{ exact_measure('vacancy_fte') }} as vacancy_fte,
+        {{ exact_measure('agency_vacancy_fte') }} as agency_vacancy_fte,
         cast(agency_vacancy_headcount as integer) as agency_vacancy_headcount,
         cast(schema_year as integer) as schema_year,
 

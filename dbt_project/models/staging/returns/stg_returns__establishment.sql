@@ -17,18 +17,18 @@ renamed as (
         grade as local_grade,
 
         -- measures
-        cast(establishment_fte as double) as establishment_fte,
-        cast(permanent_fte as double) as permanent_fte,
-        cast(agency_fte as double) as agency_fte,
-        cast(agency_vacancy_fte as double) as agency_vacancy_fte,
-        cast(vacancy_fte as double) as vacancy_fte,
-        cast(starters_fte as double) as starters_fte,
+        {{ exact_measure('establishment_fte') }} as establishment_fte,
+        {{ exact_measure('permanent_fte') }} as permanent_fte,
+        {{ exact_measure('agency_fte') }} as agency_fte,
+        {{ exact_measure('agency_vacancy_fte') }} as agency_vacancy_fte,
+        {{ exact_measure('vacancy_fte') }} as vacancy_fte,
+        {{ exact_measure('starters_fte') }} as starters_fte,
         cast(starters_headcount as integer) as starters_headcount,
-        cast(leavers_fte as double) as leavers_fte,
+        {{ exact_measure('leavers_fte') }} as leavers_fte,
         cast(leavers_headcount as integer) as leavers_headcount,
         cast(leavers_to_agency_headcount as integer) as leavers_to_agency_headcount,
         cast(cases_held as integer) as cases_held,
-        cast(case_holder_fte as double) as case_holder_fte,
+        {{ exact_measure('case_holder_fte') }} as case_holder_fte,
 
         -- dates and timestamps
         {{ raw_file_metadata_timestamps() }}

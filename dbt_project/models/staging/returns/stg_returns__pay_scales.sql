@@ -16,12 +16,12 @@ renamed as (
         grade as local_grade,
 
         -- measures
-        cast(salary_min as double) as salary_min,
-        cast(salary_max as double) as salary_max,
-        cast(weekly_hours as double) as weekly_hours,
-        cast(market_supplement as double) as market_supplement,
-        cast(recruitment_payment as double) as recruitment_payment,
-        cast(retention_payment as double) as retention_payment,
+        {{ exact_measure('salary_min') }} as salary_min,
+        {{ exact_measure('salary_max') }} as salary_max,
+        {{ exact_measure('weekly_hours') }} as weekly_hours,
+        {{ exact_measure('market_supplement') }} as market_supplement,
+        {{ exact_measure('recruitment_payment') }} as recruitment_payment,
+        {{ exact_measure('retention_payment') }} as retention_payment,
 
         -- dates
         cast(effective_from as date) as effective_from,

@@ -25,11 +25,11 @@ renamed as (
         reason_absence,
 
         -- measures
-        cast(fte as double) as fte,
-        cast(fte_30_sept as double) as fte_30_sept,
+        {{ exact_measure('fte') }} as fte,
+        {{ exact_measure('fte_30_sept') }} as fte_30_sept,
         cast(cases_30_sept as integer) as cases_30_sept,
-        cast(working_days_lost as double) as working_days_lost,
-        cast(base_salary as double) as base_salary,
+        {{ exact_measure('working_days_lost') }} as working_days_lost,
+        {{ exact_measure('base_salary') }} as base_salary,
 
         -- dates
         cast(birth_month as date) as birth_month,
