@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-
 import yaml
 
 from common.settings import DBT_PROJECT_DIR, SEEDS_DIR

@@ -32,10 +32,10 @@ from common.settings import load_settings
 from ingest.census_xml import read_census
 from ingest.return_contract import RETURN_TABLES, TABLES
 from ingest.warehouse import append_rows, record_nil_return
+from publish.publish_month import publish_month
 from samples.census import census_xml_bytes
 from samples.returns import return_frames
 from transform.build_plan import BUILDS_TABLE
-from publish.publish_month import publish_month
 from transform.dbt_runner import run_dbt, run_dbt_build
 
 pytestmark = pytest.mark.slow  # a full build, then four scenarios of three dbt runs each
