@@ -9,21 +9,28 @@ the DOMAIN.md definitions, independently of the dbt models.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from decimal import Decimal
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from warehouse_helpers import council_month, query
 
 from common.settings import load_settings
 from ingest.pipeline import ingest_new_files
-from samples.census import census_sample, write_census
+from samples.census import census_file_name, census_sample, render_census_xml, write_census
 from transform.dbt_runner import UNIT_TESTS_EXCLUDED, run_dbt
 
 CENSUS_YEAR = 2024
 PERIOD = f"{CENSUS_YEAR}-09"
 # council code -> (bucket folder, schema year of the file it sends)
-COUNCILS = {"926": ("norfolk", 2024), "821": ("luton", 2025)}
+COUNCILS = {"926": ("norfolk", 2024), "821": ("luton", 2025), "881": ("essex", 2024)}
+# Essex's agency workers all cover vacancies, and their FTE30 figures sum to the LA record's
+# agency FTE exactly in decimal arithmetic but not in floating point (_exact_only_fte).
+ALL_AGENCY_COVERING = "881"
 AGENCY_DESTINATIONS = {"3"}  # DfE LeaverDestination: agency or consultancy social work
 
 
@@ -33,7 +40,12 @@ def warehouse(tmp_path_factory):
     settings = load_settings({"MOC_DATA_DIR": str(data_dir), "MOC_HASH_SECRET": "test-secret"})
     bucket = data_dir / "bucket"
     for code, (slug, schema_year) in COUNCILS.items():
-        write_census(bucket, slug, code, CENSUS_YEAR, schema_year)
+        if code == ALL_AGENCY_COVERING:
+            path = bucket / slug / census_file_name(slug, CENSUS_YEAR)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(render_census_xml(_sample(code), schema_year))
+        else:
+            write_census(bucket, slug, code, CENSUS_YEAR, schema_year)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MOC_HASH_SECRET", "test-secret")
@@ -45,9 +57,52 @@ def warehouse(tmp_path_factory):
     return settings.warehouse_path
 
 
+def _exact_only_fte(count: int) -> list[str]:
+    """``count`` 6-decimal FTE figures whose exact sum has 2 decimals (as the LA record's
+    agency FTE) while adding them as doubles, in order, gives a little less: the case that
+    made agency cover 100.00000000000003 and failed the build before the marts were exact."""
+    for seed in range(1000):
+        rng = np.random.default_rng(seed)
+        figures = [Decimal(f"{rng.uniform(0.5, 1.0):.6f}") for _ in range(count - 1)]
+        total = sum(figures)
+        last = Decimal(1) - (total % 1)  # makes the sum a whole number of FTE
+        if not Decimal("0.5") <= last <= 1:
+            continue
+        figures.append(last.quantize(Decimal("0.000001")))
+        exact = sum(figures)
+        as_doubles = 0.0
+        for figure in figures:
+            as_doubles += float(figure)
+        if as_doubles < float(exact) and exact == exact.quantize(Decimal("0.01")):
+            return [f"{figure:.6f}" for figure in figures]
+    raise AssertionError("no seed gave FTE figures that only sum exactly as decimals")
+
+
+def _sample(council_code: str):
+    """The generator's census for the council; for ALL_AGENCY_COVERING, with every agency
+    worker's FTE replaced by _exact_only_fte and the LA record's agency FTE covering vacancies
+    set to their exact sum (all of them cover vacancies)."""
+    sample = census_sample(council_code, CENSUS_YEAR)
+    if council_code != ALL_AGENCY_COVERING:
+        return sample
+    agency = [w for w in sample.workers if w["AgencyWorker"] == "1"]
+    figures = iter(_exact_only_fte(len(agency)))
+    workers = []
+    for worker in sample.workers:
+        if worker["AgencyWorker"] == "1":
+            fte = next(figures)
+            worker = {**worker, "FTE": fte, "FTE30": fte}
+        workers.append(worker)
+    total = sum(Decimal(w["FTE30"]) for w in workers if w["AgencyWorker"] == "1")
+    la_record = {**sample.la_record, "NoAgencyFTE": f"{total:.2f}"}
+    la_record["NumberOfVacancies"] = f"{max(Decimal(la_record['NumberOfVacancies']), total):.2f}"
+    la_record["NoAgencyHeadcount"] = str(len(agency))
+    return dataclasses.replace(sample, workers=tuple(workers), la_record=la_record)
+
+
 def _expected(council_code: str) -> dict[str, float]:
     """The DfE figures of the census, computed from the generator's sample."""
-    sample = census_sample(council_code, CENSUS_YEAR)
+    sample = _sample(council_code)
     reference = sample.reference_date
     year_before = reference.replace(year=reference.year - 1)
 
@@ -173,3 +228,22 @@ def test_region_month_sums_the_census_councils(warehouse):
     assert row["turnover_councils_included"] == len(COUNCILS)
     assert row["vacancy_rate"] == pytest.approx(100 * vacancies / (vacancies + permanent))
     assert row["turnover_rate"] == pytest.approx(100 * leavers / permanent)
+
+
+def test_agency_cover_is_exactly_100_when_every_agency_worker_covers_a_vacancy(warehouse):
+    """The workers' FTE30 sum equals the LA figure only in decimal arithmetic: the build passes
+    (its 0-100 range tests included) and the cover rate is exactly 100, not 100.00000000000003."""
+    sample = _sample(ALL_AGENCY_COVERING)
+    agency = [w["FTE30"] for w in sample.workers if w["AgencyWorker"] == "1"]
+    as_doubles = sum(float(fte) for fte in agency)
+    assert as_doubles != float(sample.la_record["NoAgencyFTE"])  # the case is the hard one
+    assert sum(Decimal(fte) for fte in agency) == Decimal(sample.la_record["NoAgencyFTE"])
+
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        agency_fte, agency_vacancy_fte, cover = connection.execute(
+            "select agency_fte, agency_vacancy_fte, agency_cover_rate "
+            "from marts.fct_vacancies_council_months where council_code = ? and period = ?",
+            [ALL_AGENCY_COVERING, PERIOD],
+        ).fetchone()
+    assert agency_fte == agency_vacancy_fte == Decimal(sample.la_record["NoAgencyFTE"])
+    assert cover == 100.0
