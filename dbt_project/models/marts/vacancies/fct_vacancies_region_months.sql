@@ -1,6 +1,8 @@
 {{ config(materialized='incremental', unique_key=['region_code', 'period']) }}
 -- Regional vacancy and agency figures per month, from the components summed over the member
--- councils that sent a return for that month. Rates are computed from those sums (DfE method),
+-- councils that sent a return for that month; for a month before the MoC (no council of the
+-- region a member on its snapshot date: a region loading its DfE history), over every council
+-- of the region that has figures, labelled as such (coverage, coverage_label). Rates are computed from those sums (DfE method),
 -- never by averaging council rates. Each metric sums only the councils whose components for it
 -- are complete and reliable, in both numerator and denominator:
 --   * every metric: councils that are members on the month's snapshot date and sent a return
@@ -27,19 +29,43 @@ members as (
 
 ),
 
-member_council_months as (
+region_council_months as (
 
     select
         council_months.*,
         members.region_code,
         members.region_name,
+        {{ is_member_on('council_months.month_end_date', 'members') }} as is_member,
+        -- whether the MoC had any member in the region on the month's snapshot date
+        exists (
+            select 1
+            from members as region_members
+            where
+                region_members.region_code = members.region_code
+                and {{ is_member_on('council_months.month_end_date', 'region_members') }}
+        ) as region_has_members,
         {{ is_vacancy_cover_reliable(
             'council_months.agency_vacancy_fte', 'council_months.vacancy_fte'
         ) }} as is_vacancy_cover_reliable
     from council_months
     inner join members
         on council_months.council_code = members.council_code
-    where {{ is_member_on('council_months.month_end_date', 'members') }}
+
+),
+
+member_council_months as (
+
+    -- the members of a month with members; every council of the region in a month without
+    select
+        *,
+        case
+            when region_has_members then 'moc_members' else 'region_councils'
+        end as coverage,
+        case
+            when region_has_members then 'MoC members' else region_name || ' councils'
+        end as coverage_label
+    from region_council_months
+    where is_member or not region_has_members
 
 ),
 
@@ -48,6 +74,8 @@ components_summed as (
     select
         region_code,
         region_name,
+        coverage,
+        coverage_label,
         period,
         month_end_date,
 
@@ -85,7 +113,7 @@ components_summed as (
         sum(vacancy_fte) filter (where is_vacancy_cover_reliable) as vacancy_cover_vacancy_fte
 
     from member_council_months
-    group by region_code, region_name, period, month_end_date
+    group by region_code, region_name, coverage, coverage_label, period, month_end_date
 
 ),
 
@@ -98,6 +126,8 @@ rates_added as (
 
         -- dimensions
         region_name,
+        coverage,
+        coverage_label,
         councils_included,
         councils_included_codes,
         turnover_councils_included,
