@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/build_benchmark.py --months 60
 
-Generates the four monthly tables for every member council over ``--months`` months from
-2016-04 and appends them to a fresh DuckDB warehouse as ingest would (generation is not timed),
+Generates the four monthly tables for every member council over ``--months`` months up to the
+last month of the plausible-period window (the month after this one; the window's first month
+is set to the first month generated, so dim_months spans them all) and appends them to a fresh
+DuckDB warehouse as ingest would (generation is not timed),
 then times the pipeline's build (``transform.dbt_runner.run_dbt_build``) through five steps:
 
 1. the first build (full);
@@ -37,6 +39,7 @@ from common.members import load_members
 from common.periods import add_months, month_range, period_start
 from common.settings import (
     DATA_DIR_VARIABLE,
+    EARLIEST_PERIOD_VARIABLE,
     WAREHOUSE_PATH_VARIABLE,
     load_settings,
 )
@@ -49,7 +52,6 @@ HEADER = (
     "| run | step | mode | council-months changed | build seconds | model seconds "
     "| mart rows | machine | date | commit |"
 )
-FIRST_PERIOD = "2016-04"
 CORRECTION_TABLES = ("establishment", "agency_assignments")
 
 
@@ -102,7 +104,8 @@ def mart_rows(warehouse: Path) -> int:
 
 def run(args: argparse.Namespace) -> list[dict]:
     councils = [member.council_code for member in load_members()]
-    periods = month_range(FIRST_PERIOD, "2099-12")[: args.months + 1]
+    last = load_settings().plausible_window().last
+    periods = month_range(add_months(last, -args.months), last)
     history, new_month = periods[:-1], periods[-1]
     corrected = (councils[0], history[-12])
 
@@ -111,7 +114,11 @@ def run(args: argparse.Namespace) -> list[dict]:
     work.mkdir(parents=True)
     warehouse = work / "warehouse.duckdb"
     settings = load_settings(
-        {DATA_DIR_VARIABLE: str(work), WAREHOUSE_PATH_VARIABLE: str(warehouse)}
+        {
+            DATA_DIR_VARIABLE: str(work),
+            WAREHOUSE_PATH_VARIABLE: str(warehouse),
+            EARLIEST_PERIOD_VARIABLE: periods[0],
+        }
     )
 
     ledger_ids = iter(range(1, 10**9))

@@ -185,21 +185,25 @@ def run(args: argparse.Namespace) -> dict:
     run_dir = BENCH_DIR / f"run-{stamp}"
     bucket = fresh_bucket(corpus_dir, names, run_dir)
 
-    from common import settings as names
+    from common import settings as variables
 
     os.environ.update(
         {
-            names.DATA_DIR_VARIABLE: str(run_dir / "data"),
-            names.BUCKET_URL_VARIABLE: str(bucket),
-            names.ARCHIVE_URL_VARIABLE: str(run_dir / "archive"),
-            names.WAREHOUSE_PATH_VARIABLE: str(run_dir / "warehouse.duckdb"),
+            variables.DATA_DIR_VARIABLE: str(run_dir / "data"),
+            variables.BUCKET_URL_VARIABLE: str(bucket),
+            variables.ARCHIVE_URL_VARIABLE: str(run_dir / "archive"),
+            variables.WAREHOUSE_PATH_VARIABLE: str(run_dir / "warehouse.duckdb"),
+            # The corpus runs for decades from FIRST_PERIOD: open the plausible-period window
+            # there, and end it (by ingesting "on" the last month) after the last file's month.
+            variables.EARLIEST_PERIOD_VARIABLE: FIRST_PERIOD,
             "GX_ANALYTICS_ENABLED": "False",
         }
     )
-    os.environ.pop(names.ARCHIVE_URL_VARIABLE, None)
+    os.environ.pop(variables.ARCHIVE_URL_VARIABLE, None)
     logging.basicConfig(level=logging.WARNING)
 
     # Import (and warm up GX) before measuring: a long-running worker pays this once.
+    from common.periods import period_start
     from common.settings import load_settings
     from ingest import gx_project, pipeline
 
@@ -210,6 +214,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.batch:
         pipeline.list_dropped_files = capped(pipeline.list_dropped_files, args.batch)
     settings = load_settings()
+    last_month = period_start(max(period for _, period in _plan(args.files)))
 
     rss_before = _current_rss_mib()
     if args.tracemalloc:
@@ -217,7 +222,7 @@ def run(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     entries = []
     while True:
-        found = pipeline.ingest_new_files(settings).entries
+        found = pipeline.ingest_new_files(settings, today=last_month).entries
         entries += found
         if not args.batch or not found:
             break

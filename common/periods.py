@@ -3,13 +3,15 @@ the raw tables and the marts all key returns by it); a return describes its mont
 on the month's last day, and the trailing window of a figure is the month and the 11 before it.
 
 (dbt computes the same window in SQL; Python code that needs a month's days, the month before,
-a range of months or a financial year calls these.)
+a range of months or a financial year calls these, and the plausible-period window every
+return's month must fall in.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import cache
 
 PERIOD_PATTERN = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")  # a whole period, 'YYYY-MM'
@@ -80,3 +82,30 @@ def financial_year(period: str) -> int:
     """The calendar year in which the period's financial year (April to March) starts."""
     year, month = _year_month(period)
     return year if month >= FINANCIAL_YEAR_FIRST_MONTH else year - 1
+
+
+@dataclass(frozen=True)
+class PlausibleWindow:
+    """The months a return can be for: from the first the region accepts to the month after
+    the current one (a council may send early, never a year ahead). A period outside it is a
+    typing slip (2099 for 2025, 2001 for 2021) that would break the marts' calendar
+    (dim_months spans exactly this window) and be published as the latest month."""
+
+    first: str  # 'YYYY-MM'
+    last: str  # 'YYYY-MM'
+
+    def __contains__(self, period: object) -> bool:
+        if not isinstance(period, str) or PERIOD_PATTERN.fullmatch(period) is None:
+            return False
+        return month_index(self.first) <= month_index(period) <= month_index(self.last)
+
+    def __str__(self) -> str:
+        return f"{self.first} to {self.last}"
+
+
+def plausible_window(earliest: str, today: dt.date | None = None) -> PlausibleWindow:
+    """The window from ``earliest`` to the month after ``today``'s (default: the clock's)."""
+    today = dt.date.today() if today is None else today
+    return PlausibleWindow(
+        first=format_period(*_year_month(earliest)), last=add_months(period_of(today), 1)
+    )

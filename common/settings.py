@@ -13,10 +13,13 @@ the standard environment variables (see :func:`ingest.bucket.storage_options`).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from common.periods import PlausibleWindow, plausible_window
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -34,6 +37,7 @@ MARTS_SNAPSHOT_VARIABLE = "MOC_MARTS_SNAPSHOT"
 HASH_SECRET_VARIABLE = "MOC_HASH_SECRET"
 DISCLOSURE_THRESHOLD_VARIABLE = "MOC_DISCLOSURE_THRESHOLD"
 RETURN_DEADLINE_DAY_VARIABLE = "MOC_RETURN_DEADLINE_DAY"
+EARLIEST_PERIOD_VARIABLE = "MOC_EARLIEST_PERIOD"
 CONTACTS_FILE_VARIABLE = "MOC_CONTACTS_FILE"
 SMTP_CONN_ID_VARIABLE = "MOC_SMTP_CONN_ID"
 AIRFLOW_HOME_VARIABLE = "AIRFLOW_HOME"
@@ -49,6 +53,7 @@ VARIABLES = (
     HASH_SECRET_VARIABLE,
     DISCLOSURE_THRESHOLD_VARIABLE,
     RETURN_DEADLINE_DAY_VARIABLE,
+    EARLIEST_PERIOD_VARIABLE,
     CONTACTS_FILE_VARIABLE,
     SMTP_CONN_ID_VARIABLE,
     AIRFLOW_HOME_VARIABLE,
@@ -62,6 +67,11 @@ MOC_VARIABLES = tuple(name for name in VARIABLES if name.startswith("MOC_"))
 MARTS_SNAPSHOT_NAME = "marts_snapshot.duckdb"
 DEFAULT_DISCLOSURE_THRESHOLD = 5  # workers: the fewest a published partner figure may rest on
 DEFAULT_RETURN_DEADLINE_DAY = 10  # returns are due by this day of the following month
+# The first month a return can be for: the DfE's children's social work workforce statistics
+# start with the 2017 collection (reference date 30 September 2017), so no council holds
+# comparable figures for an earlier month. The window's other end is the month after the
+# current one, by the clock (common.periods.plausible_window), so it needs no setting.
+DEFAULT_EARLIEST_PERIOD = "2017-09"
 DEFAULT_SMTP_CONN_ID = "smtp_default"
 DEFAULT_DASHBOARD_PORT = 8501
 DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"  # loopback: the dashboard is not published by default
@@ -85,6 +95,7 @@ class Settings:
     hash_secret: str = field(default="", repr=False)
     disclosure_threshold: float = DEFAULT_DISCLOSURE_THRESHOLD
     return_deadline_day: int = DEFAULT_RETURN_DEADLINE_DAY  # missing returns chased after it
+    earliest_period: str = DEFAULT_EARLIEST_PERIOD  # first month a return can be for
     contacts_file: Path | None = None  # CSV council_code,email for reminder emails
     smtp_conn_id: str = DEFAULT_SMTP_CONN_ID  # Airflow connection that emails reminders
     dashboard_port: int = DEFAULT_DASHBOARD_PORT
@@ -94,6 +105,10 @@ class Settings:
         if self.marts_snapshot is None:
             default = self.published_dir / "marts" / MARTS_SNAPSHOT_NAME
             object.__setattr__(self, "marts_snapshot", default)
+
+    def plausible_window(self, today: dt.date | None = None) -> PlausibleWindow:
+        """The months a return can be for, on ``today`` (default: the clock's)."""
+        return plausible_window(self.earliest_period, today)
 
     @property
     def bucket_is_local(self) -> bool:
@@ -117,6 +132,17 @@ def disclosure_threshold(env: Mapping[str, str]) -> float:
     return threshold
 
 
+def earliest_period(env: Mapping[str, str]) -> str:
+    """First month a return can be for (MOC_EARLIEST_PERIOD, 'YYYY-MM', default 2017-09)."""
+    text = env.get(EARLIEST_PERIOD_VARIABLE, "").strip() or DEFAULT_EARLIEST_PERIOD
+    try:
+        return plausible_window(text).first
+    except ValueError:
+        raise ValueError(
+            f"{EARLIEST_PERIOD_VARIABLE} must be a month 'YYYY-MM', not {text!r}"
+        ) from None
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: this process's environment); unset means the default."""
     env = dict(os.environ if env is None else env)
@@ -137,6 +163,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         return_deadline_day=int(
             env.get(RETURN_DEADLINE_DAY_VARIABLE) or DEFAULT_RETURN_DEADLINE_DAY
         ),
+        earliest_period=earliest_period(env),
         contacts_file=Path(contacts) if contacts else None,
         smtp_conn_id=env.get(SMTP_CONN_ID_VARIABLE) or DEFAULT_SMTP_CONN_ID,
         dashboard_port=int(env.get(DASHBOARD_PORT_VARIABLE) or DEFAULT_DASHBOARD_PORT),

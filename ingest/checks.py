@@ -156,6 +156,27 @@ def _end_not_before_start(frame: pd.DataFrame, start: str, end: str) -> pd.Serie
     return ~(_dates(frame, end) < _dates(frame, start))
 
 
+# Dates inside rows, as numbers the suites bound (the bounds and severities are ingest.suites'):
+# NaN where the cell is blank or unreadable (their own rules) or the frame has no period.
+
+
+def _year(frame: pd.DataFrame, column: str) -> pd.Series:
+    return _dates(frame, column).dt.year.astype("float64")
+
+
+def _days_after_month_end(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Days from the return month's last day to the date (0 or less: in or before the month)."""
+    return (_dates(frame, column) - _month_ends(frame)).dt.days.astype("float64")
+
+
+def _age_in_years(frame: pd.DataFrame, birth_month: str) -> pd.Series:
+    """Whole years from the birth month to the return month (only the month of birth is kept,
+    so a worker counts a year older from the first of their birth month)."""
+    born, month_end = _dates(frame, birth_month), _month_ends(frame)
+    months = (month_end.dt.year - born.dt.year) * 12 + (month_end.dt.month - born.dt.month)
+    return (months // 12).astype("float64")
+
+
 def _establishment_checks(frame: pd.DataFrame) -> None:
     establishment, permanent = (
         _numbers(frame, "establishment_fte"),
@@ -171,6 +192,8 @@ def _establishment_checks(frame: pd.DataFrame) -> None:
 
 def _agency_checks(frame: pd.DataFrame) -> None:
     frame["check_end_not_before_start"] = _end_not_before_start(frame, "start_date", "end_date")
+    frame["check_start_date_year"] = _year(frame, "start_date")
+    frame["check_start_date_days_after_month_end"] = _days_after_month_end(frame, "start_date")
     basis = frame["rate_basis"].where(_present(frame, "rate_basis"), DEFAULT_RATE_BASIS)
     for rate in ("pay_rate", "charge_rate"):
         values = _numbers(frame, rate)
@@ -190,6 +213,11 @@ def _workforce_checks(frame: pd.DataFrame) -> None:
     frame["check_end_has_destination"] = ~ended | _present(frame, "leaver_destination")
     frame["check_end_not_before_start"] = _end_not_before_start(
         frame, "role_start_date", "role_end_date"
+    )
+    frame["check_worker_age_years"] = _age_in_years(frame, "birth_month")
+    frame["check_role_start_date_year"] = _year(frame, "role_start_date")
+    frame["check_role_start_date_days_after_month_end"] = _days_after_month_end(
+        frame, "role_start_date"
     )
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from common.members import Member, members_by_code, members_by_slug
-from common.periods import format_period
+from common.periods import PlausibleWindow, format_period
 from ingest.bucket import DroppedFile
 from ingest.return_contract import RETURN_TABLES
 
@@ -62,7 +62,24 @@ def table_from_name(name: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def identify(dropped: DroppedFile) -> Identity:
+def check_period_in_window(period: str, window: PlausibleWindow, said_by: str) -> None:
+    """A return's month must be one we can take (the plausible-period window): a month
+    outside it is almost always a typing slip (2099 for 2025, 2001 for 2021), and would break
+    the marts' calendar and be published as the latest month. ``said_by`` is what gave the
+    month ("The file name"), so the officer knows what to correct."""
+    if period in window:
+        return
+    raise IdentificationError(
+        f"{said_by} says the return is for {period}, which is outside the months we accept "
+        f"returns for ({window}: from the DfE's first workforce collection to next month). "
+        "Check the month: it is probably a typing slip. Correct it to the month the return "
+        "describes (YYYY-MM) and send the file again."
+    )
+
+
+def identify(dropped: DroppedFile, window: PlausibleWindow) -> Identity:
+    """Whose file it is (its folder), which month (its name, within ``window``) and what it
+    holds (its name and type); IdentificationError with what to do when we cannot tell."""
     members = members_by_slug()
     if dropped.folder is None:
         raise IdentificationError(
@@ -81,7 +98,10 @@ def identify(dropped: DroppedFile) -> Identity:
         file_format, return_type = "workbook", "workbook"
     elif lowered.endswith(CENSUS_SUFFIXES):
         # The census header holds the reference date; a month in the name is only checked.
-        return Identity(member, period_from_name(name), "census_xml", CENSUS_RETURN)
+        period = period_from_name(name)
+        if period is not None:
+            check_period_in_window(period, window, "The file name")
+        return Identity(member, period, "census_xml", CENSUS_RETURN)
     elif lowered.endswith(CSV_SUFFIXES):
         file_format = "csv"
         table = table_from_name(name)
@@ -103,11 +123,15 @@ def identify(dropped: DroppedFile) -> Identity:
             f"Cannot tell which month '{name}' covers. Put the month in the file name as "
             "YYYY-MM, e.g. '2025-03'."
         )
+    check_period_in_window(period, window, "The file name")
     return Identity(member=member, period=period, file_format=file_format, return_type=return_type)
 
 
-def check_declarations(identity: Identity, codes: set[str], periods: set[str]) -> None:
-    """What a file says about itself must agree with where it was dropped and its name.
+def check_declarations(
+    identity: Identity, codes: set[str], periods: set[str], window: PlausibleWindow
+) -> None:
+    """What a file says about itself must agree with where it was dropped and its name, and
+    any month it states must be in the plausible-period window.
 
     A council must never be able to write another council's data, so a file whose LA code
     is not the folder's council is rejected, whoever it claims to be for.
@@ -122,7 +146,10 @@ def check_declarations(identity: Identity, codes: set[str], periods: set[str]) -
             "its own return: correct the LA code, or drop the file in the right folder."
         )
     for period in sorted(periods - {identity.period}) if identity.period else []:
+        outside = "" if period in window else f", outside the months we accept ({window})"
         raise IdentificationError(
             f"The file name says the return is for {identity.period}, but the file itself "
-            f"says {period}. Correct one of them and send the file again."
+            f"says {period}{outside}. Correct one of them and send the file again."
         )
+    for period in sorted(periods):  # a file without a month in its name (a census XML)
+        check_period_in_window(period, window, "The file itself")

@@ -14,13 +14,20 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from common.periods import PlausibleWindow
 from common.settings import Settings
 from ingest import ledger, warehouse
 from ingest.archive import archive_bytes, sha256_of
 from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_bucket
 from ingest.census_xml import read_census
 from ingest.feedback import write_feedback
-from ingest.identify import IdentificationError, Identity, check_declarations, identify
+from ingest.identify import (
+    IdentificationError,
+    Identity,
+    check_declarations,
+    check_period_in_window,
+    identify,
+)
 from ingest.ledger import LedgerStatus
 from ingest.pseudonymise import hash_secret, pseudonymise
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
@@ -65,6 +72,7 @@ class _BatchState:
     """What earlier files in this batch mean for later ones (duplicates, version numbers)."""
 
     secret: bytes
+    window: PlausibleWindow  # the months a return can be for, on the day of the batch
     first_seen: dict[tuple, tuple[str, str, dt.datetime]] = field(default_factory=dict)
     versions: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
@@ -102,7 +110,7 @@ def _receive(
     )
     arrival = Arrival(dropped=dropped, entry=entry)
     try:
-        arrival.identity = identify(dropped)
+        arrival.identity = identify(dropped, batch.window)
     except IdentificationError as exc:
         entry.message = str(exc)
         entry.error_count = 1
@@ -127,7 +135,7 @@ def _receive(
         now,
     )
     try:
-        arrival.tables = _read_tables(arrival, data, batch.secret)
+        arrival.tables = _read_tables(arrival, data, batch)
     except (ReadError, IdentificationError) as exc:
         arrival.tables.clear()
         entry.message = str(exc)
@@ -138,13 +146,15 @@ def _receive(
     return arrival
 
 
-def _read_tables(arrival: Arrival, data: bytes, secret: bytes) -> dict[str, ParsedTable]:
+def _read_tables(arrival: Arrival, data: bytes, batch: _BatchState) -> dict[str, ParsedTable]:
     """Read every table the file holds, check what it says about itself, pseudonymise."""
-    identity, name = arrival.identity, arrival.dropped.name
+    identity, name, window = arrival.identity, arrival.dropped.name, batch.window
     if identity.file_format == "census_xml":
         census = read_census(data, name)
         # The census header says whose return it is and for which month.
-        check_declarations(identity, {census.lea}, {census.period})
+        header = f"The census header (reference date {census.reference_date:%d/%m/%Y})"
+        check_period_in_window(census.period, window, header)
+        check_declarations(identity, {census.lea}, {census.period}, window)
         arrival.entry.period = census.period
         tables = census.tables
     elif identity.file_format == "workbook":
@@ -153,8 +163,8 @@ def _read_tables(arrival: Arrival, data: bytes, secret: bytes) -> dict[str, Pars
         table = TABLES[identity.return_type]
         tables = {table.name: read_table(data, name, "csv", table)}
     for parsed in tables.values():
-        check_declarations(identity, parsed.declared_council_codes, parsed.declared_periods)
-        pseudonymise(parsed, secret)
+        check_declarations(identity, parsed.declared_council_codes, parsed.declared_periods, window)
+        pseudonymise(parsed, batch.secret)
     return tables
 
 
@@ -297,10 +307,14 @@ def _validate_all(arrivals: list[Arrival]) -> None:
             arrival.problems.extend(problems.get(arrival.dropped.relative_path, []))
 
 
-def ingest_new_files(settings: Settings, progress: Progress | None = None) -> IngestSummary:
-    """Process every file in the bucket that the ledger has not seen; return what happened."""
+def ingest_new_files(
+    settings: Settings, progress: Progress | None = None, today: dt.date | None = None
+) -> IngestSummary:
+    """Process every file in the bucket that the ledger has not seen; return what happened.
+    ``today`` (default: the clock's) sets the plausible-period window's last month."""
     fs, root = open_bucket(settings.bucket_url)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    window = settings.plausible_window(today or now.date())
     con = warehouse.connect(settings.warehouse_path)
     try:
         ledger.ensure_ledger(con)
@@ -311,7 +325,7 @@ def ingest_new_files(settings: Settings, progress: Progress | None = None) -> In
             for d in list_dropped_files(fs, root)
             if (d.relative_path, d.size_bytes, d.modified_at) not in seen
         ]
-        batch = _BatchState(secret=hash_secret(settings))
+        batch = _BatchState(secret=hash_secret(settings), window=window)
         entries: list[ledger.LedgerEntry] = []
         changed: set[str] = set()
         # Files are settled in chunks so memory stays flat however large the backlog is:

@@ -8,13 +8,16 @@ Every row keeps the row number the officer sees in Excel, so feedback can point 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from common.periods import PERIOD_PATTERN, period_of
 from ingest.cells import cell_text, parse_code, parse_date, parse_flag, parse_number
+from ingest.identify import period_from_name
 from ingest.return_contract import RETURN_TABLES, Column, ReturnTable
 
 __all__ = ["ParsedTable", "ReadError", "cell_text", "parse_number", "read_table"]
@@ -42,8 +45,8 @@ class ParsedTable:
     raw: pd.DataFrame  # cells as the officer typed them (text), stored column names
     typed: pd.DataFrame  # parsed values, stored column names, plus ROW_NUMBER
     ignored_headers: list[str]
-    # What the file says about itself (an "LA code" column, the template's About sheet),
-    # checked against the folder it was dropped in and the month in its name.
+    # What the file says about itself (an "LA code" or "Period" column, the template's About
+    # sheet), checked against the folder it was dropped in and the month in its name.
     declared_council_codes: set[str] = field(default_factory=set)
     declared_periods: set[str] = field(default_factory=set)
 
@@ -143,7 +146,7 @@ def parse_rows(
     header = rows[header_index]
     positions: dict[str, int] = {}
     ignored = []
-    code_position = None
+    code_position = period_position = None
     for position, cell in enumerate(header):
         label = _normalise_header(cell)
         name = wanted.get(label)
@@ -151,6 +154,8 @@ def parse_rows(
             positions[name] = position
         elif label in COUNCIL_CODE_LABELS and code_position is None:
             code_position = position
+        elif label in PERIOD_LABELS and period_position is None:
+            period_position = position
         elif cell_text(cell):
             ignored.append(cell_text(cell))
     missing = [c.header for c in table.columns if c.required and c.name not in positions]
@@ -176,12 +181,8 @@ def parse_rows(
     if not records and not allow_no_rows:
         raise NoRowsError(f"The {table.name} table in '{sheet}' has a header but no rows of data.")
 
-    declared_codes = set()
-    if code_position is not None:
-        for index in range(header_index + 1, len(rows)):
-            row = rows[index]
-            if code_position < len(row) and cell_text(row[code_position]):
-                declared_codes.add(cell_text(row[code_position]))
+    declared_codes = _column_values(rows[header_index + 1 :], code_position, cell_text)
+    declared_periods = _column_values(rows[header_index + 1 :], period_position, declared_period)
     raw = pd.DataFrame.from_records(records, columns=[*table.column_names, ROW_NUMBER])
     typed = pd.DataFrame({ROW_NUMBER: raw[ROW_NUMBER].astype("int64")})
     for column in table.columns:
@@ -193,7 +194,30 @@ def parse_rows(
         typed=typed,
         ignored_headers=ignored,
         declared_council_codes=declared_codes,
+        declared_periods=declared_periods,
     )
+
+
+def _column_values(rows: list[list[object]], position: int | None, read) -> set[str]:
+    """The distinct filled-in cells of one column (none when the table has no such column)."""
+    if position is None:
+        return set()
+    cells = (row[position] for row in rows if position < len(row))
+    return {read(cell) for cell in cells if cell_text(cell)}
+
+
+def declared_period(value: object) -> str:
+    """A month a file states ('2025-03', a date in it such as 31/03/2025, 'March 2025') as
+    'YYYY-MM'; as typed when it is none of these, so the message shows what the officer wrote."""
+    if isinstance(value, dt.date):
+        return period_of(value)
+    text = cell_text(value)
+    if PERIOD_PATTERN.match(text):
+        return text[:7]
+    day = parse_date(text)
+    if day is not None:
+        return period_of(day)
+    return period_from_name(text) or text
 
 
 def about_sheet_declarations(rows: list[list[object]]) -> tuple[set[str], set[str]]:
@@ -206,7 +230,7 @@ def about_sheet_declarations(rows: list[list[object]]) -> tuple[set[str], set[st
         if label in COUNCIL_CODE_LABELS:
             codes.add(cell_text(row[1]))
         elif label in PERIOD_LABELS:
-            periods.add(cell_text(row[1])[:7])
+            periods.add(declared_period(row[1]))
     return codes, periods
 
 

@@ -58,6 +58,15 @@ DAILY_CHARGE_RATE = (70.0, 1_850.0)
 # An hourly pay rate above this is more likely a day rate with 'Rate basis' left as hourly or
 # blank: agency social work pays well under it an hour, and a day rate starts near it.
 LIKELY_DAILY_HOURLY_PAY_RATE = 75.0
+# Dates inside rows. The return's month itself must be in the plausible-period window
+# (common.periods, checked when the file is identified); these bound the dates in its rows.
+# An agency assignment open since before 1990 would be over 35 years old: a typing slip (an
+# error). A worker's age on the return month's last day, from their birth month: under 16 or
+# over 80 is a wrong date of birth (an error). A role that started before 1960 would have a
+# worker over 80 still in it (an error).
+EARLIEST_ASSIGNMENT_START_YEAR = 1990
+WORKER_AGE_YEARS = (16, 80)
+EARLIEST_ROLE_START_YEAR = 1960
 
 PREFIXES = {
     ESTABLISHMENT.name: "EST",
@@ -404,6 +413,34 @@ AGENCY_ASSIGNMENT_RULES: tuple[Rule, ...] = (
         message="'End date' ({value}) is before 'Start date'.",
         fix="Check both dates; if the assignment has no end date yet, leave 'End date' blank.",
     ),
+    Rule(
+        code="AGY-X06",
+        severity="error",
+        column="start_date",
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": "check_start_date_year", "min_value": EARLIEST_ASSIGNMENT_START_YEAR},
+        message=(
+            f"'Start date' ({{value}}) is before {EARLIEST_ASSIGNMENT_START_YEAR}: no agency "
+            "assignment open now started that long ago."
+        ),
+        fix="Check the year of the start date (e.g. 1925 typed for 2025).",
+    ),
+    # An error, not a warning: the table lists the assignments open in the return's month, so
+    # a row starting after it is a typing slip or belongs in a later month's return; kept, it
+    # would count as agency cover in a month it did not cover.
+    Rule(
+        code="AGY-X07",
+        severity="error",
+        column="start_date",
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": "check_start_date_days_after_month_end", "max_value": 0},
+        message=(
+            "'Start date' ({value}) is after the last day of the return's month, so the "
+            "assignment was not open in the month."
+        ),
+        fix="Check the year and month of the start date. An assignment that starts later "
+        "goes in the return of the month it starts.",
+    ),
     _rate_rule("AGY-X02", "pay_rate", "hourly", HOURLY_PAY_RATE),
     _rate_rule("AGY-X03", "charge_rate", "hourly", HOURLY_CHARGE_RATE),
     _rate_rule("AGY-X04", "pay_rate", "daily", DAILY_PAY_RATE),
@@ -500,6 +537,52 @@ WORKFORCE_RULES: tuple[Rule, ...] = (
         check_column="check_end_not_before_start",
         message="'Role end date' ({value}) is before 'Role start date'.",
         fix="Check both dates; if the worker is still in the role, leave 'Role end date' blank.",
+    ),
+    Rule(
+        code="WKF-X05",
+        severity="error",
+        column="birth_month",
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={
+            "column": "check_worker_age_years",
+            "min_value": WORKER_AGE_YEARS[0],
+            "max_value": WORKER_AGE_YEARS[1],
+        },
+        # No {value}: a date of birth is personal data and is never shown back.
+        message=(
+            f"'Date of birth' makes this worker younger than {WORKER_AGE_YEARS[0]} or older "
+            f"than {WORKER_AGE_YEARS[1]} at the end of the return's month."
+        ),
+        fix="Check the year of birth: a start date or today's date is sometimes typed here. "
+        "If the date of birth is not known, leave the cell blank.",
+    ),
+    Rule(
+        code="WKF-X06",
+        severity="error",
+        column="role_start_date",
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": "check_role_start_date_year", "min_value": EARLIEST_ROLE_START_YEAR},
+        message=(
+            f"'Role start date' ({{value}}) is before {EARLIEST_ROLE_START_YEAR}: the worker "
+            "would be over 80 and still in the role."
+        ),
+        fix="Check the year of the start date (e.g. 1920 typed for 2020).",
+    ),
+    # A warning, not an error: a worker listed before their first day is a real case (a
+    # starter already on the system), and the marts count workers in post by their dates, so
+    # the row does no harm; but it is more often a typing slip in the year.
+    Rule(
+        code="WKF-W01",
+        severity="warning",
+        column="role_start_date",
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": "check_role_start_date_days_after_month_end", "max_value": 0},
+        message=(
+            "'Role start date' ({value}) is after the last day of the return's month (for a "
+            "census file, its reference date), so the worker was not yet in the role."
+        ),
+        fix="Check the year and month of the start date; if the worker really starts later, "
+        "no change is needed.",
     ),
 )
 

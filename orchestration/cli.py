@@ -72,9 +72,13 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> None:
-    from publish.publish_month import publish_month
+    from publish.publish_month import NothingToPublish, publish_month
 
-    publications = publish_month(settings, args.period)
+    try:
+        publications = publish_month(settings, args.period)
+    except NothingToPublish as refusal:  # one line, no traceback: the month cannot be published
+        print(f"moc publish: {refusal}", file=sys.stderr)
+        raise SystemExit(1) from None
     print(f"Published {publications[0].period}:")
     for publication in publications:
         print(f"  {publication.kind}: {publication.folder}")

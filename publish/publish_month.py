@@ -16,23 +16,31 @@ period's last day; Parquet written on one thread).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from common.atomic import swap_into_place
 from common.members import Member, members_on
-from common.periods import period_end
+from common.periods import PERIOD_PATTERN, period_end
 from common.settings import Settings
 from ingest import warehouse
 from publish.extracts import benchmark, files, packs, partner, register, workbooks
 from publish.extracts.benchmark import BENCHMARK_COLUMNS
 from publish.extracts.files import Output, Publication, pipeline_version
-from publish.extracts.marts import MartFrames, latest_period, ledger_inputs, read_marts
+from publish.extracts.marts import (
+    MartFrames,
+    has_marts,
+    latest_period,
+    ledger_inputs,
+    read_marts,
+)
 
 __all__ = [
     "BENCHMARK_COLUMNS",
     "INDICATORS",
     "MonthInputs",
+    "NothingToPublish",
     "Publication",
     "latest_period",
     "pipeline_version",
@@ -49,6 +57,13 @@ INDICATORS = tuple((i.source, i.name, i.places) for i in benchmark.WORKFORCE)
 LEFT_OUT_REASON = "no data-sharing agreement with this partner in force on the month's last day"
 
 
+class NothingToPublish(ValueError):
+    """The month asked for cannot be published: not a month, outside the plausible-period
+    window, no member councils on its last day, or no returns in the marts. Raised before
+    anything is written; the message is one line for whoever asked (``moc publish`` prints it
+    and exits non-zero, the Airflow task fails with it)."""
+
+
 @dataclass(frozen=True)
 class MonthInputs:
     frames: MartFrames
@@ -59,13 +74,42 @@ class MonthInputs:
         return self.frames.period
 
 
-def read_month(settings: Settings, period: str | None = None) -> MonthInputs:
+def read_month(
+    settings: Settings, period: str | None = None, today: dt.date | None = None
+) -> MonthInputs:
+    """The marts and ledger versions of ``period`` (default: the latest month with returns
+    in the plausible-period window on ``today``), or NothingToPublish saying why not."""
+    window = settings.plausible_window(today)
+    if period is not None and PERIOD_PATTERN.fullmatch(period) is None:
+        raise NothingToPublish(f"Nothing to publish: '{period}' is not a month; give YYYY-MM.")
+    if period is not None and period not in window:
+        raise NothingToPublish(
+            f"Nothing to publish for {period}: it is outside the months returns can be for "
+            f"({window})."
+        )
+    if not settings.warehouse_path.exists():
+        raise NothingToPublish(
+            f"Nothing to publish: there is no warehouse at {settings.warehouse_path} yet "
+            "(run moc ingest and moc build first)."
+        )
     con = warehouse.connect(settings.warehouse_path, read_only=True)
     try:
-        period = period or latest_period(con)
+        if not has_marts(con):
+            raise NothingToPublish("Nothing to publish: the marts are not built yet (moc build).")
+        latest = latest_period(con, window)
+        period = period or latest
         if period is None:
-            raise ValueError("Nothing to publish: the marts hold no month yet.")
-        return MonthInputs(read_marts(con, period), ledger_inputs(con, period))
+            raise NothingToPublish(
+                f"Nothing to publish: the marts hold no month with returns in {window}."
+            )
+        _members(period)
+        frames = read_marts(con, period)
+        if not (frames.council_months["period"] == period).any():
+            raise NothingToPublish(
+                f"Nothing to publish for {period}: the marts hold no returns for that month "
+                f"(the latest month with returns is {latest or 'none'})."
+            )
+        return MonthInputs(frames, ledger_inputs(con, period))
     finally:
         con.close()
 
@@ -73,7 +117,10 @@ def read_month(settings: Settings, period: str | None = None) -> MonthInputs:
 def _members(period: str) -> tuple[Member, ...]:
     members = members_on(period_end(period))
     if not members:
-        raise ValueError(f"No member councils on {period_end(period)}: nothing to publish.")
+        raise NothingToPublish(
+            f"Nothing to publish for {period}: no council was a member of the MoC on "
+            f"{period_end(period):%d/%m/%Y} (members.csv)."
+        )
     return members
 
 

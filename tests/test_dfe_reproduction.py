@@ -71,8 +71,8 @@ def _cases() -> list[tuple[dict[str, str], str, str]]:
     """Each DfE row with the (member council, reference period) that plays it.
 
     Rows go to the members in turn; a member's successive rows are two years apart (September
-    2017, 2019, ...: inside the marts' calendar, dim_months), so a year with no returns
-    separates their 12-month windows and no window mixes two authorities' figures.
+    2017, 2019, ...), so a year with no returns separates their 12-month windows and no window
+    mixes two authorities' figures.
     """
     codes = list(_member_posts())
     return [
@@ -129,7 +129,13 @@ def warehouse(tmp_path_factory) -> Path:
     raw_rows = pd.DataFrame.from_records(records)
     # one ledger row per file (council-month), in file order
     raw_rows["ledger_id"] = pd.factorize(raw_rows["file_sha256"])[0] + 1
-    return build_warehouse(tmp_path_factory.mktemp("dfe_reproduction"), [(ESTABLISHMENT, raw_rows)])
+    # The DfE's first collection (30 September 2017) counts leavers over the year before it, so
+    # its rows need returns from October 2016: the window (and dim_months) opens there.
+    return build_warehouse(
+        tmp_path_factory.mktemp("dfe_reproduction"),
+        [(ESTABLISHMENT, raw_rows)],
+        earliest_period=raw_rows["period"].min(),
+    )
 
 
 def test_fixture_rows_are_complete_and_each_has_its_own_council_month():

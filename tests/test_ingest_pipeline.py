@@ -7,6 +7,7 @@ and checks everything that batch should show.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 from ingest import ledger, pipeline, warehouse
+from samples.census import census_xml_bytes
 from samples.establishment import establishment_frame
 from samples.faults import UNMAPPED_GRADE, write_demo_bad_file
 from samples.return_files import return_filename, write_return
@@ -100,10 +102,10 @@ def mixed_batch(data_settings, monkeypatch):
     crashing = _drop(bucket, "norfolk/norfolk_2025-03_return.xlsx", b"irrelevant", 7)
     real_identify = pipeline.identify
 
-    def identify(dropped):
+    def identify(dropped, window):
         if dropped.name == crashing.name:
             raise OSError("simulated storage hiccup")
-        return real_identify(dropped)
+        return real_identify(dropped, window)
 
     monkeypatch.setattr(pipeline, "identify", identify)
     summary = pipeline.ingest_new_files(data_settings)
@@ -324,3 +326,72 @@ def test_a_file_is_superseded_only_when_every_table_it_delivered_has_a_later_ver
     assert set(entries.loc[entries["status"] == "accepted", "file_name"]) == {
         f"{slug}_{PERIOD}_{table}.csv" for table in tables
     }
+
+
+# The plausible-period window, on a day fixed by the test: 2 April 2025 (2017-09 to 2025-05).
+WINDOW_TODAY = dt.date(2025, 4, 2)
+WINDOW_TEXT = "2017-09 to 2025-05"
+
+
+def _with_period_column(path: Path, period: str) -> Path:
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    rows = [[*rows[0], "Period"]] + [[*row, period] for row in rows[1:]]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def out_of_window_batch(data_settings):
+    """One batch: good files at the window's ends, and months outside it in the file name, in
+    a Period column and in a census header, as issue 12 saw them."""
+    bucket = _bucket(data_settings)
+    # A Period column that agrees with the name is fine.
+    good = _with_period_column(_establishment_return(bucket, "821", "luton", "csv"), PERIOD)
+    frame = establishment_frame("821", PERIOD, seed=SEED)
+    files = {"good": good}
+    for key, period in (("future", "2099-01"), ("past", "2001-02"), ("next_next", "2025-06")):
+        path = bucket / "luton" / f"luton_{period}_establishment.csv"
+        files[key] = write_return(frame, path, "csv")
+    next_month = establishment_frame("822", "2025-05", seed=SEED)
+    path = bucket / "bedford" / "bedford_2025-05_establishment.csv"
+    files["next"] = write_return(next_month, path, "csv")
+    # The name says 2025-03; a Period column, as some councils' exports add, says 2099-03.
+    essex = write_return(frame, bucket / "essex" / "essex_2025-03_establishment.csv", "csv")
+    files["column"] = _with_period_column(essex, "2099-03")
+    census = census_xml_bytes("883", 2099, 2024)  # header: Year 2099, ReferenceDate 2099-09-30
+    files["census"] = _drop(bucket, "thurrock/thurrock_census.xml", census, 0)
+    for minutes, path in enumerate(files.values()):
+        _landed(path, minutes)
+    summary = pipeline.ingest_new_files(data_settings, today=WINDOW_TODAY)
+    return {"settings": data_settings, "bucket": bucket, "summary": summary, **files}
+
+
+def test_months_outside_the_plausible_window_are_rejected_with_the_window_named(
+    out_of_window_batch,
+):
+    batch = out_of_window_batch
+    entries = _ledger(batch["settings"])
+    assert entries.loc[_rel(batch, "good"), "status"] == "accepted"
+    assert entries.loc[_rel(batch, "next"), "status"] == "accepted"  # the month after today's
+    for key, said in (
+        ("future", "The file name says the return is for 2099-01"),
+        ("past", "The file name says the return is for 2001-02"),
+        ("next_next", "The file name says the return is for 2025-06"),
+        ("census", "The census header (reference date 30/09/2099) says the return is for 2099-09"),
+    ):
+        entry = entries.loc[_rel(batch, key)]
+        assert entry["status"] == "rejected", key
+        assert said in entry["message"], key
+        assert f"outside the months we accept returns for ({WINDOW_TEXT}" in entry["message"]
+        assert entry["rows_loaded"] == 0
+        feedback = Path(entry["feedback_path"]).with_suffix(".csv")
+        assert said in feedback.read_text(encoding="utf-8-sig"), key
+    column = entries.loc[_rel(batch, "column")]
+    assert column["status"] == "rejected"
+    assert (
+        "The file name says the return is for 2025-03, but the file itself says 2099-03, "
+        f"outside the months we accept ({WINDOW_TEXT})" in column["message"]
+    )
+    loaded = _query(batch["settings"], "SELECT DISTINCT period FROM raw.establishment ORDER BY 1")
+    assert loaded["period"].tolist() == [PERIOD, "2025-05"]

@@ -13,6 +13,7 @@ from common.periods import (
     period_end,
     period_of,
     period_start,
+    plausible_window,
     previous_period,
     window_periods,
 )
@@ -50,3 +51,17 @@ def test_the_financial_year_starts_in_april():
 def test_anything_but_yyyy_mm_is_refused(text):
     with pytest.raises(ValueError, match="YYYY-MM"):
         period_end(text)
+
+
+def test_the_plausible_window_ends_the_month_after_today():
+    window = plausible_window("2017-09", today=dt.date(2025, 12, 15))
+    assert str(window) == "2017-09 to 2026-01"
+    assert "2017-09" in window and "2026-01" in window
+    assert "2017-08" not in window and "2026-02" not in window
+    assert "2099-01" not in window and "2001-02" not in window
+    assert "2025-13" not in window and None not in window
+
+
+def test_the_plausible_window_refuses_an_earliest_period_that_is_not_a_month():
+    with pytest.raises(ValueError):
+        plausible_window("2017")

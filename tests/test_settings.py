@@ -4,6 +4,7 @@ one, and the README's configuration table lists every variable it reads."""
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def test_defaults_are_the_demo_s():
     assert settings.hash_secret == ""
     assert settings.disclosure_threshold == 5
     assert settings.return_deadline_day == 10
+    assert settings.earliest_period == "2017-09"
     assert settings.contacts_file is None
     assert settings.smtp_conn_id == "smtp_default"
     assert (settings.dashboard_port, settings.dashboard_address) == (8501, "127.0.0.1")
@@ -92,6 +94,7 @@ def test_every_setting_comes_from_its_variable():
             "MOC_HASH_SECRET": "key",
             "MOC_DISCLOSURE_THRESHOLD": "10",
             "MOC_RETURN_DEADLINE_DAY": "12",
+            "MOC_EARLIEST_PERIOD": "2020-04",
             "MOC_CONTACTS_FILE": "/etc/contacts.csv",
             "MOC_SMTP_CONN_ID": "smtp_moc",
             "DASHBOARD_PORT": "8600",
@@ -104,6 +107,7 @@ def test_every_setting_comes_from_its_variable():
     assert "key" not in repr(settings)  # never in a log line
     assert settings.disclosure_threshold == 10
     assert settings.return_deadline_day == 12
+    assert settings.earliest_period == "2020-04"
     assert settings.contacts_file == Path("/etc/contacts.csv")
     assert settings.smtp_conn_id == "smtp_moc"
     assert (settings.dashboard_port, settings.dashboard_address) == (8600, "0.0.0.0")
@@ -114,3 +118,15 @@ def test_a_threshold_below_one_worker_is_refused():
         disclosure_threshold({"MOC_DISCLOSURE_THRESHOLD": "0.5"})
     with pytest.raises(ValueError):
         load_settings({"MOC_DISCLOSURE_THRESHOLD": "0"})
+
+
+def test_the_plausible_window_runs_from_the_earliest_period_to_the_month_after_today():
+    settings = load_settings({"MOC_EARLIEST_PERIOD": "2020-04"})
+    window = settings.plausible_window(today=dt.date(2025, 12, 31))
+    assert (window.first, window.last) == ("2020-04", "2026-01")
+
+
+@pytest.mark.parametrize("text", ["2017", "2017-13", "Sept 2017"])
+def test_an_earliest_period_that_is_not_a_month_is_refused(text):
+    with pytest.raises(ValueError, match="MOC_EARLIEST_PERIOD"):
+        load_settings({"MOC_EARLIEST_PERIOD": text})

@@ -30,6 +30,9 @@ TEAMS = pd.read_csv(SEEDS_DIR / "team_service_area_map.csv", dtype=str)
 GRADE = GRADES.loc[GRADES["council_code"] == COUNCIL, "local_grade"].iloc[0]
 TEAM = TEAMS.loc[TEAMS["council_code"] == COUNCIL, "local_team"].iloc[0]
 DUPLICATE = "duplicate"  # a case whose file holds the good row twice
+# The month every case file is a return for: the rules that read dates against the return's
+# month (a start after it, a worker's age at its end) need one.
+CASE_PERIOD = "2025-04"
 
 
 def _snake(class_name: str) -> str:
@@ -220,6 +223,10 @@ CASES: dict[str, dict[str, Case]] = {
         "AGY-X03": Case({"charge_rate": "300"}, ("AGY-X03",)),
         "AGY-X04": Case({**DAILY, "pay_rate": "50"}, ("AGY-X04",)),
         "AGY-X05": Case({**DAILY, "charge_rate": "2000"}, ("AGY-X05",)),
+        "AGY-X06": Case({"start_date": "01/04/1925"}, ("AGY-X06",)),
+        "AGY-X07": Case({"start_date": "01/05/2025"}, ("AGY-X07",)),
+        "AGY-starts-on-the-month-end-ok": Case({"start_date": "30/04/2025"}, ()),
+        "AGY-started-in-1990-ok": Case({"start_date": "01/01/1990"}, ()),
         "AGY-daily-ok": Case(DAILY, ()),
         "AGY-W01": Case(
             {"cap_exception_signed_off": "Yes", "signed_off_on": "01/04/2025"}, ("AGY-W01",)
@@ -277,6 +284,14 @@ CASES: dict[str, dict[str, Case]] = {
         "WKF-X03": Case({**ENDED, "leaver_destination": ""}, ("WKF-X03",)),
         "WKF-X04": Case({**ENDED, "role_end_date": "01/01/2019"}, ("WKF-X04",)),
         "WKF-leaver-ok": Case(ENDED, ()),
+        "WKF-X05-young": Case({"birth_month": "14/05/2009"}, ("WKF-X05",)),  # 15 in April 2025
+        "WKF-X05-old": Case({"birth_month": "01/03/1944"}, ("WKF-X05",)),  # 81 in March 2025
+        "WKF-X05-typed-today": Case({"birth_month": "02/04/2025"}, ("WKF-X05",)),
+        "WKF-aged-16-ok": Case({"birth_month": "30/04/2009"}, ()),
+        "WKF-aged-80-ok": Case({"birth_month": "01/05/1944"}, ()),
+        "WKF-X06": Case({"role_start_date": "01/09/1920"}, ("WKF-X06",)),
+        "WKF-W01": Case({"role_start_date": "01/05/2025"}, ("WKF-W01",)),
+        "WKF-starts-on-the-month-end-ok": Case({"role_start_date": "30/04/2025"}, ()),
         "WKF-census-style": Case({"is_agency_worker": "1", "org_role": "5.0"}, ()),
     },
     "census_la": {
@@ -334,12 +349,12 @@ def problems_by_case() -> dict[str, dict[str, list]]:
     found = {}
     for table_name, cases in CASES.items():
         table = TABLES[table_name]
-        files = [FileToValidate("good", member, parse_rows(_rows(table, [{}]), table, "good"))]
+        good = parse_rows(_rows(table, [{}]), table, "good")
+        files = [FileToValidate("good", member, good, CASE_PERIOD)]
         for name, case in cases.items():
             records = [{}, {}] if case.changes == DUPLICATE else [case.changes]
-            files.append(
-                FileToValidate(name, member, parse_rows(_rows(table, records), table, name))
-            )
+            parsed = parse_rows(_rows(table, records), table, name)
+            files.append(FileToValidate(name, member, parsed, CASE_PERIOD))
         found[table_name] = validate_files(table, files)
     return found
 
@@ -389,3 +404,21 @@ def test_check_columns_work_on_any_frame_of_the_table():
         frame = pd.DataFrame([{**row, "_file_key": "f", "_row_number": 2, "council_code": "821"}])
         checked = add_check_columns(frame, table)
         assert len(checked) == 1
+
+
+def test_the_age_rule_never_writes_the_date_of_birth_into_its_message(problems_by_case):
+    """(The cell itself is hidden before validation: tests/test_personal_data.py.)"""
+    (problem,) = problems_by_case["workforce"]["WKF-X05-young"]
+    assert "2009" not in problem.message
+    assert "younger than 16 or older than 80" in problem.message
+
+
+def test_date_rules_that_need_the_return_s_month_pass_without_one():
+    """A frame with no period (any month will do) gives no age and no days after its end."""
+    table = TABLES["workforce"]
+    parsed = parse_rows(_rows(table, [{"birth_month": "14/05/2009"}]), table, "x")
+    frame = parsed.typed.assign(_file_key="x", council_code=COUNCIL)
+    checked = add_check_columns(frame, table, raw=parsed.raw)
+    assert checked["check_worker_age_years"].isna().all()
+    assert checked["check_role_start_date_days_after_month_end"].isna().all()
+    assert checked["check_role_start_date_year"].tolist() == [2020.0]

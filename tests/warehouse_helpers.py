@@ -42,27 +42,36 @@ def with_file_metadata(
 
 
 def warehouse_with_raw_rows(
-    work_dir: Path, raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]]
+    work_dir: Path,
+    raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]],
+    earliest_period: str | None = None,
 ) -> Settings:
     """``work_dir/warehouse.duckdb`` with every raw table as ingest creates it and the given rows
-    appended, not yet built; returns the settings that point dbt at it."""
+    appended, not yet built; returns the settings that point dbt at it (with the plausible-period
+    window opening at ``earliest_period`` when given, for rows older than the default's)."""
     warehouse_path = work_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse_path)) as connection:
         ensure_warehouse_tables(connection)
         for table, rows in raw_rows:
             append_rows(connection, table, rows)
-    return load_settings({"MOC_DATA_DIR": str(work_dir), "MOC_WAREHOUSE_PATH": str(warehouse_path)})
+    env = {"MOC_DATA_DIR": str(work_dir), "MOC_WAREHOUSE_PATH": str(warehouse_path)}
+    if earliest_period is not None:
+        env["MOC_EARLIEST_PERIOD"] = earliest_period
+    return load_settings(env)
 
 
 def build_warehouse(
-    work_dir: Path, raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]], *dbt_args: str
+    work_dir: Path,
+    raw_rows: Iterable[tuple[ReturnTable, pd.DataFrame]],
+    *dbt_args: str,
+    earliest_period: str | None = None,
 ) -> Path:
     """``work_dir/warehouse.duckdb`` with every raw table as ingest creates it, the given rows
     appended, then its first ``dbt build`` (a full one) run as the pipeline runs it, or, with
     ``dbt_args`` (a selection), a plain ``dbt build <dbt_args>`` (without the unit tests, as
     the pipeline's), which the pipeline never records as a build of the marts; a failed build
     raises DbtError with dbt's output. Returns the warehouse path."""
-    settings = warehouse_with_raw_rows(work_dir, raw_rows)
+    settings = warehouse_with_raw_rows(work_dir, raw_rows, earliest_period)
     if dbt_args:
         run_dbt(
             settings,

@@ -3,6 +3,7 @@ only while it runs, and its failures come back as a clear error with dbt's own o
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -48,6 +49,13 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def dbt_vars(settings: Settings) -> str:
+    """The project's run-time vars, as ``--vars`` takes them: the plausible-period window's
+    first and last months, which dim_months spans (its one home is common.periods)."""
+    window = settings.plausible_window()
+    return json.dumps({"first_period": window.first, "last_period": window.last})
+
+
 def ensure_sources(settings: Settings) -> None:
     """Every table the dbt project reads as a source exists, empty when nothing has written it
     yet: intake's ledger and raw tables (their one definition is ingest's) and the record of
@@ -70,6 +78,8 @@ def run_dbt(
         dbt_executable(),
         "--no-use-colors",
         *args,
+        "--vars",
+        dbt_vars(settings),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from common.periods import window_periods
+from common.periods import PlausibleWindow, window_periods
 from ingest.ledger import ACCEPTED_STATUSES
 
 
@@ -25,9 +25,22 @@ class MartFrames:
     pay_rates: pd.DataFrame | None = None  # fct_pay_rates, the period
 
 
-def latest_period(con) -> str | None:
-    row = con.execute("SELECT max(period) FROM marts.fct_vacancies_region_months").fetchone()
+def latest_period(con, window: PlausibleWindow) -> str | None:
+    """The latest month with returns in the marts, within the plausible-period window (so a
+    month outside it, in a warehouse loaded before the window was checked, is never the
+    default). 'YYYY-MM' sorts as the months do."""
+    row = con.execute(
+        "SELECT max(period) FROM marts.fct_vacancies_region_months WHERE period BETWEEN ? AND ?",
+        [window.first, window.last],
+    ).fetchone()
     return row[0] if row else None
+
+
+def has_marts(con) -> bool:
+    """Whether the marts a publication reads have been built."""
+    return _has_table(con, "fct_vacancies_council_months") and _has_table(
+        con, "fct_vacancies_region_months"
+    )
 
 
 def _has_table(con, name: str) -> bool:

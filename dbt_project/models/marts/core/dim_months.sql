@@ -1,13 +1,21 @@
 -- One row per calendar month, the period every return and mart is keyed by ('YYYY-MM').
--- A fixed calendar from the first agency cap period (April 2016) to December 2035: a period
--- outside it fails the relationships tests of the marts, which says to extend the range here.
+-- The months of the plausible-period window, the months ingest accepts a return for: from
+-- MOC_EARLIEST_PERIOD (by default 2017-09, the DfE's first workforce collection) to the month
+-- after the current one. The window has one home, common.periods.plausible_window; dbt gets
+-- its ends as the vars first_period and last_period from transform.dbt_runner, so a run
+-- without them stops here rather than guess. Every return's month is in the calendar, and
+-- fct_return_submissions lists no month a council could not yet have sent.
 with
 
 months as (
 
     select
         cast(
-            unnest(generate_series(date '2016-01-01', date '2035-12-01', interval 1 month))
+            unnest(generate_series(
+                cast('{{ var("first_period") }}-01' as date),
+                cast('{{ var("last_period") }}-01' as date),
+                interval 1 month
+            ))
             as date
         ) as month_start
 
