@@ -36,6 +36,7 @@ DISCLOSURE_THRESHOLD_VARIABLE = "MOC_DISCLOSURE_THRESHOLD"
 RETURN_DEADLINE_DAY_VARIABLE = "MOC_RETURN_DEADLINE_DAY"
 CONTACTS_FILE_VARIABLE = "MOC_CONTACTS_FILE"
 SMTP_CONN_ID_VARIABLE = "MOC_SMTP_CONN_ID"
+RUN_LOCK_WAIT_VARIABLE = "MOC_RUN_LOCK_WAIT"
 AIRFLOW_HOME_VARIABLE = "AIRFLOW_HOME"
 DASHBOARD_PORT_VARIABLE = "DASHBOARD_PORT"
 DASHBOARD_ADDRESS_VARIABLE = "DASHBOARD_ADDRESS"
@@ -51,6 +52,7 @@ VARIABLES = (
     RETURN_DEADLINE_DAY_VARIABLE,
     CONTACTS_FILE_VARIABLE,
     SMTP_CONN_ID_VARIABLE,
+    RUN_LOCK_WAIT_VARIABLE,
     AIRFLOW_HOME_VARIABLE,
     DASHBOARD_PORT_VARIABLE,
     DASHBOARD_ADDRESS_VARIABLE,
@@ -63,6 +65,8 @@ MARTS_SNAPSHOT_NAME = "marts_snapshot.duckdb"
 DEFAULT_DISCLOSURE_THRESHOLD = 5  # workers: the fewest a published partner figure may rest on
 DEFAULT_RETURN_DEADLINE_DAY = 10  # returns are due by this day of the following month
 DEFAULT_SMTP_CONN_ID = "smtp_default"
+# Seconds an Airflow task waits for another run on the same data folder (common/run_lock.py).
+DEFAULT_RUN_LOCK_WAIT = 900
 DEFAULT_DASHBOARD_PORT = 8501
 DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"  # loopback: the dashboard is not published by default
 
@@ -87,6 +91,7 @@ class Settings:
     return_deadline_day: int = DEFAULT_RETURN_DEADLINE_DAY  # missing returns chased after it
     contacts_file: Path | None = None  # CSV council_code,email for reminder emails
     smtp_conn_id: str = DEFAULT_SMTP_CONN_ID  # Airflow connection that emails reminders
+    run_lock_wait: float = DEFAULT_RUN_LOCK_WAIT  # seconds a task waits for another run
     dashboard_port: int = DEFAULT_DASHBOARD_PORT
     dashboard_address: str = DEFAULT_DASHBOARD_ADDRESS
 
@@ -139,6 +144,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         contacts_file=Path(contacts) if contacts else None,
         smtp_conn_id=env.get(SMTP_CONN_ID_VARIABLE) or DEFAULT_SMTP_CONN_ID,
+        run_lock_wait=float(env.get(RUN_LOCK_WAIT_VARIABLE) or DEFAULT_RUN_LOCK_WAIT),
         dashboard_port=int(env.get(DASHBOARD_PORT_VARIABLE) or DEFAULT_DASHBOARD_PORT),
         dashboard_address=env.get(DASHBOARD_ADDRESS_VARIABLE) or DEFAULT_DASHBOARD_ADDRESS,
     )

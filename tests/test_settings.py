@@ -80,6 +80,7 @@ def test_defaults_are_the_demo_s():
     assert settings.return_deadline_day == 10
     assert settings.contacts_file is None
     assert settings.smtp_conn_id == "smtp_default"
+    assert settings.run_lock_wait == 900
     assert (settings.dashboard_port, settings.dashboard_address) == (8501, "127.0.0.1")
 
 
@@ -94,6 +95,7 @@ def test_every_setting_comes_from_its_variable():
             "MOC_RETURN_DEADLINE_DAY": "12",
             "MOC_CONTACTS_FILE": "/etc/contacts.csv",
             "MOC_SMTP_CONN_ID": "smtp_moc",
+            "MOC_RUN_LOCK_WAIT": "60",
             "DASHBOARD_PORT": "8600",
             "DASHBOARD_ADDRESS": "0.0.0.0",
         }
@@ -106,6 +108,7 @@ def test_every_setting_comes_from_its_variable():
     assert settings.return_deadline_day == 12
     assert settings.contacts_file == Path("/etc/contacts.csv")
     assert settings.smtp_conn_id == "smtp_moc"
+    assert settings.run_lock_wait == 60
     assert (settings.dashboard_port, settings.dashboard_address) == (8600, "0.0.0.0")
 
 
