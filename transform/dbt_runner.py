@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+from common.atomic import remove_stale_staging
 from common.run_lock import run_lock
 from common.settings import DBT_PROJECT_DIR, WAREHOUSE_PATH_VARIABLE, Settings
 from ingest.ledger import ensure_ledger
@@ -151,6 +152,7 @@ def build_marts(settings: Settings, full_refresh: bool = False) -> BuildPlan:
     site, published next to the extracts. Returns the plan that ran. Holds the data folder's
     run lock (common/run_lock.py) throughout."""
     with run_lock(settings.data_dir, "dbt build", wait=settings.run_lock_wait):
+        remove_stale_staging(settings.published_dir)  # a killed build's docs site
         plan = run_dbt_build(settings, full_refresh=full_refresh)
         publish_marts_snapshot(settings)  # the dashboard reads this copy, never the warehouse
         run_dbt(settings, "docs", "generate", stream=False)
