@@ -328,8 +328,9 @@ def _rows(table: ReturnTable, records: list[dict[str, str]]) -> list[list[object
 
 
 @pytest.fixture(scope="module")
-def problems_by_case() -> dict[str, dict[str, list]]:
+def problems_by_case(tmp_path_factory) -> dict[str, dict[str, list]]:
     """Problems per case file, per table: one checkpoint run per table."""
+    results_dir = tmp_path_factory.mktemp("gx")
     member = members_by_code()[COUNCIL]
     found = {}
     for table_name, cases in CASES.items():
@@ -340,7 +341,7 @@ def problems_by_case() -> dict[str, dict[str, list]]:
             files.append(
                 FileToValidate(name, member, parse_rows(_rows(table, records), table, name))
             )
-        found[table_name] = validate_files(table, files)
+        found[table_name] = validate_files(table, files, results_dir)
     return found
 
 
