@@ -157,10 +157,10 @@ class Phases:
 def chunked(validate_files, chunk: int):
     """``validate_files`` run on at most ``chunk`` files at a time, results merged."""
 
-    def wrapper(table, files):
+    def wrapper(table, files, results_dir):
         problems = {}
         for start in range(0, max(len(files), 1), chunk):
-            problems.update(validate_files(table, files[start : start + chunk]))
+            problems.update(validate_files(table, files[start : start + chunk], results_dir))
         return problems
 
     return wrapper
@@ -207,13 +207,13 @@ def run(args: argparse.Namespace) -> dict:
     from common.settings import load_settings
     from ingest import gx_project, pipeline
 
-    gx_project.get_context()
+    settings = load_settings()
+    gx_project.get_context(gx_project.gx_results_dir(settings))
     phases = Phases(pipeline)
     if args.chunk:
         pipeline.validate_files = chunked(pipeline.validate_files, args.chunk)
     if args.batch:
         pipeline.list_dropped_files = capped(pipeline.list_dropped_files, args.batch)
-    settings = load_settings()
     last_month = period_start(max(period for _, period in _plan(args.files)))
 
     rss_before = _current_rss_mib()

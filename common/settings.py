@@ -40,6 +40,7 @@ RETURN_DEADLINE_DAY_VARIABLE = "MOC_RETURN_DEADLINE_DAY"
 EARLIEST_PERIOD_VARIABLE = "MOC_EARLIEST_PERIOD"
 CONTACTS_FILE_VARIABLE = "MOC_CONTACTS_FILE"
 SMTP_CONN_ID_VARIABLE = "MOC_SMTP_CONN_ID"
+RUN_LOCK_WAIT_VARIABLE = "MOC_RUN_LOCK_WAIT"
 AIRFLOW_HOME_VARIABLE = "AIRFLOW_HOME"
 DASHBOARD_PORT_VARIABLE = "DASHBOARD_PORT"
 DASHBOARD_ADDRESS_VARIABLE = "DASHBOARD_ADDRESS"
@@ -56,6 +57,7 @@ VARIABLES = (
     EARLIEST_PERIOD_VARIABLE,
     CONTACTS_FILE_VARIABLE,
     SMTP_CONN_ID_VARIABLE,
+    RUN_LOCK_WAIT_VARIABLE,
     AIRFLOW_HOME_VARIABLE,
     DASHBOARD_PORT_VARIABLE,
     DASHBOARD_ADDRESS_VARIABLE,
@@ -73,6 +75,8 @@ DEFAULT_RETURN_DEADLINE_DAY = 10  # returns are due by this day of the following
 # current one, by the clock (common.periods.plausible_window), so it needs no setting.
 DEFAULT_EARLIEST_PERIOD = "2017-09"
 DEFAULT_SMTP_CONN_ID = "smtp_default"
+# Seconds an Airflow task waits for another run on the same data folder (common/run_lock.py).
+DEFAULT_RUN_LOCK_WAIT = 900
 DEFAULT_DASHBOARD_PORT = 8501
 DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"  # loopback: the dashboard is not published by default
 
@@ -98,6 +102,7 @@ class Settings:
     earliest_period: str = DEFAULT_EARLIEST_PERIOD  # first month a return can be for
     contacts_file: Path | None = None  # CSV council_code,email for reminder emails
     smtp_conn_id: str = DEFAULT_SMTP_CONN_ID  # Airflow connection that emails reminders
+    run_lock_wait: float = DEFAULT_RUN_LOCK_WAIT  # seconds a task waits for another run
     dashboard_port: int = DEFAULT_DASHBOARD_PORT
     dashboard_address: str = DEFAULT_DASHBOARD_ADDRESS
 
@@ -166,6 +171,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         earliest_period=earliest_period(env),
         contacts_file=Path(contacts) if contacts else None,
         smtp_conn_id=env.get(SMTP_CONN_ID_VARIABLE) or DEFAULT_SMTP_CONN_ID,
+        run_lock_wait=float(env.get(RUN_LOCK_WAIT_VARIABLE) or DEFAULT_RUN_LOCK_WAIT),
         dashboard_port=int(env.get(DASHBOARD_PORT_VARIABLE) or DEFAULT_DASHBOARD_PORT),
         dashboard_address=env.get(DASHBOARD_ADDRESS_VARIABLE) or DEFAULT_DASHBOARD_ADDRESS,
     )

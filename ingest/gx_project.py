@@ -2,6 +2,12 @@
 
 Runtime only *reads* the committed project (suites, validation definitions, checkpoints);
 ``write_project`` regenerates it from :mod:`ingest.suites` when rules change.
+
+What runs produce (validation results, Data Docs) is data, and lives under the data folder
+(:func:`gx_results_dir`: ``<data>/gx/``), never in the checkout: two data folders ingesting
+from one checkout each keep their own results and prune only their own. The committed
+``great_expectations.yml`` names the folder as the config variable ``${gx_results_dir}``, which
+:func:`get_context` fills in for each run (GX's ``runtime_environment``).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from common.settings import GX_PROJECT_DIR
+from common.settings import GX_PROJECT_DIR, Settings
 from ingest.readers import ROW_NUMBER
 from ingest.return_contract import TABLES
 from ingest.suites import FILE_KEY, RULES_BY_TABLE
@@ -34,11 +40,20 @@ INDEX_COLUMNS = [FILE_KEY, ROW_NUMBER]
 KEEP_VALIDATION_RUNS = 50
 # Namespace of the ids written into the committed project (stabilise_ids).
 PROJECT_ID_NAMESPACE = uuid.UUID("5f0b3a52-6d1e-4c53-9a53-6f6d6f635f67")
-# Where GX's file context keeps run results and their pages, under the project directory.
+# The config variable of great_expectations.yml that holds the results folder.
+RESULTS_DIR_VARIABLE = "gx_results_dir"
+# Where GX keeps run results and their pages, under the results folder (great_expectations.yml).
 VALIDATION_RUN_FOLDERS = (
-    Path("uncommitted", "validations"),
-    Path("uncommitted", "data_docs", "local_site", "validations"),
+    Path("validations"),
+    Path("data_docs", "local_site", "validations"),
 )
+DATA_DOCS_INDEX = Path("data_docs", "local_site", "index.html")
+RUNS_LOCK = "runs.lock"
+
+
+def gx_results_dir(settings: Settings) -> Path:
+    """Where GX's validation results, Data Docs and run lock live for these settings."""
+    return settings.data_dir / "gx"
 
 
 def _quiet_gx():
@@ -50,9 +65,14 @@ def _quiet_gx():
     return gx
 
 
-def get_context(project_dir: Path = GX_PROJECT_DIR):
+def get_context(results_dir: Path, project_dir: Path = GX_PROJECT_DIR):
+    """The committed project, its runs' results going to ``results_dir``."""
     gx = _quiet_gx()
-    return gx.get_context(mode="file", project_root_dir=str(project_dir))
+    return gx.get_context(
+        mode="file",
+        project_root_dir=str(project_dir),
+        runtime_environment={RESULTS_DIR_VARIABLE: str(Path(results_dir).resolve())},
+    )
 
 
 def write_project(project_dir: Path = GX_PROJECT_DIR) -> list[str]:
@@ -60,7 +80,8 @@ def write_project(project_dir: Path = GX_PROJECT_DIR) -> list[str]:
     gx = _quiet_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = get_context(project_dir)
+    # Writing runs nothing: the results folder is never written (the yml keeps the variable).
+    context = get_context(Path(project_dir) / "gx" / "uncommitted", project_dir)
     # Progress bars would print hundreds of lines into Airflow task logs per batch.
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     context.variables.save()
@@ -143,34 +164,37 @@ def stabilise_ids(gx_dir: Path) -> int:
 
 
 @contextmanager
-def exclusive_runs(project_dir: Path = GX_PROJECT_DIR) -> Iterator[None]:
-    """Hold the project's run results for one process. GX's file context is not safe for two
-    runs at once: a run prunes old results and re-reads every stored one for Data Docs, so
-    another run can delete or half-write files under it. Airflow never runs two ingests at once
-    (the duckdb_writer pool), but parallel test workers share this project."""
-    lock_path = Path(project_dir) / "gx" / "uncommitted" / "runs.lock"
+def exclusive_runs(results_dir: Path) -> Iterator[None]:
+    """Hold a results folder for one process. GX's file context is not safe for two runs at
+    once: a run prunes old results and re-reads every stored one for Data Docs, so another run
+    can delete or half-write files under it. A data folder's run lock (common/run_lock.py)
+    already keeps its ingests apart; this covers callers that validate without one (tests)."""
+    lock_path = Path(results_dir) / RUNS_LOCK
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
         yield
 
 
-def run_checkpoint(table_name: str, frame: pd.DataFrame, project_dir: Path = GX_PROJECT_DIR):
-    """Run the committed checkpoint for ``table_name`` on one batch (rows of many files)."""
-    with exclusive_runs(project_dir):
-        prune_validation_runs(table_name, KEEP_VALIDATION_RUNS - 1, project_dir)
-        context = get_context(project_dir)
+def run_checkpoint(
+    table_name: str, frame: pd.DataFrame, results_dir: Path, project_dir: Path = GX_PROJECT_DIR
+):
+    """Run the committed checkpoint for ``table_name`` on one batch (rows of many files),
+    keeping its results and Data Docs in ``results_dir``."""
+    with exclusive_runs(results_dir):
+        prune_validation_runs(table_name, KEEP_VALIDATION_RUNS - 1, results_dir)
+        context = get_context(results_dir, project_dir)
         checkpoint = context.checkpoints.get(table_name)
         return checkpoint.run(batch_parameters={"dataframe": frame})
 
 
-def prune_validation_runs(table_name: str, keep: int, project_dir: Path = GX_PROJECT_DIR) -> int:
+def prune_validation_runs(table_name: str, keep: int, results_dir: Path) -> int:
     """Delete all but the newest ``keep`` stored runs of the table's suite (results and Data
     Docs pages; run folders are named by their UTC start time, so names sort by age). Returns
     how many run folders were deleted."""
     deleted = 0
     for folder in VALIDATION_RUN_FOLDERS:
-        suite_dir = project_dir / folder / table_name
+        suite_dir = Path(results_dir) / folder / table_name
         if not suite_dir.is_dir():
             continue
         for run_name_dir in suite_dir.iterdir():  # "__none__": runs without a run name

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -21,6 +22,7 @@ from ingest.archive import archive_bytes, sha256_of
 from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_bucket
 from ingest.census_xml import read_census
 from ingest.feedback import write_feedback
+from ingest.gx_project import gx_results_dir
 from ingest.identify import (
     IdentificationError,
     Identity,
@@ -287,7 +289,7 @@ def _receive_all(con, settings: Settings, fs, files, now, batch: _BatchState) ->
     return arrivals
 
 
-def _validate_all(arrivals: list[Arrival]) -> None:
+def _validate_all(arrivals: list[Arrival], results_dir: Path) -> None:
     """One GX checkpoint run per table over every readable file; problems back to files."""
     for table in TABLES.values():
         to_validate = [
@@ -302,7 +304,7 @@ def _validate_all(arrivals: list[Arrival]) -> None:
             for name, p in a.tables.items()
             if name == table.name and not p.typed.empty  # a nil return has no rows to check
         ]
-        problems = validate_files(table, to_validate)
+        problems = validate_files(table, to_validate, results_dir)
         for arrival in arrivals:
             arrival.problems.extend(problems.get(arrival.dropped.relative_path, []))
 
@@ -333,7 +335,7 @@ def ingest_new_files(
         for start in range(0, len(new_files), CHUNK_FILES):
             chunk = new_files[start : start + CHUNK_FILES]
             arrivals = _receive_all(con, settings, fs, chunk, now, batch)
-            _validate_all(arrivals)
+            _validate_all(arrivals, gx_results_dir(settings))
             for index, arrival in enumerate(arrivals, start=len(entries) + 1):
                 _decide(arrival)
                 arrival.entry.feedback_path = _feedback(fs, root, arrival)

@@ -7,6 +7,7 @@ GX's start-up cost once, not once per file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -61,14 +62,17 @@ def _shown_value(raw_row: pd.Series, meta: dict, index_row: dict) -> str:
     return " / ".join(shown)
 
 
-def validate_files(table: ReturnTable, files: list[FileToValidate]) -> dict[str, list[Problem]]:
-    """Problems per file key (every key present, an empty list when the file is clean)."""
+def validate_files(
+    table: ReturnTable, files: list[FileToValidate], results_dir: Path
+) -> dict[str, list[Problem]]:
+    """Problems per file key (every key present, an empty list when the file is clean). GX
+    keeps the run's results and Data Docs in ``results_dir`` (ingest.gx_project)."""
     problems: dict[str, list[Problem]] = {item.file_key: [] for item in files}
     if not files:
         return problems
     stacked, raw = _stack(files)
     stacked = add_check_columns(stacked, table, raw=raw)
-    result = run_checkpoint(table.name, stacked)
+    result = run_checkpoint(table.name, stacked, results_dir)
     by_key = {item.file_key: item for item in files}
     raw_rows = {item.file_key: item.parsed.raw.set_index(ROW_NUMBER, drop=False) for item in files}
     notes: dict[tuple[str, str, str, str | None], str] = {}

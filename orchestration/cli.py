@@ -9,6 +9,9 @@ moc ledger     print the ledger (--csv for machines)
 moc demo       sample returns, then the whole pipeline through the Airflow DAGs
 moc gx-suites  rewrite the GX project under expectations/ from ingest/suites.py
 moc dbt-sources  rewrite the dbt sources of intake's tables from the return contract
+
+ingest, build, publish, run and demo hold the data folder's run lock (common/run_lock.py): when
+another run holds it, the command says whose and exits with status 75 (EX_TEMPFAIL: try again).
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ import shutil
 import sys
 from pathlib import Path
 
+from common.run_lock import RUN_LOCK_NAME, RunInProgress, run_lock
 from common.settings import Settings, load_settings
 
+# Commands that write the warehouse or the published folder: one at a time per data folder.
+LOCKED_COMMANDS = ("ingest", "build", "publish", "run", "demo")
+EXIT_RUN_IN_PROGRESS = 75  # EX_TEMPFAIL (sysexits.h): another run holds the data folder
 DEMO_PERIODS = ("2025-01", "2026-06")  # 18 months of sample returns
 DEMO_SEED = 42
 
@@ -125,7 +132,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     from orchestration.local_airflow import prepare_airflow, run_pipeline_dags
 
     if args.fresh and settings.data_dir.exists():
-        shutil.rmtree(settings.data_dir)
+        _empty_data_folder(settings)
     args.start, args.end = DEMO_PERIODS
     args.seed, args.with_bad_file = DEMO_SEED, True
     cmd_generate(settings, args)
@@ -140,6 +147,18 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     for path in sorted(settings.published_dir.rglob("*")):
         if path.is_file():
             print(f"    {path}")
+
+
+def _empty_data_folder(settings: Settings) -> None:
+    """Remove everything generated but the run lock this command holds (removing its file
+    would let another run lock a new file of the same name)."""
+    for path in settings.data_dir.iterdir():
+        if path.name == RUN_LOCK_NAME:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def _print_status_counts(settings: Settings) -> None:
@@ -245,7 +264,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     try:
-        args.func(settings, args)
+        if args.command in LOCKED_COMMANDS:
+            with run_lock(settings.data_dir, f"moc {args.command}"):
+                args.func(settings, args)
+        else:
+            args.func(settings, args)
+    except RunInProgress as exc:
+        print(f"moc {args.command}: {exc}", file=sys.stderr)
+        return EXIT_RUN_IN_PROGRESS
     except KeyboardInterrupt:
         return 130
     return 0

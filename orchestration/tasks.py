@@ -2,7 +2,9 @@
 the DAGs.
 
 DAG files stay thin (wiring only); everything here is importable and testable without a
-scheduler. Settings are read when a task runs, never when a DAG file is parsed.
+scheduler. Settings are read when a task runs, never when a DAG file is parsed. The tasks that
+write the warehouse or the published folder hold the data folder's run lock, waiting up to
+``MOC_RUN_LOCK_WAIT`` seconds for another run (common/run_lock.py says why they wait).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import datetime as dt
 import logging
 
 from common.periods import previous_period
-from common.settings import load_settings
+from common.run_lock import run_lock
+from common.settings import Settings, load_settings
 from ingest.return_contract import TABLES
 
 log = logging.getLogger(__name__)
@@ -27,11 +30,17 @@ def deadline_day() -> int:
     return load_settings().return_deadline_day
 
 
+def _run_lock(settings: Settings, dag_id: str):
+    return run_lock(settings.data_dir, f"Airflow DAG {dag_id}", wait=settings.run_lock_wait)
+
+
 def ingest_task() -> dict[str, object]:
     from ingest.ledger import ACCEPTED_STATUSES, LedgerStatus
     from ingest.pipeline import ingest_new_files
 
-    summary = ingest_new_files(load_settings())
+    settings = load_settings()
+    with _run_lock(settings, "ingest_returns"):
+        summary = ingest_new_files(settings)
     for entry in summary.entries:
         log.info("%s: %s - %s", entry.relative_path, entry.status, entry.message)
     return {
@@ -46,7 +55,9 @@ def ingest_task() -> dict[str, object]:
 def build_task(full_refresh: bool = False) -> dict[str, str]:
     from transform.dbt_runner import build_marts
 
-    plan = build_marts(load_settings(), full_refresh=full_refresh)
+    settings = load_settings()
+    with _run_lock(settings, "build_marts"):
+        plan = build_marts(settings, full_refresh=full_refresh)
     log.info("dbt build was %s: %s", plan.mode, plan.reason)
     return {"mode": plan.mode, "reason": plan.reason}
 
@@ -64,7 +75,9 @@ def period_to_publish(requested: str | None, logical_date: dt.datetime | None, s
 def publish_task(period: str | None = None) -> list[str]:
     from publish.publish_month import publish_month, published_files
 
-    publications = publish_month(load_settings(), period or None)
+    settings = load_settings()
+    with _run_lock(settings, "publish_benchmarks"):
+        publications = publish_month(settings, period or None)
     return [str(path) for path in published_files(publications)]
 
 

@@ -20,9 +20,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.atomic import swap_into_place
+from common.atomic import remove_stale_staging, swap_into_place
 from common.members import Member, members_on
 from common.periods import PERIOD_PATTERN, period_end
+from common.run_lock import run_lock
 from common.settings import Settings
 from ingest import warehouse
 from publish.extracts import benchmark, files, packs, partner, register, workbooks
@@ -143,7 +144,12 @@ def publish_members_benchmark(
     _, outputs = _benchmark_outputs(month)
     target = settings.published_dir / "members_benchmark" / month.period
     return files.publish_folder(
-        target, "members_benchmark", month.period, outputs, {"inputs": month.inputs}
+        settings.published_dir,
+        target,
+        "members_benchmark",
+        month.period,
+        outputs,
+        {"inputs": month.inputs},
     )
 
 
@@ -160,7 +166,9 @@ def publish_council_packs(
         outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
     target = settings.published_dir / "council_packs" / month.period
     manifest = {"inputs": month.inputs, "disclosure_threshold": threshold}
-    return files.publish_folder(target, "council_packs", month.period, outputs, manifest)
+    return files.publish_folder(
+        settings.published_dir, target, "council_packs", month.period, outputs, manifest
+    )
 
 
 def partner_file_stem(period: str) -> str:
@@ -228,7 +236,10 @@ def publish_partner(
         ],
     }
     target = settings.published_dir / "outbox" / who.outbox / month.period
-    return files.publish_folder(target, f"{who.extract}_extract", month.period, outputs, manifest)
+    kind = f"{who.extract}_extract"
+    return files.publish_folder(
+        settings.published_dir, target, kind, month.period, outputs, manifest
+    )
 
 
 def publish_month(
@@ -238,7 +249,21 @@ def publish_month(
     partners: tuple[register.Partner, ...] | None = None,
     agreements: tuple[register.Agreement, ...] | None = None,
 ) -> list[Publication]:
-    """Everything for the month (default: the latest in the marts), members' benchmark first."""
+    """Everything for the month (default: the latest in the marts), members' benchmark first.
+    Holds the data folder's run lock (common/run_lock.py), and so first removes the staging
+    folders a killed publication left behind."""
+    with run_lock(settings.data_dir, "publish", wait=settings.run_lock_wait):
+        remove_stale_staging(settings.published_dir)
+        return _publish_month(settings, period, threshold, partners, agreements)
+
+
+def _publish_month(
+    settings: Settings,
+    period: str | None,
+    threshold: float | None,
+    partners: tuple[register.Partner, ...] | None,
+    agreements: tuple[register.Agreement, ...] | None,
+) -> list[Publication]:
     month = read_month(settings, period)
     threshold = settings.disclosure_threshold if threshold is None else threshold
     partners = register.load_partners() if partners is None else partners

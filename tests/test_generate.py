@@ -375,7 +375,7 @@ def test_generated_returns_pass_every_rule(tmp_path):
         for name, table in parsed.items():
             files[name].append(FileToValidate(f"{path.name}/{name}", member, table))
     for name, batch in files.items():
-        problems = validate_files(TABLES[name], batch)
+        problems = validate_files(TABLES[name], batch, tmp_path / "gx")
         assert not [p for found in problems.values() for p in found], name
     assert {len(batch) for batch in files.values()} == {3}
     assert AGENCY_ASSIGNMENTS.name in files and PAY_SCALES.name in files

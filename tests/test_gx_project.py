@@ -1,6 +1,6 @@
 """The committed GX project: rewriting it from the rules in code changes no file (its ids are
 derived, not random), and stored validation runs are pruned to the newest few per table,
-results and pages alike; runs hold the project one at a time."""
+results and pages alike; runs keep their results under the data folder, one run at a time."""
 
 from __future__ import annotations
 
@@ -11,8 +11,12 @@ import pytest
 
 from common.settings import GX_PROJECT_DIR
 from ingest.gx_project import (
+    DATA_DOCS_INDEX,
+    RUNS_LOCK,
     VALIDATION_RUN_FOLDERS,
     exclusive_runs,
+    get_context,
+    gx_results_dir,
     prune_validation_runs,
     write_project,
 )
@@ -20,17 +24,17 @@ from ingest.gx_project import (
 RUNS = [f"20261125T0{minute:03d}00.000000Z" for minute in range(5)]  # oldest first
 
 
-def _store_runs(project_dir, table_name):
+def _store_runs(results_dir, table_name):
     for folder in VALIDATION_RUN_FOLDERS:
         for run in RUNS:
-            run_dir = project_dir / folder / table_name / "__none__" / run
+            run_dir = results_dir / folder / table_name / "__none__" / run
             run_dir.mkdir(parents=True)
             (run_dir / f"council_returns-{table_name}.json").write_text("{}")
 
 
-def _runs_left(project_dir, table_name):
+def _runs_left(results_dir, table_name):
     return [
-        sorted(p.name for p in (project_dir / folder / table_name / "__none__").iterdir())
+        sorted(p.name for p in (results_dir / folder / table_name / "__none__").iterdir())
         for folder in VALIDATION_RUN_FOLDERS
     ]
 
@@ -70,9 +74,23 @@ def test_rewriting_the_project_from_the_rules_changes_no_committed_file(tmp_path
 def test_runs_hold_the_project_one_at_a_time(tmp_path):
     """Another process (a parallel test worker) waits while a run prunes and rewrites the
     stored results."""
-    lock = tmp_path / "gx" / "uncommitted" / "runs.lock"
+    lock = tmp_path / RUNS_LOCK
     with exclusive_runs(tmp_path):
         with open(lock) as other, pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
     with open(lock) as other:
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again once the run is over
+
+
+def test_results_and_data_docs_go_to_the_data_folder_not_the_checkout(tmp_path):
+    """Two data folders ingesting from one checkout keep (and prune) their own results."""
+    from common.settings import load_settings
+
+    settings = load_settings({"MOC_DATA_DIR": str(tmp_path / "data")})
+    results_dir = gx_results_dir(settings)
+    assert results_dir == settings.data_dir / "gx"
+    context = get_context(results_dir)
+    store = context.stores["validation_results_store"].store_backend
+    assert store.full_base_directory.rstrip("/") == str(results_dir / VALIDATION_RUN_FOLDERS[0])
+    (site,) = context.get_docs_sites_urls(only_if_exists=False)
+    assert site["site_url"] == (results_dir / DATA_DOCS_INDEX).as_uri()

@@ -6,6 +6,7 @@ path itself, with real dbt builds, is tests/test_incremental_build.py.
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import duckdb
@@ -15,6 +16,7 @@ from common.settings import DBT_PROJECT_DIR
 from transform.build_plan import (
     BUILDS_TABLE,
     BUILT_VERSIONS_TABLE,
+    close_abandoned_builds,
     ensure_build_state,
     plan_build,
     project_fingerprint,
@@ -101,6 +103,38 @@ def test_a_failed_build_leaves_the_versions_built_from_as_they_were(con):
     record_failure(con, record_start(con, plan_build(con, "abc")))
     assert con.execute(f"select * from {BUILT_VERSIONS_TABLE} order by all").fetchall() == before
     assert _builds(con) == [("full", "succeeded", 1), ("incremental", "failed", None)]
+
+
+def test_a_build_left_running_by_a_dead_process_is_closed_as_failed(con):
+    """What the next build does first, holding the run lock (the kill itself:
+    tests/test_crash_safety.py)."""
+    record_success(con, record_start(con, plan_build(con, "abc")))
+    abandoned = record_start(con, plan_build(con, "abc"))  # its process was killed here
+    assert close_abandoned_builds(con) == [(abandoned, os.getpid())]
+    assert _builds(con) == [("full", "succeeded", 1), ("incremental", "failed", None)]
+    assert close_abandoned_builds(con) == []
+    finished = con.execute(
+        f"select finished_at from {BUILDS_TABLE} where build_id = ?", [abandoned]
+    ).fetchone()[0]
+    assert finished is not None
+    assert not plan_build(con, "abc").full_refresh  # the last good build still counts
+
+
+def test_a_warehouse_from_before_the_pid_column_gains_it(tmp_path):
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as old:
+        old.execute("create schema meta")
+        old.execute(
+            f"create table {BUILDS_TABLE} (build_id BIGINT PRIMARY KEY, started_at TIMESTAMP NOT "
+            "NULL, finished_at TIMESTAMP, mode VARCHAR NOT NULL, reason VARCHAR NOT NULL, "
+            "project_fingerprint VARCHAR NOT NULL, status VARCHAR NOT NULL, "
+            "changed_council_months INTEGER)"
+        )
+        old.execute(
+            f"insert into {BUILDS_TABLE} values "
+            "(1, now(), null, 'full', 'r', 'abc', 'running', null)"
+        )
+        ensure_build_state(old)
+        assert close_abandoned_builds(old) == [(1, None)]
 
 
 def test_the_fingerprint_follows_models_macros_seeds_and_settings_only(tmp_path):

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from common.members import members_by_code
-from common.settings import GX_PROJECT_DIR
 from ingest import warehouse
-from ingest.gx_project import exclusive_runs
+from ingest.gx_project import exclusive_runs, gx_results_dir
 from ingest.pseudonymise import keyed_hash
 from samples.census import census_sample, write_census
 from samples.return_files import write_return
@@ -129,12 +128,9 @@ def _files_under(*folders: Path) -> list[Path]:
 def test_no_clear_identifier_in_any_output_or_log(pipeline_outputs):
     settings, _, log_text, started = pipeline_outputs
     identifiers = _clear_identifiers()
-    with exclusive_runs():  # no checkpoint run (another test worker's) prunes them meanwhile
-        gx_results = [
-            p
-            for p in _files_under(GX_PROJECT_DIR / "gx" / "uncommitted")
-            if p.stat().st_mtime >= started
-        ]
+    results_dir = gx_results_dir(settings)
+    with exclusive_runs(results_dir):  # no checkpoint run prunes them meanwhile
+        gx_results = [p for p in _files_under(results_dir) if p.stat().st_mtime >= started]
         outputs = gx_results + _files_under(
             Path(settings.bucket_url) / "luton" / "feedback",
             Path(settings.bucket_url) / "bedford" / "feedback",

@@ -165,12 +165,12 @@ def test_no_temporary_folders_are_left_behind(settings, first):
 
 def test_a_failed_publication_leaves_the_previous_one_in_place(settings, first, monkeypatch):
     _, contents = first
-    from publish.extracts import files
+    from common import atomic
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(files, "swap_into_place", broken)
+    monkeypatch.setattr(atomic, "swap_into_place", broken)
     with pytest.raises(RuntimeError):
         _publish(settings)
     assert _contents(settings) == contents

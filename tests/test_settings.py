@@ -82,6 +82,7 @@ def test_defaults_are_the_demo_s():
     assert settings.earliest_period == "2017-09"
     assert settings.contacts_file is None
     assert settings.smtp_conn_id == "smtp_default"
+    assert settings.run_lock_wait == 900
     assert (settings.dashboard_port, settings.dashboard_address) == (8501, "127.0.0.1")
 
 
@@ -97,6 +98,7 @@ def test_every_setting_comes_from_its_variable():
             "MOC_EARLIEST_PERIOD": "2020-04",
             "MOC_CONTACTS_FILE": "/etc/contacts.csv",
             "MOC_SMTP_CONN_ID": "smtp_moc",
+            "MOC_RUN_LOCK_WAIT": "60",
             "DASHBOARD_PORT": "8600",
             "DASHBOARD_ADDRESS": "0.0.0.0",
         }
@@ -110,6 +112,7 @@ def test_every_setting_comes_from_its_variable():
     assert settings.earliest_period == "2020-04"
     assert settings.contacts_file == Path("/etc/contacts.csv")
     assert settings.smtp_conn_id == "smtp_moc"
+    assert settings.run_lock_wait == 60
     assert (settings.dashboard_port, settings.dashboard_address) == (8600, "0.0.0.0")
 
 

@@ -343,8 +343,9 @@ def _rows(table: ReturnTable, records: list[dict[str, str]]) -> list[list[object
 
 
 @pytest.fixture(scope="module")
-def problems_by_case() -> dict[str, dict[str, list]]:
+def problems_by_case(tmp_path_factory) -> dict[str, dict[str, list]]:
     """Problems per case file, per table: one checkpoint run per table."""
+    results_dir = tmp_path_factory.mktemp("gx")
     member = members_by_code()[COUNCIL]
     found = {}
     for table_name, cases in CASES.items():
@@ -355,7 +356,7 @@ def problems_by_case() -> dict[str, dict[str, list]]:
             records = [{}, {}] if case.changes == DUPLICATE else [case.changes]
             parsed = parse_rows(_rows(table, records), table, name)
             files.append(FileToValidate(name, member, parsed, CASE_PERIOD))
-        found[table_name] = validate_files(table, files)
+        found[table_name] = validate_files(table, files, results_dir)
     return found
 
 

@@ -9,12 +9,15 @@ settings) or the dbt version differs from the one the marts were last built with
 
 The versions the marts stand for are recorded only after a build succeeds. A failed build leaves
 them as they were, so the next build recomputes everything that changed since the last good one.
+A build whose process was killed cannot record its failure: it stays ``running`` until the next
+build closes it as failed (:func:`close_abandoned_builds`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -54,6 +57,8 @@ def ensure_build_state(con: duckdb.DuckDBPyConnection) -> None:
         "mode VARCHAR NOT NULL, reason VARCHAR NOT NULL, project_fingerprint VARCHAR NOT NULL, "
         "status VARCHAR NOT NULL, changed_council_months INTEGER)"
     )
+    # The process that ran the build (added after the first warehouses were made).
+    con.execute(f"ALTER TABLE {BUILDS_TABLE} ADD COLUMN IF NOT EXISTS pid INTEGER")
     con.execute(
         f"CREATE TABLE IF NOT EXISTS {BUILT_VERSIONS_TABLE} ("
         "return_table VARCHAR NOT NULL, council_code VARCHAR NOT NULL, period VARCHAR NOT NULL, "
@@ -93,14 +98,29 @@ def plan_build(
     return BuildPlan(False, "only the returns changed since the last successful build", fingerprint)
 
 
+def close_abandoned_builds(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int | None]]:
+    """Record as failed every build still ``running``; returns their (build_id, pid).
+
+    Call only holding the data folder's run lock (common/run_lock.py), as
+    transform.dbt_runner does before it starts a build: then no other build can be running, so
+    a ``running`` row is a build whose process died (killed, out of memory, machine down) before
+    it could record how it ended. Its marts may be half rebuilt; the versions they stand for
+    were not recorded, so the next build redoes its work."""
+    return con.execute(
+        f"UPDATE {BUILDS_TABLE} SET status = 'failed', finished_at = ? WHERE status = 'running' "
+        "RETURNING build_id, pid",
+        [_now()],
+    ).fetchall()
+
+
 def record_start(con: duckdb.DuckDBPyConnection, plan: BuildPlan) -> int:
     build_id = con.execute(f"SELECT coalesce(max(build_id), 0) + 1 FROM {BUILDS_TABLE}").fetchone()[
         0
     ]
     con.execute(
         f"INSERT INTO {BUILDS_TABLE} (build_id, started_at, mode, reason, project_fingerprint, "
-        "status) VALUES (?, ?, ?, ?, ?, 'running')",
-        [build_id, _now(), plan.mode, plan.reason, plan.project_fingerprint],
+        "status, pid) VALUES (?, ?, ?, ?, ?, 'running', ?)",
+        [build_id, _now(), plan.mode, plan.reason, plan.project_fingerprint, os.getpid()],
     )
     return build_id
 

@@ -1,20 +1,31 @@
 """Run dbt on the DuckDB warehouse. dbt runs in its own process: it holds the DuckDB write lock
-only while it runs, and its failures come back as a clear error with dbt's own output."""
+only while it runs, and its failures come back as a clear error with dbt's own output.
+
+dbt never outlives the run that started it: an orphan dbt would keep the warehouse locked and
+write to it after its build was recorded as failed. The child is killed when this process raises
+(a timeout, Ctrl-C, Airflow's SIGTERM turned into an exception) and, on Linux, by the kernel
+when this process dies without raising (SIGKILL, the OOM killer): ``PR_SET_PDEATHSIG``.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+from common.atomic import remove_stale_staging
+from common.run_lock import run_lock
 from common.settings import DBT_PROJECT_DIR, WAREHOUSE_PATH_VARIABLE, Settings
 from ingest.ledger import ensure_ledger
 from ingest.warehouse import connect, ensure_warehouse_tables
 from transform.build_plan import (
     BuildPlan,
+    close_abandoned_builds,
     ensure_build_state,
     plan_build,
     project_fingerprint,
@@ -32,8 +43,31 @@ from transform.marts_snapshot import publish_marts_snapshot
 UNIT_TESTS_EXCLUDED = ("--exclude-resource-type", "unit_test")
 
 
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h): a signal for the child when its parent dies
+
+
 class DbtError(RuntimeError):
     pass
+
+
+def _die_with_parent(parent_pid: int):
+    """A ``preexec_fn``: the child gets SIGKILL when the thread that started it ends, which in
+    our runs (the CLI, an Airflow task, ``dag.test()``) is the main thread, so the process.
+    prctl is looked up here, in the parent: the child, between fork and exec, only calls it.
+    None where there is no prctl (not Linux): the child is then killed on exceptions only."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (AttributeError, OSError):
+        return None
+
+    def set_death_signal() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the parent died before prctl: nobody will signal
+            os._exit(1)
+
+    return set_death_signal
 
 
 def dbt_executable() -> str:
@@ -96,6 +130,7 @@ def run_dbt(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_die_with_parent(os.getpid()),
     )
     timer = threading.Timer(timeout, process.kill) if timeout is not None else None
     if timer is not None:
@@ -108,6 +143,10 @@ def run_dbt(
             if stream:
                 print(line, end="", flush=True)
         process.wait()
+    except BaseException:
+        process.kill()  # not left writing the warehouse after its run gave up
+        process.wait()
+        raise
     finally:
         if timer is not None:
             timer.cancel()
@@ -120,11 +159,14 @@ def run_dbt(
 def build_marts(settings: Settings, full_refresh: bool = False) -> BuildPlan:
     """Seeds, models and data tests, in DAG order: incremental when it can be,
     in full when it must be or ``full_refresh`` asks (transform/build_plan.py). Then the docs
-    site, published next to the extracts. Returns the plan that ran."""
-    plan = run_dbt_build(settings, full_refresh=full_refresh)
-    publish_marts_snapshot(settings)  # the dashboard reads this copy, never the warehouse
-    run_dbt(settings, "docs", "generate", stream=False)
-    publish_docs_site(settings)
+    site, published next to the extracts. Returns the plan that ran. Holds the data folder's
+    run lock (common/run_lock.py) throughout."""
+    with run_lock(settings.data_dir, "dbt build", wait=settings.run_lock_wait):
+        remove_stale_staging(settings.published_dir)  # a killed build's docs site
+        plan = run_dbt_build(settings, full_refresh=full_refresh)
+        publish_marts_snapshot(settings)  # the dashboard reads this copy, never the warehouse
+        run_dbt(settings, "docs", "generate", stream=False)
+        publish_docs_site(settings)
     return plan
 
 
@@ -137,11 +179,26 @@ def run_dbt_build(
 ) -> BuildPlan:
     """``dbt build`` without the unit tests (UNIT_TESTS_EXCLUDED), incremental or full as
     mart_builds plans it, recorded in the build log; after a success, the return versions the
-    marts now stand for are kept for the next one."""
+    marts now stand for are kept for the next one. Holding the data folder's run lock, it first
+    closes as failed the builds a killed process left ``running``."""
+    with run_lock(settings.data_dir, "dbt build", wait=settings.run_lock_wait):
+        return _run_dbt_build(settings, full_refresh, stream=stream, timeout=timeout)
+
+
+def _run_dbt_build(
+    settings: Settings, full_refresh: bool, *, stream: bool, timeout: float | None
+) -> BuildPlan:
     with connect(settings.warehouse_path) as con:
         ensure_build_state(con)  # before planning: the plan reads the state
+        abandoned = close_abandoned_builds(con)
         plan = plan_build(con, project_fingerprint(), full_refresh=full_refresh)
         build_id = record_start(con, plan)
+    for abandoned_id, pid in abandoned:
+        print(
+            f"dbt build: build {abandoned_id} (pid {pid}) was left running by a process that "
+            "is gone: recorded as failed",
+            flush=True,
+        )
     if stream:
         print(f"dbt build: {plan.mode} ({plan.reason})", flush=True)
     try:

@@ -3,7 +3,8 @@
 ``dbt docs generate`` (run by :func:`transform.dbt_runner.build_marts`) writes a static site into
 ``<data>/dbt/target``: ``index.html`` reads ``manifest.json`` (models, columns, tests, lineage)
 and ``catalog.json`` (the warehouse's tables and types) beside it. Those three files are copied
-to ``<published>/dbt_docs/``, written aside and renamed into place like a publication, so a
+to ``<published>/dbt_docs/``, staged and renamed into place like a publication
+(common/atomic.py), so a
 reader never sees the site of one build with the catalog of another; any static file server
 can serve the folder. dbt writes the server's absolute paths into ``manifest.json`` (each
 node's ``root_path`` and ``compiled_path``); the published copy says them relative to the
@@ -14,10 +15,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
-from common.atomic import swap_into_place
+from common.atomic import remove_hidden_siblings, staged_folder
 from common.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
 
 DOCS_SITE_FILES = ("index.html", "manifest.json", "catalog.json")
@@ -43,20 +43,14 @@ def publish_docs_site(settings: Settings) -> Path:
             "(run `dbt docs generate` first)."
         )
     target = settings.published_dir / DOCS_SITE_FOLDER
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{DOCS_SITE_FOLDER}.", dir=target.parent))
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it owner-only; the site's readers need to see it
+    remove_hidden_siblings(target)  # staged there by earlier versions, then killed
+    with staged_folder(settings.published_dir, target) as staging:
         for name in DOCS_SITE_FILES:
             if name.endswith(".json"):
                 text = (source / name).read_text(encoding="utf-8")
                 (staging / name).write_text(without_server_paths(text, settings), encoding="utf-8")
             else:
                 shutil.copyfile(source / name, staging / name)
-        swap_into_place(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
     return target
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from common.atomic import remove_hidden_siblings
 from common.settings import Settings
 from ingest.warehouse import FILE_TABLES
 
@@ -146,6 +147,8 @@ def publish_marts_snapshot(settings: Settings) -> Path:
         )
     target = snapshot_path(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # A killed build's half-written copy (the build holds the run lock: none is being written).
+    remove_hidden_siblings(target)
     handle, staging_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
     staging = Path(staging_name)

@@ -1,10 +1,11 @@
 """Bytes, checksums, manifests and atomic publication: the same inputs give the same bytes.
 
 A publication is a folder (``<published_dir>/<kind>/<period>``). It is written in full to a
-hidden sibling folder, then swapped into place with renames only (:func:`swap_into_place`), so
-a reader sees the old publication or the new one, never half of one. The manifest lists every
-file with its rows, bytes and sha256, the ledger versions that fed it and the pipeline version;
-it holds no clock time, so it too is byte-identical on a re-run.
+staging folder under ``<published_dir>/.staging/`` (never inside the publication's own folder:
+a partner's outbox may be synced as it is), then swapped into place with renames only
+(common/atomic.py), so a reader sees the old publication or the new one, never half of one.
+The manifest lists every file with its rows, bytes and sha256, the ledger versions that fed it
+and the pipeline version; it holds no clock time, so it too is byte-identical on a re-run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from common.atomic import swap_into_place
+from common.atomic import remove_hidden_siblings, staged_folder
 
 MANIFEST = "manifest.json"
 
@@ -92,9 +92,10 @@ def manifest_bytes(manifest: dict) -> bytes:
 
 
 def publish_folder(
-    target: Path, kind: str, period: str, outputs: list[Output], manifest: dict
+    root: Path, target: Path, kind: str, period: str, outputs: list[Output], manifest: dict
 ) -> Publication:
-    """Write ``outputs`` and their manifest aside, then swap the folder into place."""
+    """Write ``outputs`` and their manifest in a staging folder under ``root`` (the published
+    folder), then swap it into place at ``target``."""
     manifest = {
         **manifest,
         "publication": kind,
@@ -102,16 +103,10 @@ def publish_folder(
         "pipeline_version": pipeline_version(),
         "files": [file_entry(o) for o in outputs],
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it owner-only; readers need to see it
+    remove_hidden_siblings(target)  # staged there by earlier versions, then killed
+    with staged_folder(root, target) as staging:
         for output in outputs:
             (staging / output.name).write_bytes(output.content)
         (staging / MANIFEST).write_bytes(manifest_bytes(manifest))
-        swap_into_place(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     names = [o.name for o in outputs] + [MANIFEST]
     return Publication(kind, period, target, [target / n for n in names])
