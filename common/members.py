@@ -52,6 +52,14 @@ def members_on(day: dt.date) -> tuple[Member, ...]:
     return tuple(m for m in load_members() if m.is_member_on(day))
 
 
+def councils_covered_on(day: dt.date) -> tuple[Member, ...]:
+    """The councils a month's regional figure and extracts cover: the MoC's members on ``day``;
+    on a day before any council was a member (a region publishing its DfE history), every
+    council of members.csv, the region's councils. dbt's fct_vacancies_region_months makes the
+    same choice (its coverage column); tests/test_regional_history.py keeps the two in step."""
+    return members_on(day) or load_members()
+
+
 def members_by_slug() -> dict[str, Member]:
     return {m.council_slug: m for m in load_members()}
 

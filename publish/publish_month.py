@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.atomic import remove_stale_staging, swap_into_place
-from common.members import Member, members_on
+from common.members import Member, councils_covered_on
 from common.periods import PERIOD_PATTERN, period_end
 from common.run_lock import run_lock
 from common.settings import Settings
@@ -60,7 +60,8 @@ LEFT_OUT_REASON = "no data-sharing agreement with this partner in force on the m
 
 class NothingToPublish(ValueError):
     """The month asked for cannot be published: not a month, outside the plausible-period
-    window, no member councils on its last day, or no returns in the marts. Raised before
+    window, or no returns in the marts (a month before the MoC with returns is published:
+    regional history). Raised before
     anything is written; the message is one line for whoever asked (``moc publish`` prints it
     and exits non-zero, the Airflow task fails with it)."""
 
@@ -116,20 +117,20 @@ def read_month(
 
 
 def _members(period: str) -> tuple[Member, ...]:
-    members = members_on(period_end(period))
+    """The councils the month's extracts name: its members, or before the MoC the region's
+    councils (common.members.councils_covered_on)."""
+    members = councils_covered_on(period_end(period))
     if not members:
-        raise NothingToPublish(
-            f"Nothing to publish for {period}: no council was a member of the MoC on "
-            f"{period_end(period):%d/%m/%Y} (members.csv)."
-        )
+        raise NothingToPublish(f"Nothing to publish for {period}: members.csv lists no council.")
     return members
 
 
 def _benchmark_outputs(month: MonthInputs) -> tuple[list[list[str]], list[Output]]:
     members = _members(month.period)
     lines = benchmark.benchmark_lines(month.frames, members)
-    rows = benchmark.benchmark_rows(lines, members, month.period)
-    xlsx, xlsx_rows = workbooks.benchmark_workbook(lines, members, month.period)
+    covers = benchmark.regional_figure_covers(month.frames)
+    rows = benchmark.benchmark_rows(lines, members, month.period, covers)
+    xlsx, xlsx_rows = workbooks.benchmark_workbook(lines, members, month.period, covers)
     name = f"members_benchmark_{month.period}"
     return rows, [
         files.csv_output(f"{name}.csv", BENCHMARK_COLUMNS, rows),
@@ -160,7 +161,7 @@ def publish_council_packs(
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
         months, figures = packs.pack_figures(
-            month.frames, council, lambda p: members_on(period_end(p)), threshold
+            month.frames, council, lambda p: councils_covered_on(period_end(p)), threshold
         )
         content, rows = workbooks.pack_workbook(council, month.period, months, figures)
         outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))

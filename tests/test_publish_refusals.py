@@ -1,6 +1,6 @@
 """``moc publish`` of a month that cannot be published says why in one line and exits non-zero,
-with no traceback and nothing written: a month with no returns, one before any council was a
-member, one outside the plausible-period window, something that is not a month, and a warehouse
+with no traceback and nothing written: a month with no returns (before the MoC or since), one
+outside the plausible-period window, something that is not a month, and a warehouse
 with nothing built yet (issue 12: 2099-09 was published to members, packs and outboxes).
 
 Marts are synthetic (support.sample_marts) in a real DuckDB warehouse, so no dbt build runs.
@@ -56,13 +56,16 @@ def test_a_month_with_no_returns_is_refused_in_one_line(settings, capsys):
     )
 
 
-def test_a_month_before_any_council_was_a_member_is_refused_in_one_line(settings, capsys):
+def test_a_month_before_any_council_was_a_member_without_returns_is_refused(settings, capsys):
+    """Before the MoC a month is published when the region's councils sent returns for it
+    (regional history: tests/test_regional_history.py); with none, it is refused as any
+    month without returns is."""
     _refused(
         settings,
         capsys,
         "2023-06",
-        "Nothing to publish for 2023-06: no council was a member of the MoC on 30/06/2023 "
-        "(members.csv).",
+        "Nothing to publish for 2023-06: the marts hold no returns for that month "
+        "(the latest month with returns is 2025-03).",
     )
 
 

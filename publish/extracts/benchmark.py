@@ -6,7 +6,9 @@ Figures (one definition each; docs/benchmark_extracts.md says the same):
 
 * The month. Council figures are the marts' own. The regional figure is the region mart's,
   computed from summed components over the member councils with a return (never an average
-  of council rates); ``councils_in_regional_figure`` says how many.
+  of council rates); ``councils_in_regional_figure`` says how many, and
+  ``regional_figure_covers`` whose: "MoC members", or for a month before the MoC (DfE history)
+  "<region> councils", every council of the region with a return.
 * The 12 months to the month (indicator name + ``_12_month_mean`` for counts, + ``_12_months``
   for rates): only for a council with a return in every one of the 12 months (otherwise
   ``x``). A count is the mean of its 12 monthly figures; a rate is computed from the components
@@ -65,7 +67,9 @@ BENCHMARK_COLUMNS = [
     "regional_upper_quartile",
     "regional_maximum",
     "councils_in_regional_figure",
+    "regional_figure_covers",
 ]
+MOC_MEMBERS_LABEL = "MoC members"  # a month with no regional row yet still has members
 SPREAD = ("minimum", "lower_quartile", "median", "upper_quartile", "maximum")
 COUNT_WINDOW_SUFFIX = "_12_month_mean"
 RATE_WINDOW_SUFFIX = "_12_months"
@@ -345,8 +349,16 @@ def benchmark_lines(frames: MartFrames, members: Iterable[Member]) -> list[Bench
     ]
 
 
-def benchmark_rows(lines: list[BenchmarkLine], members: Iterable[Member], period: str):
-    """The tidy CSV rows: per line, the regional row, then each council by name."""
+def regional_figure_covers(frames: MartFrames) -> str:
+    """What the month's regional figure covers, as the region mart labels it: 'MoC members', or
+    before the MoC '<region> councils' (fct_vacancies_region_months.coverage_label)."""
+    regions = frames.region_months[frames.region_months["period"] == frames.period]
+    return MOC_MEMBERS_LABEL if regions.empty else str(regions["coverage_label"].iloc[0])
+
+
+def benchmark_rows(lines: list[BenchmarkLine], members: Iterable[Member], period: str, covers: str):
+    """The tidy CSV rows: per line, the regional row, then each council by name; every row
+    says what the regional figure covers (``covers``: regional_figure_covers)."""
     members = sorted(members, key=lambda m: m.council_name)
     time = ees.time_columns(period)
     rows = []
@@ -354,7 +366,7 @@ def benchmark_rows(lines: list[BenchmarkLine], members: Iterable[Member], period
         spread = [
             Figure(v).text(line.places) if v is not None else UNAVAILABLE for v in line.spread()
         ]
-        tail = [*spread, str(line.councils_in_regional_figure)]
+        tail = [*spread, str(line.councils_in_regional_figure), covers]
         head = [line.theme, line.role, line.indicator]
         rows.append(
             [*time, *ees.region_geography(members[0]), *head, line.region.text(line.places), *tail]

@@ -108,11 +108,12 @@ def _about(workbook: Workbook, title: str, period: str, lines: list[tuple[str, s
 
 
 def benchmark_workbook(
-    lines: list[BenchmarkLine], members: Iterable[Member], period: str
+    lines: list[BenchmarkLine], members: Iterable[Member], period: str, covers: str
 ) -> tuple[bytes, int]:
-    """(xlsx bytes, data rows) of the members' benchmark: a sheet per theme with figures."""
+    """(xlsx bytes, data rows) of the members' benchmark: a sheet per theme with figures; the
+    regional row is labelled with what it covers (``covers``)."""
     members = sorted(members, key=lambda m: m.council_name)
-    region_name = f"{members[0].region_name} (region)"
+    region_name = f"{members[0].region_name} (region: {covers})"
     workbook = Workbook()
     _about(
         workbook,
@@ -185,7 +186,11 @@ def pack_workbook(
                 "Written for the council's board: may be made public. Small "
                 "figures are suppressed (c) as in the extracts that leave the MoC.",
             ),
-            ("Region", f"{member.region_name}: all member councils with a return, summed."),
+            (
+                "Region",
+                f"{member.region_name}: all member councils with a return, summed; for a "
+                "month before the MoC, every council of the region with a return.",
+            ),
         ],
     )
     sheet = workbook.create_sheet(PACK_SHEET)

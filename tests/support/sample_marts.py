@@ -97,6 +97,8 @@ def region_months(
         record.update(
             region_code=members[0].region_code,
             region_name=members[0].region_name,
+            coverage="moc_members",
+            coverage_label="MoC members",
             period=period,
             councils_included=len(month),
             turnover_councils_included=len(complete),
