@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.reference import dbt_project_var
+from common.rounding import publish_figure
 from publish.extracts.indicators import (
     BY_NAME,
+    RATE_DECIMAL_PLACES,
     RATES,
     RATES_BY_SOURCE,
     mart_rates,
@@ -69,3 +72,20 @@ def test_mart_rates_are_null_wherever_a_figure_is_flagged():
         np.testing.assert_array_equal(rated[column].to_numpy(), expected, err_msg=column)
     assert rated["vacancy_cover_rate"].isna().tolist() == [False, True, True, False, True]
     assert list(rated.columns[: len(COUNTS.columns)]) == list(COUNTS.columns)
+
+
+def test_a_rate_is_the_exact_figure_so_publication_rounds_it_half_away_from_zero():
+    """0.6 / (0.6 + 2.6) is 18.75% exactly: floating point gives 18.749999999999996, which
+    would publish as 18.7; held to RATE_DECIMAL_PLACES, as the marts hold a rate, it is 18.75
+    and publishes as 18.8. Parts that float sums add up to a hair over the whole still give
+    exactly 100."""
+    agency = BY_NAME["agency_rate_fte"]
+    assert 100 * (0.6 / (0.6 + 2.6)) == 18.749999999999996  # the noise this guards against
+    value, flag = rate_value(agency, {"agency_fte": 0.6, "inpost_fte": 2.6})
+    assert (value, flag) == (18.75, None)
+    assert publish_figure(value) == "18.8"
+    cover = BY_NAME["agency_cover_rate_fte"]
+    assert 0.1 + 0.2 != 0.3
+    value, _ = rate_value(cover, {"agency_cover_fte": 0.3, "agency_fte": 0.1 + 0.2})
+    assert value == 100.0
+    assert RATE_DECIMAL_PLACES == dbt_project_var("rate_decimal_places") == 12
