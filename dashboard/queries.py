@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from common.periods import WINDOW_MONTHS
+from common.members import councils_covered_on
+from common.periods import WINDOW_MONTHS, period_end
 from common.settings import load_settings
 from publish.extracts.indicators import mart_rates
 from transform.marts_snapshot import RETURN_SUBMISSIONS, snapshot_path
@@ -343,10 +344,10 @@ def vacancy_latest(
     figure (1 = lowest rate); councils without a return have no rates (published as x)."""
     trend = vacancy_trend(con, period, period, None, role, service_area)
     members = councils(con)
-    month_end = pd.Timestamp(period + "-01") + pd.offsets.MonthEnd(0)
-    joined = pd.to_datetime(members.joined_on)
-    left = pd.to_datetime(members.left_on)
-    members = members[(joined.isna() | (joined <= month_end)) & (left.isna() | (month_end < left))]
+    # the councils the month's figures cover: its members (before the MoC, the region's
+    # councils), by the one membership rule
+    covered = {m.council_code for m in councils_covered_on(period_end(period))}
+    members = members[members.council_code.isin(covered)]
     councils_only = trend[~trend.is_region]
     table = members[["council_code", "council_name"]].merge(
         councils_only[["council_code", *VACANCY_METRICS]], on="council_code", how="left"

@@ -12,6 +12,7 @@ import streamlit.components.v1 as components
 from dashboard.cache import query
 from dashboard.filters import Filters
 from dashboard.widgets import chart, csv_download, numbers
+from ingest.ledger import LedgerStatus
 
 
 def render(filters: Filters) -> None:
@@ -39,7 +40,7 @@ def render(filters: Filters) -> None:
         )
 
     st.subheader("Rejected files")
-    rejected = files[files.status == "rejected"][
+    rejected = files[files.status == LedgerStatus.REJECTED][
         ["council_name", "file_name", "version", "received_at", "errors", "message"]
     ]
     if rejected.empty:
@@ -64,11 +65,11 @@ def render(filters: Filters) -> None:
                     "status:N",
                     scale=alt.Scale(
                         domain=[
-                            "accepted",
-                            "accepted_with_warnings",
-                            "rejected",
-                            "superseded",
-                            "duplicate",
+                            LedgerStatus.ACCEPTED,
+                            LedgerStatus.ACCEPTED_WITH_WARNINGS,
+                            LedgerStatus.REJECTED,
+                            LedgerStatus.SUPERSEDED,
+                            LedgerStatus.DUPLICATE,
                         ],
                         range=["#2b8a3e", "#94d82d", "#c92a2a", "#868e96", "#ced4da"],
                     ),

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from common.members import Member
-from common.periods import WINDOW_MONTHS, period_end, window_periods
+from common.periods import WINDOW_MONTHS, month_index, period_end, window_periods
 from ingest import ledger, warehouse
-from publish.extracts.indicators import BY_NAME, RATES, rate_value
+from publish.extracts.indicators import BY_NAME, RATES, RATES_BY_SOURCE, rate_value
 from publish.extracts.marts import MartFrames
 
 COMPONENTS = (
@@ -58,7 +58,7 @@ def council_months(records: Iterable[dict]) -> pd.DataFrame:
     with the 12-month sums and rates filled in as the mart does."""
     frame = pd.DataFrame(list(records))
     frame = frame.sort_values(["council_code", "period"]).reset_index(drop=True)
-    month_number = frame["period"].map(lambda p: int(p[:4]) * 12 + int(p[5:]))
+    month_number = frame["period"].map(month_index)
     for column in (*WINDOWED, "present"):
         totals = []
         for index, row in frame.iterrows():
@@ -111,15 +111,14 @@ def region_months(
     for index, record in enumerate(records):  # turnover and vacancy cover over their subsets
         month = councils[councils["period"] == record["period"]]
         complete = month[month["leavers_window_months"] == WINDOW_MONTHS]
-        permanent = complete["permanent_fte"].sum()
-        frame.loc[index, "turnover_rate"] = (
-            100.0 * (complete["leavers_fte_12_months"].sum() / permanent) if permanent else None
-        )
         reliable = month[month["agency_vacancy_fte"] <= month["vacancy_fte"]]
-        vacancies = reliable["vacancy_fte"].sum()
-        frame.loc[index, "vacancy_cover_rate"] = (
-            100.0 * (reliable["agency_vacancy_fte"].sum() / vacancies) if vacancies else None
-        )
+        for column, subset in (("turnover_rate", complete), ("vacancy_cover_rate", reliable)):
+            rate = RATES_BY_SOURCE[column]
+            sums = {
+                name: subset[BY_NAME[name].source].sum()
+                for name in (rate.numerator, *rate.denominator)
+            }
+            frame.loc[index, column] = rate_value(rate, sums)[0]
     return frame
 
 
