@@ -19,6 +19,7 @@ from common.periods import PERIOD_PATTERN, period_of
 from ingest.cells import cell_text, parse_code, parse_date, parse_flag, parse_number
 from ingest.identify import period_from_name
 from ingest.return_contract import RETURN_TABLES, Column, ReturnTable
+from ingest.sheets import SheetChoiceError, SheetNote, choose_sheet
 
 __all__ = ["ParsedTable", "ReadError", "cell_text", "parse_number", "read_table"]
 
@@ -49,6 +50,25 @@ class ParsedTable:
     # sheet), checked against the folder it was dropped in and the month in its name.
     declared_council_codes: set[str] = field(default_factory=set)
     declared_periods: set[str] = field(default_factory=set)
+    notes: list[SheetNote] = field(default_factory=list)  # warnings about the workbook's sheets
+
+
+class Sheets(dict):
+    """A workbook's sheets (name -> rows of cells) and which of them are hidden."""
+
+    def __init__(self, rows: dict[str, list[list[object]]], hidden: set[str]):
+        super().__init__(rows)
+        self.hidden = hidden
+
+
+def table_sheet(
+    sheets: dict[str, list[list[object]]], table: ReturnTable
+) -> tuple[str | None, list[SheetNote]]:
+    """The visible sheet holding ``table`` and notes on hidden copies (ingest.sheets)."""
+    try:
+        return choose_sheet(table.name, sheets, getattr(sheets, "hidden", set()))
+    except SheetChoiceError as exc:
+        raise ReadError(str(exc)) from exc
 
 
 def _normalise_header(text: object) -> str:
@@ -97,10 +117,12 @@ def workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return {
+        rows = {
             name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in workbook.sheet_names
         }
+        hidden = {m.name for m in workbook.sheets_metadata if m.visible.name != "Visible"}
+        return Sheets(rows, hidden)
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise ReadError(
             "The workbook cannot be opened: it may be password-protected, damaged, or not "
@@ -109,8 +131,7 @@ def workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
 
 
 def find_sheet(sheets: dict[str, list[list[object]]], table: ReturnTable) -> str:
-    by_key = {_normalise_header(name): name for name in sheets}
-    name = by_key.get(_normalise_header(table.name))
+    name, _ = table_sheet(sheets, table)
     if name is None:
         raise ReadError(
             f"The workbook has no sheet named '{table.name}'. Sheets found: "
@@ -273,13 +294,14 @@ def read_workbook(data: bytes) -> dict[str, ParsedTable]:
     by_key = {_normalise_header(name): name for name in sheets}
     found = {}
     for table in RETURN_TABLES.values():
-        sheet = by_key.get(_normalise_header(table.name))
+        sheet, notes = table_sheet(sheets, table)  # visible sheets only (ingest.sheets)
         if sheet is None:
             continue
         try:
             found[table.name] = parse_rows(sheets[sheet], table, sheet)
         except NoRowsError:
             continue  # the template's sheets all have headers; an unfilled one was not sent
+        found[table.name].notes.extend(notes)
     about = by_key.get(ABOUT_SHEET)
     if about is not None:
         codes, periods = about_sheet_declarations(sheets[about])
