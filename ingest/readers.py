@@ -113,7 +113,7 @@ def _decimal_comma_to_point(cell: str) -> str:
 
 def workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
     """All sheets of an Excel workbook as rows of cells, keyed by sheet name."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -121,7 +121,7 @@ def workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
             name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in workbook.sheet_names
         }
-        hidden = {m.name for m in workbook.sheets_metadata if m.visible.name != "Visible"}
+        hidden = {m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
         return Sheets(rows, hidden)
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise ReadError(
