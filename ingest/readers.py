@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from common.members import member_for_folder
 from common.periods import PERIOD_PATTERN, period_of
 from ingest.cells import cell_text, parse_code, parse_date, parse_flag, parse_number
 from ingest.identify import period_from_name
@@ -27,6 +28,7 @@ ROW_NUMBER = "_row_number"  # row as the officer sees it in Excel (1-based, head
 # Headers (normalised) under which a file may state its own council code or month.
 COUNCIL_CODE_LABELS = {"la code", "dfe la code", "lea", "council code", "la"}
 PERIOD_LABELS = {"period", "month", "return month"}
+COUNCIL_NAME_LABELS = {"council", "council name", "local authority", "la name"}
 ABOUT_SHEET = "about"
 HEADER_SEARCH_ROWS = 30
 
@@ -250,6 +252,9 @@ def about_sheet_declarations(rows: list[list[object]]) -> tuple[set[str], set[st
         label = _normalise_header(row[0])
         if label in COUNCIL_CODE_LABELS:
             codes.add(cell_text(row[1]))
+        elif label in COUNCIL_NAME_LABELS:  # a member's name says whose return it is too
+            member = member_for_folder(cell_text(row[1]))
+            codes |= {member.council_code} if member else set()
         elif label in PERIOD_LABELS:
             periods.add(declared_period(row[1]))
     return codes, periods

@@ -179,6 +179,13 @@ def test_a_table_whose_only_sheet_is_hidden_is_refused():
         read_workbook(data)
 
 
+def test_a_council_named_on_the_about_sheet_is_checked_against_the_folder():
+    data = _xlsx({"About": [["Council", "Bedford"]], "establishment": _rows("2025-03")})
+    assert read_workbook(data)["establishment"].declared_council_codes == {"822"}
+    unknown = _xlsx({"About": [["Council", "Our council"]], "establishment": _rows("2025-03")})
+    assert read_workbook(unknown)["establishment"].declared_council_codes == set()
+
+
 # One batch: every hostile file ends in the ledger as intended, and the others load.
 
 
@@ -253,6 +260,11 @@ BATCH = {
         _with_cell("2024-05", "permanent_fte", "1_0.5"),
         "rejected",
         ("Permanent FTE in post", "1_0.5"),
+    ),
+    "luton/luton_2024-03_return.xlsx": (
+        _xlsx({"About": [["Council name", "Bedford"]], "establishment": _rows("2024-03")}),
+        "rejected",
+        ("Bedford (822)", "Luton's folder"),
     ),
     "luton/luton_2024-04_establishment.csv": (
         _with_cell("2024-04", "cases_held", "١٢"),
