@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -66,3 +67,37 @@ def members_by_slug() -> dict[str, Member]:
 
 def members_by_code() -> dict[str, Member]:
     return {m.council_code: m for m in load_members()}
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Lower-case words of ``text``: 'Central Bedfordshire ', 'central-bedfordshire' and
+    'CENTRAL_BEDFORDSHIRE' all give ('central', 'bedfordshire')."""
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _member_words() -> dict[tuple[str, ...], Member]:
+    words = {}
+    for member in load_members():
+        words[_words(member.council_slug)] = member
+        words[_words(member.council_name)] = member
+    return words
+
+
+def member_for_folder(folder: str) -> Member | None:
+    """The member whose folder this is, typed as officers type it: any case, spaces, hyphens
+    or underscores between words, spaces around, the slug or the council's name
+    ('Central Bedfordshire', 'luton ', 'Southend on Sea'). None for a non-member."""
+    return _member_words().get(_words(folder))
+
+
+def members_named_in(text: str) -> tuple[Member, ...]:
+    """The members ``text`` (a file name, a title) names as whole words, by slug or name:
+    'bedford_2025-04.csv' names Bedford, 'central_bedfordshire_2025-04.csv' names Central
+    Bedfordshire and not Bedford ('bedfordshire' is another word)."""
+    words = _words(text)
+    found: dict[str, Member] = {}
+    for key, member in _member_words().items():
+        size = len(key)
+        if any(words[i : i + size] == key for i in range(len(words) - size + 1)):
+            found[member.council_code] = member
+    return tuple(sorted(found.values(), key=lambda m: m.council_name))

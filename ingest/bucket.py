@@ -15,8 +15,10 @@ instance role.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -24,9 +26,21 @@ import fsspec
 
 FEEDBACK_FOLDER = "feedback"
 
-# Names an upload tool or Excel uses while a file is still being written.
-IN_PROGRESS_PREFIXES = ("~$", ".~lock", ".")
+# Names an upload tool or Excel uses while a file is still being written: Excel's and
+# LibreOffice's lock files, and rsync's temporary copy ('.<name>.<6 characters>'). Any other name
+# starting with a dot ('.hidden.csv', '..luton.csv') is a council's file like any other: it gets
+# a ledger row and feedback (intake rejects it, saying to rename it), never silence.
+IN_PROGRESS_PREFIXES = ("~$", ".~lock")
 IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", "#")
+_RSYNC_TEMPORARY = re.compile(r"^\.[^.][^/]*\.[^./]+\.[A-Za-z0-9]{6}$")
+# What an operating system leaves in a synced folder; never a return.
+SYSTEM_FILES = (".ds_store", "thumbs.db", "desktop.ini")
+# What we write into feedback folders ourselves (ingest.feedback, orchestration.chase). Anything
+# else there was dropped by an officer and gets a ledger row saying to move it.
+OUR_FEEDBACK_SUFFIXES = (".feedback.xlsx", ".feedback.html", ".feedback.csv")
+OUR_FEEDBACK_PREFIXES = ("missing_return_", "missing_returns_")
+# Longest file name (bytes) a local filesystem takes; feedback names are shortened to fit.
+MAX_NAME_BYTES = 255
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,9 @@ class DroppedFile:
     relative_path: str  # path relative to the bucket root, e.g. "bedford/2025-03.csv"
     size_bytes: int
     modified_at: dt.datetime  # when it landed in the bucket (UTC, naive)
+    # Changes whenever the bytes may have changed (see file_fingerprint); a file whose
+    # fingerprint the ledger has seen is not read again. "" = unknown: always read.
+    fingerprint: str = ""
 
     @property
     def name(self) -> str:
@@ -74,7 +91,30 @@ def open_bucket(bucket_url: str) -> tuple[fsspec.AbstractFileSystem, str]:
 
 
 def is_in_progress(name: str) -> bool:
-    return name.startswith(IN_PROGRESS_PREFIXES) or name.lower().endswith(IN_PROGRESS_SUFFIXES)
+    return (
+        name.startswith(IN_PROGRESS_PREFIXES)
+        or name.lower().endswith(IN_PROGRESS_SUFFIXES)
+        or bool(_RSYNC_TEMPORARY.match(name))
+    )
+
+
+def is_our_feedback(name: str) -> bool:
+    """A file we wrote into a feedback folder (a report or a reminder), not a council's."""
+    lowered = name.lower()
+    return lowered.endswith(OUR_FEEDBACK_SUFFIXES) or lowered.startswith(OUR_FEEDBACK_PREFIXES)
+
+
+def in_feedback_folder(relative_path: str) -> bool:
+    return FEEDBACK_FOLDER in relative_path.split("/")[:-1]
+
+
+def is_skipped(relative_path: str) -> bool:
+    """Never a council's file: still being written, operating-system clutter, or our own
+    feedback. Everything else in the bucket gets a ledger row."""
+    name = posixpath.basename(relative_path)
+    if is_in_progress(name) or name.lower() in SYSTEM_FILES:
+        return True
+    return in_feedback_folder(relative_path) and is_our_feedback(name)
 
 
 def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[DroppedFile]:
@@ -86,8 +126,7 @@ def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[Dropped
     found = []
     for path, info in fs.find(root, detail=True).items():
         relative = posixpath.relpath(path, root)
-        parts = relative.split("/")
-        if FEEDBACK_FOLDER in parts[:-1] or is_in_progress(parts[-1]):
+        if is_skipped(relative):
             continue
         found.append(
             DroppedFile(
@@ -95,10 +134,26 @@ def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[Dropped
                 relative_path=relative,
                 size_bytes=int(info["size"]),
                 modified_at=_modified_at(info),
+                fingerprint=file_fingerprint(info),
             )
         )
     # Arrival order decides which version of a return is the latest.
     return sorted(found, key=lambda f: (f.modified_at, f.relative_path))
+
+
+def file_fingerprint(info: dict) -> str:
+    """What says the file's bytes may have changed since we last read them. Size and
+    modification time do not: ``cp -p``, ``rsync -t`` and many sync tools keep the time, and a
+    corrected file is often the same size. On object storage the ETag (a hash of the content);
+    on a local filesystem, also the inode and its change time (ctime), which no tool can set
+    back: a rewrite in place or a rename onto the name moves it. Whether it really is a new
+    version is then decided by the content's sha256 (ingest.pipeline)."""
+    etag = info.get("ETag") or info.get("etag")
+    if etag:
+        return f"etag:{str(etag).strip(chr(34))}:{info.get('size')}"
+    if "ino" in info and "created" in info:
+        return f"local:{info.get('size')}:{info.get('mtime')}:{info['created']}:{info['ino']}"
+    return ""
 
 
 def _modified_at(info: dict) -> dt.datetime:
@@ -118,4 +173,20 @@ def feedback_base(root: str, dropped: DroppedFile) -> str:
     a council (``2024/x.csv`` and ``2025/x.csv``) never share a feedback file."""
     folder = dropped.folder or "_unassigned"
     subfolders = dropped.relative_path.split("/")[1:-1]
-    return posixpath.join(root, folder, FEEDBACK_FOLDER, *subfolders, f"{dropped.name}.feedback")
+    name = feedback_name(dropped.name)
+    return posixpath.join(root, folder, FEEDBACK_FOLDER, *subfolders, f"{name}.feedback")
+
+
+def feedback_name(name: str) -> str:
+    """``name``, shortened when '<name>.feedback.xlsx' would be longer than a file name may be
+    (255 bytes): its start, '~', 8 hex digits of a hash of the whole name (so two long names
+    with the same start keep apart) and its suffix. The report itself gives the full name."""
+    longest_suffix = max(map(len, OUR_FEEDBACK_SUFFIXES))
+    if len(name.encode("utf-8")) + longest_suffix <= MAX_NAME_BYTES:
+        return name
+    stem, suffix = posixpath.splitext(name)
+    suffix = suffix if len(suffix) <= 10 else ""
+    tag = "~" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    room = MAX_NAME_BYTES - longest_suffix - len(tag) - len(suffix.encode("utf-8"))
+    head = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{head}{tag}{suffix}"

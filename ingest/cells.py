@@ -27,6 +27,13 @@ _TEXT_DATE_FORMATS = (
 _TRUE = {"yes", "y", "true", "1", "t"}
 _FALSE = {"no", "n", "false", "0", "f"}
 _NUMBER_NOISE = re.compile(r"[£,\s]")
+# What a number may be once money signs, thousands separators and spaces are gone: ASCII digits,
+# one decimal point, a sign, an exponent as Excel writes large numbers in CSV (1.2E+06). Python's
+# float() is more generous than an officer means: it reads '1_0.5' as 10.5 (digit grouping in
+# code) and Arabic-Indic, Devanagari or full-width digits as numbers, so a cell holding a typing
+# slip or text pasted from another system would load silently. Those cells stay unreadable, and
+# the suites name the cell and what it holds.
+_STRICT_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def cell_text(value: object) -> str:
@@ -47,13 +54,15 @@ def cell_text(value: object) -> str:
 
 
 def parse_number(text: str) -> float:
-    """'£1,234.50' -> 1234.5; '12%' -> 0.12; '' -> NaN; 'abc' -> NaN."""
+    """'£1,234.50' -> 1234.5; '12%' -> 0.12; '' -> NaN; 'abc', '1_0.5', '١٢' -> NaN."""
     cleaned = _NUMBER_NOISE.sub("", text)
     if not cleaned:
         return math.nan
     scale = 1.0
     if cleaned.endswith("%"):
         cleaned, scale = cleaned[:-1], 0.01
+    if not _STRICT_NUMBER.fullmatch(cleaned):
+        return math.nan
     try:
         number = float(cleaned) * scale
     except ValueError:
@@ -66,7 +75,7 @@ def parse_date(text: str) -> dt.date | None:
     text = text.strip()
     if not text:
         return None
-    if re.fullmatch(r"\d+(\.0+)?", text):
+    if re.fullmatch(r"\d+(\.0+)?", text, re.ASCII):  # not Arabic-Indic or other digits
         serial = int(float(text))
         if EXCEL_SERIAL_RANGE[0] <= serial <= EXCEL_SERIAL_RANGE[1]:
             return EXCEL_EPOCH + dt.timedelta(days=serial)

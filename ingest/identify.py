@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from common.members import Member, members_by_code, members_by_slug
+from common.members import (
+    Member,
+    load_members,
+    member_for_folder,
+    members_by_code,
+    members_named_in,
+)
 from common.periods import PlausibleWindow, format_period
-from ingest.bucket import DroppedFile
+from ingest.bucket import FEEDBACK_FOLDER, DroppedFile, in_feedback_folder
 from ingest.return_contract import RETURN_TABLES
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -22,6 +28,16 @@ _MONTHS = {
     )
 }
 _NUMERIC_PERIOD = re.compile(r"(?<!\d)(20\d{2})[-_ .]?(0[1-9]|1[0-2])(?!\d)")
+# A day after the month ('2025-10-15'): a date, which says a month only when nothing else does.
+_DAY_AFTER = re.compile(r"[-_ .]\d{1,2}(?!\d)")
+# A date the name says the file was sent or made on ('... (submitted 2025-10-15).xml'): when it
+# was sent, never the month it describes, so it is taken out before the month is looked for.
+_SUBMISSION_DATE = re.compile(
+    r"(?<![a-z])(?:re-?)?(?:submitted|sent|received|uploaded|exported|extracted|created|saved"
+    r"|updated|amended|produced|generated|run)(?:[\s_-]+on)?[\s:_-]*"
+    r"(?:\d{4}[-_./]\d{1,2}[-_./]\d{1,2}|\d{1,2}[-_./]\d{1,2}[-_./]\d{2,4})",
+    re.IGNORECASE,
+)
 # A month's name or its abbreviation as a whole word ("Mar", "March", "Sept"), not any word that
 # starts like one ("market", "decision").
 _MONTH_WORD = (
@@ -47,13 +63,20 @@ class Identity:
 
 
 def period_from_name(name: str) -> str | None:
-    match = _NUMERIC_PERIOD.search(name)
-    if match:
-        return format_period(int(match.group(1)), int(match.group(2)))
+    """The month a file name gives: 'YYYY-MM' (or 'YYYY_MM', 'YYYYMM'), else a month's name and
+    year, else the month of a full date in it. A date it says it was submitted, sent or made on
+    is never the month."""
+    name = _SUBMISSION_DATE.sub(" ", name)
+    dates = []
+    for match in _NUMERIC_PERIOD.finditer(name):
+        period = format_period(int(match.group(1)), int(match.group(2)))
+        if not _DAY_AFTER.match(name, match.end()):
+            return period
+        dates.append(period)
     match = _NAMED_PERIOD.search(name)
     if match:
         return format_period(int(match.group(2)), _MONTHS[match.group(1).lower()[:3]])
-    return None
+    return dates[0] if dates else None
 
 
 def table_from_name(name: str) -> str | None:
@@ -80,18 +103,13 @@ def check_period_in_window(period: str, window: PlausibleWindow, said_by: str) -
 def identify(dropped: DroppedFile, window: PlausibleWindow) -> Identity:
     """Whose file it is (its folder), which month (its name, within ``window``) and what it
     holds (its name and type); IdentificationError with what to do when we cannot tell."""
-    members = members_by_slug()
     if dropped.folder is None:
         raise IdentificationError(
             f"'{dropped.name}' was dropped at the top of the bucket. Move it into your "
             "council's own folder so we know whose return it is."
         )
-    member = members.get(dropped.folder.lower())
-    if member is None:
-        raise IdentificationError(
-            f"Folder '{dropped.folder}' is not a member council of the MoC data share. "
-            f"Member folders are: {', '.join(sorted(members))}."
-        )
+    member = _folder_member(dropped)
+    _check_name_intended(dropped, member)
     name = dropped.name
     lowered = name.lower()
     if lowered.endswith(WORKBOOK_SUFFIXES):
@@ -125,6 +143,50 @@ def identify(dropped: DroppedFile, window: PlausibleWindow) -> Identity:
         )
     check_period_in_window(period, window, "The file name")
     return Identity(member=member, period=period, file_format=file_format, return_type=return_type)
+
+
+def _folder_member(dropped: DroppedFile) -> Member:
+    """The member council whose folder the file is in, however the folder's name is typed."""
+    member = member_for_folder(dropped.folder)
+    if member is not None:
+        return member
+    if in_feedback_folder(dropped.relative_path):
+        raise IdentificationError(
+            f"'{dropped.name}' was dropped in the '{FEEDBACK_FOLDER}' folder, where we write our "
+            "replies; files there are not read as returns. Move it into your council's own "
+            "folder."
+        )
+    slugs = sorted(m.council_slug for m in load_members())
+    raise IdentificationError(
+        f"Folder '{dropped.folder}' is not a member council of the MoC data share. "
+        f"Member folders are: {', '.join(slugs)}."
+    )
+
+
+def _check_name_intended(dropped: DroppedFile, member: Member) -> None:
+    """A file read as a return must have been meant as one, for this council: not in a
+    feedback folder, not a hidden name, not naming another member council."""
+    name = dropped.name
+    if in_feedback_folder(dropped.relative_path):
+        raise IdentificationError(
+            f"'{name}' was dropped in your '{FEEDBACK_FOLDER}' folder, where we write our "
+            "replies; files there are not read as returns. Move it into your council's own "
+            f"folder ('{member.council_slug}/') to send it."
+        )
+    if name.startswith("."):
+        raise IdentificationError(
+            f"'{name}' starts with a dot, which hides a file on most computers, so it may not "
+            "have been meant for us. If it is your return, rename it without the leading "
+            f"dot(s), e.g. '{member.council_slug}_2025-03_return.xlsx', and send it again."
+        )
+    others = [m for m in members_named_in(name) if m != member]
+    if others:
+        named = ", ".join(m.council_name for m in others)
+        raise IdentificationError(
+            f"The file name '{name}' names {named}, but it was dropped in "
+            f"{member.council_name}'s folder. A council can only send its own return: if this "
+            f"is {named}'s return, it belongs in their folder; if it is yours, rename it."
+        )
 
 
 def check_declarations(

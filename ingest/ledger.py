@@ -59,8 +59,17 @@ CREATE TABLE IF NOT EXISTS ledger.files (
     received_at TIMESTAMP NOT NULL,
     processed_at TIMESTAMP NOT NULL,
     feedback_path VARCHAR
+);
+-- The last version of each bucket path that intake read: its fingerprint (ETag, or inode and
+-- change time: ingest.bucket.file_fingerprint) and the sha256 of its bytes. Not part of the
+-- ledger's history, only what lets a poll skip files it has read before.
+CREATE TABLE IF NOT EXISTS ledger.paths_read (
+    relative_path VARCHAR PRIMARY KEY,
+    fingerprint VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL
 )
 """
+PATHS_READ_TABLE = "ledger.paths_read"
 
 
 @dataclass
@@ -96,10 +105,33 @@ def has_ledger(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(count)
 
 
-def seen_arrivals(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, dt.datetime]]:
-    """(path, size, received time) of every file already accounted for: not new."""
-    rows = con.execute(f"SELECT relative_path, size_bytes, received_at FROM {LEDGER_TABLE}")
-    return {(path, int(size), received) for path, size, received in rows.fetchall()}
+def fingerprints_read(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Path -> fingerprint of the version of it last read: a file with the same one is not
+    read again."""
+    return dict(
+        con.execute(f"SELECT relative_path, fingerprint FROM {PATHS_READ_TABLE}").fetchall()
+    )
+
+
+def latest_sha256_by_path(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Path -> sha256 of the last version of it in the ledger (paths read before, and a ledger
+    written before paths were fingerprinted): the same bytes again at that path are not new."""
+    rows = con.execute(
+        f"SELECT relative_path, arg_max(sha256, ledger_id) FROM {LEDGER_TABLE} "
+        "GROUP BY relative_path"
+    ).fetchall()
+    known = dict(rows)
+    known.update(con.execute(f"SELECT relative_path, sha256 FROM {PATHS_READ_TABLE}").fetchall())
+    return known
+
+
+def remember_read(
+    con: duckdb.DuckDBPyConnection, relative_path: str, fingerprint: str, sha256: str
+) -> None:
+    con.execute(
+        f"INSERT OR REPLACE INTO {PATHS_READ_TABLE} VALUES (?, ?, ?)",
+        [relative_path, fingerprint, sha256],
+    )
 
 
 def find_earlier_copy(

@@ -34,7 +34,7 @@ from ingest.ledger import LedgerStatus
 from ingest.pseudonymise import hash_secret, pseudonymise
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
 from ingest.return_contract import TABLES
-from ingest.validate import FileToValidate, Problem, validate_files
+from ingest.validate import FileToValidate, Problem, sheet_problems, validate_files
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,11 @@ Progress = Callable[[int, int, ledger.LedgerEntry], None]
 
 class StillUploading(Exception):
     """The file grew or shrank while we read it: leave it for the next run, unrecorded."""
+
+
+class Unchanged(Exception):
+    """The file was touched (its fingerprint moved) but holds the bytes we last read at its
+    path: not a new version, so no ledger row; only its new fingerprint is remembered."""
 
 
 @dataclass
@@ -75,6 +80,7 @@ class _BatchState:
 
     secret: bytes
     window: PlausibleWindow  # the months a return can be for, on the day of the batch
+    sha256_read: dict[str, str] = field(default_factory=dict)  # path -> bytes last read there
     first_seen: dict[tuple, tuple[str, str, dt.datetime]] = field(default_factory=dict)
     versions: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
@@ -101,6 +107,8 @@ def _receive(
     if len(data) != dropped.size_bytes:
         raise StillUploading(dropped.relative_path)
     sha256 = sha256_of(data)
+    if batch.sha256_read.get(dropped.relative_path) == sha256:
+        raise Unchanged(sha256)
     archive_bytes(settings.archive_url, sha256, dropped.name, data)
     entry = ledger.LedgerEntry(
         relative_path=dropped.relative_path,
@@ -283,6 +291,8 @@ def _receive_all(con, settings: Settings, fs, files, now, batch: _BatchState) ->
             arrivals.append(_receive(con, settings, fs, dropped, now, batch))
         except StillUploading:
             log.info("Still uploading, left for the next run: %s", dropped.relative_path)
+        except Unchanged as unchanged:
+            ledger.remember_read(con, dropped.relative_path, dropped.fingerprint, str(unchanged))
         except Exception:  # one bad file must not stop the batch
             log.exception("Could not receive %s", dropped.relative_path)
             arrivals.append(_unexpected_failure(dropped, now))
@@ -307,6 +317,8 @@ def _validate_all(arrivals: list[Arrival], results_dir: Path) -> None:
         problems = validate_files(table, to_validate, results_dir)
         for arrival in arrivals:
             arrival.problems.extend(problems.get(arrival.dropped.relative_path, []))
+            parsed = arrival.tables.get(table.name)
+            arrival.problems.extend(sheet_problems(parsed.notes) if parsed else [])
 
 
 def ingest_new_files(
@@ -321,13 +333,19 @@ def ingest_new_files(
     try:
         ledger.ensure_ledger(con)
         warehouse.ensure_warehouse_tables(con)
-        seen = ledger.seen_arrivals(con)
+        # New versions are found by content, not by size and time (a corrected file copied
+        # with `cp -p` keeps both): a file whose fingerprint moved is read and hashed.
+        read_before = ledger.fingerprints_read(con)
         new_files = [
             d
             for d in list_dropped_files(fs, root)
-            if (d.relative_path, d.size_bytes, d.modified_at) not in seen
+            if not d.fingerprint or read_before.get(d.relative_path) != d.fingerprint
         ]
-        batch = _BatchState(secret=hash_secret(settings), window=window)
+        batch = _BatchState(
+            secret=hash_secret(settings),
+            window=window,
+            sha256_read=ledger.latest_sha256_by_path(con),
+        )
         entries: list[ledger.LedgerEntry] = []
         changed: set[str] = set()
         # Files are settled in chunks so memory stays flat however large the backlog is:
@@ -346,6 +364,12 @@ def ingest_new_files(
                     _fail_on_our_side(arrival.entry)
                     arrival.entry.feedback_path = _feedback(fs, root, arrival)
                     ledger.record(con, arrival.entry)
+                ledger.remember_read(
+                    con,
+                    arrival.dropped.relative_path,
+                    arrival.dropped.fingerprint,
+                    arrival.entry.sha256,
+                )
                 entries.append(arrival.entry)
                 if progress:
                     progress(index, len(new_files), arrival.entry)

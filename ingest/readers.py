@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from common.members import member_for_folder
 from common.periods import PERIOD_PATTERN, period_of
 from ingest.cells import cell_text, parse_code, parse_date, parse_flag, parse_number
 from ingest.identify import period_from_name
 from ingest.return_contract import RETURN_TABLES, Column, ReturnTable
+from ingest.sheets import SheetChoiceError, SheetNote, choose_sheet
 
 __all__ = ["ParsedTable", "ReadError", "cell_text", "parse_number", "read_table"]
 
@@ -26,6 +28,7 @@ ROW_NUMBER = "_row_number"  # row as the officer sees it in Excel (1-based, head
 # Headers (normalised) under which a file may state its own council code or month.
 COUNCIL_CODE_LABELS = {"la code", "dfe la code", "lea", "council code", "la"}
 PERIOD_LABELS = {"period", "month", "return month"}
+COUNCIL_NAME_LABELS = {"council", "council name", "local authority", "la name"}
 ABOUT_SHEET = "about"
 HEADER_SEARCH_ROWS = 30
 
@@ -49,6 +52,25 @@ class ParsedTable:
     # sheet), checked against the folder it was dropped in and the month in its name.
     declared_council_codes: set[str] = field(default_factory=set)
     declared_periods: set[str] = field(default_factory=set)
+    notes: list[SheetNote] = field(default_factory=list)  # warnings about the workbook's sheets
+
+
+class Sheets(dict):
+    """A workbook's sheets (name -> rows of cells) and which of them are hidden."""
+
+    def __init__(self, rows: dict[str, list[list[object]]], hidden: set[str]):
+        super().__init__(rows)
+        self.hidden = hidden
+
+
+def table_sheet(
+    sheets: dict[str, list[list[object]]], table: ReturnTable
+) -> tuple[str | None, list[SheetNote]]:
+    """The visible sheet holding ``table`` and notes on hidden copies (ingest.sheets)."""
+    try:
+        return choose_sheet(table.name, sheets, getattr(sheets, "hidden", set()))
+    except SheetChoiceError as exc:
+        raise ReadError(str(exc)) from exc
 
 
 def _normalise_header(text: object) -> str:
@@ -93,14 +115,16 @@ def _decimal_comma_to_point(cell: str) -> str:
 
 def workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
     """All sheets of an Excel workbook as rows of cells, keyed by sheet name."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return {
+        rows = {
             name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in workbook.sheet_names
         }
+        hidden = {m.name for m in workbook.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+        return Sheets(rows, hidden)
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise ReadError(
             "The workbook cannot be opened: it may be password-protected, damaged, or not "
@@ -109,8 +133,7 @@ def workbook_sheets(data: bytes) -> dict[str, list[list[object]]]:
 
 
 def find_sheet(sheets: dict[str, list[list[object]]], table: ReturnTable) -> str:
-    by_key = {_normalise_header(name): name for name in sheets}
-    name = by_key.get(_normalise_header(table.name))
+    name, _ = table_sheet(sheets, table)
     if name is None:
         raise ReadError(
             f"The workbook has no sheet named '{table.name}'. Sheets found: "
@@ -229,6 +252,9 @@ def about_sheet_declarations(rows: list[list[object]]) -> tuple[set[str], set[st
         label = _normalise_header(row[0])
         if label in COUNCIL_CODE_LABELS:
             codes.add(cell_text(row[1]))
+        elif label in COUNCIL_NAME_LABELS:  # a member's name says whose return it is too
+            member = member_for_folder(cell_text(row[1]))
+            codes |= {member.council_code} if member else set()
         elif label in PERIOD_LABELS:
             periods.add(declared_period(row[1]))
     return codes, periods
@@ -273,13 +299,14 @@ def read_workbook(data: bytes) -> dict[str, ParsedTable]:
     by_key = {_normalise_header(name): name for name in sheets}
     found = {}
     for table in RETURN_TABLES.values():
-        sheet = by_key.get(_normalise_header(table.name))
+        sheet, notes = table_sheet(sheets, table)  # visible sheets only (ingest.sheets)
         if sheet is None:
             continue
         try:
             found[table.name] = parse_rows(sheets[sheet], table, sheet)
         except NoRowsError:
             continue  # the template's sheets all have headers; an unfilled one was not sent
+        found[table.name].notes.extend(notes)
     about = by_key.get(ABOUT_SHEET)
     if about is not None:
         codes, periods = about_sheet_declarations(sheets[about])

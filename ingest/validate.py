@@ -16,6 +16,7 @@ from ingest.checks import PERIOD_COLUMN, add_check_columns, mapped_check, mappin
 from ingest.gx_project import failing_rows, run_checkpoint
 from ingest.readers import ROW_NUMBER, ParsedTable
 from ingest.return_contract import ReturnTable
+from ingest.sheets import SheetNote
 from ingest.suites import FILE_KEY
 
 
@@ -114,3 +115,20 @@ def validate_files(
     for found in problems.values():
         found.sort(key=lambda p: (p.severity != "error", p.row_number or 0, p.rule))
     return problems
+
+
+def sheet_problems(notes: list[SheetNote]) -> list[Problem]:
+    """Warnings about a workbook's sheets (a hidden copy ignored), as feedback rows."""
+    return [
+        Problem(
+            severity="warning",
+            rule=note.rule,
+            sheet=note.sheet,
+            row_number=None,
+            column="",
+            value="",
+            message=note.message,
+            fix=note.fix,
+        )
+        for note in notes
+    ]

@@ -31,8 +31,8 @@ def map_entries() -> dict[str, str]:
 
 def tracked_top_level_folders() -> set[str]:
     files = subprocess.run(
-        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
+        ["git", "ls-files", "-z"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\0")  # NUL-separated: the corpus has paths with spaces
     return {f.split("/")[0] for f in files if "/" in f and not f.startswith(".")}
 
 

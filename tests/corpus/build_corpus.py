@@ -628,7 +628,9 @@ def build_cases() -> list[Case]:
             (),
         )
     )
-    return cases
+    from intent_cases import intent_cases  # issue 13's cases, in their own module
+
+    return [*cases, *intent_cases()]
 
 
 def main() -> None:
