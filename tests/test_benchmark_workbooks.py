@@ -63,6 +63,7 @@ def test_numbers_are_numbers_and_symbols_are_text(benchmark_xlsx, members):
     sheet = load_workbook(io.BytesIO(content))["Vacancies"]
     value = workbooks.BENCHMARK_HEADINGS.index("Value") + 1
     names = {m.council_name for m in members}
+    formats = {line.indicator: line for line in lines}
     seen_numbers = seen_symbols = 0
     for row in sheet.iter_rows(min_row=2):
         cell = row[value - 1]
@@ -71,7 +72,8 @@ def test_numbers_are_numbers_and_symbols_are_text(benchmark_xlsx, members):
             seen_symbols += 1
         else:
             assert isinstance(cell.value, int | float)
-            assert cell.number_format in ("0", "0.0", "0.00")
+            line = formats[row[4].value]
+            assert cell.number_format == workbooks.number_format(line.places, line.unit)
             seen_numbers += 1
         is_region = row[0].value not in names
         assert bool(row[0].font.b) == is_region
@@ -140,3 +142,38 @@ def test_a_council_pack_suppresses_small_figures(frames, members):
     assert len(data) - 1 == rows
     others = {m.council_name for m in members} - {council.council_name}
     assert not others & {r[2] for r in data[1:]}, "a pack names no other council"
+
+
+def test_labels_units_and_roles_say_what_each_row_is(benchmark_xlsx):
+    """12-month rows have their own labels, rates show as per cent and counts with thousands
+    separators, roles by name, and the About sheet defines every indicator itself."""
+    content, _, lines = benchmark_xlsx
+    book = load_workbook(io.BytesIO(content))
+    sheet = book["Vacancies"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    labels = {row[4]: row[3] for row in rows}
+    assert labels["vacancy_rate_fte"] == "Vacancy rate (FTE)"
+    assert labels["vacancy_rate_fte_12_months"] != labels["vacancy_rate_fte"]
+    assert "12 months" in labels["vacancy_rate_fte_12_months"]
+    assert "12 months" in labels["inpost_fte_12_month_mean"]
+    assert len(set(labels.values())) == len(labels)  # no two indicators share a label
+    assert {row[2] for row in rows} == {workbooks.ALL_ROLES_NAME}
+    formats = {
+        row[4]: cell.number_format
+        for row, cells in zip(rows, sheet.iter_rows(min_row=2), strict=True)
+        for cell in cells[5:6]
+        if isinstance(cell.value, float)
+    }
+    assert formats["vacancy_rate_fte"] == '#,##0.0"%"'
+    assert formats["inpost_fte"] == "#,##0.0"
+    about = [[c.value for c in row] for row in book["About"].iter_rows()]
+    defined = {row[0] for row in about}
+    assert {line.indicator for line in lines} <= defined
+    assert not any("docs/" in str(cell) for row in about for cell in row if cell)
+
+
+def test_money_is_in_pounds_with_thousands_separators():
+    assert workbooks.number_format(0, "£") == '"£"#,##0'
+    assert workbooks.number_format(2, "£") == '"£"#,##0.00'
+    assert workbooks.role_name("social_worker") == "Social worker"
+    assert workbooks.role_name("Total") == workbooks.ALL_ROLES_NAME

@@ -52,6 +52,7 @@ from publish.extracts.indicators import (
     WORKFORCE,
     Indicator,
     rate_value,
+    window_label,
 )
 from publish.extracts.marts import MartFrames
 
@@ -183,11 +184,13 @@ def workforce_month_lines(frames: MartFrames, members: Iterable[Member]) -> list
 
 
 def _line(indicator, role, region, councils, included, name=None) -> BenchmarkLine:
+    """A line of the indicator's month figures, or, with ``name`` (a 12-month indicator name),
+    of its figures over the 12 months to the month, labelled as such (window_label)."""
     return BenchmarkLine(
         theme=indicator.theme,
         role=role,
         indicator=name or indicator.name,
-        label=indicator.label,
+        label=window_label(indicator) if name else indicator.label,
         places=indicator.places,
         unit=indicator.unit,
         region=region,

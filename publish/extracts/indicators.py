@@ -367,6 +367,18 @@ def ceil_support(fte: float) -> int:
     return math.ceil(round(float(fte), 6))
 
 
+def window_label(indicator: Indicator) -> str:
+    """The label of an indicator's figure over the 12 months to the month (the members'
+    benchmark's ``<count>_12_month_mean``, ``<rate>_12_months`` and ``agency_spend_12_months``
+    rows), distinct from the month's own label."""
+    label = indicator.label.replace(" in the month", "")
+    if indicator.kind == "rate":
+        return f"{label}, over the 12 months to the month"
+    if indicator.name == "agency_spend":
+        return f"{label}, total over the 12 months to the month"
+    return f"{label}, mean of the 12 months to the month"
+
+
 def rate_values(
     indicator: Indicator, counts: Mapping[str, object]
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -21,10 +21,14 @@ from common.excel import excel_safe, workbook_bytes
 from common.labels import code_label
 from common.members import Member
 from common.periods import period_end
+from common.reference import seed_rows
 from common.rounding import SYMBOLS, round_half_away
 from publish.extracts import ees
 from publish.extracts.benchmark import BenchmarkLine, Figure
-from publish.extracts.indicators import THEMES
+from publish.extracts.indicators import AGENCY, ALL_ROLES, PAY, THEMES, WORKFORCE
+
+ALL_ROLES_NAME = "All roles"
+BY_NAME_ALL = {i.name: i for i in (*WORKFORCE, *AGENCY, *PAY)}
 
 BENCHMARK_HEADINGS = [
     "Council",
@@ -64,12 +68,29 @@ def workbook_timestamp(period: str) -> dt.datetime:
     return dt.datetime.combine(period_end(period), dt.time())
 
 
-def number_format(places: int) -> str:
-    return "0" if places == 0 else "0." + "0" * places
+def number_format(places: int, unit: str = "") -> str:
+    """Excel's format for a figure: its published decimal places, thousands separated, with
+    its unit: "£1,234" for money, "18.8%" for a rate (the figure is already 0-100)."""
+    digits = "#,##0" if places == 0 else "#,##0." + "0" * places
+    if unit == "£":
+        return f'"£"{digits}'
+    if unit == "%":
+        return f'{digits}"%"'
+    return digits
 
 
-def _put(sheet: Worksheet, row: int, column: int, value, places: int | None = None):
-    """A number cell (rounded as published) or a text cell (symbols, names: neutralised)."""
+def role_name(role: str) -> str:
+    """A regional role as people read it ('social_worker' -> 'Social worker'; every role ->
+    'All roles'), from the regional_roles seed."""
+    if role == ALL_ROLES:
+        return ALL_ROLES_NAME
+    names = {row["role_code"]: row["role_name"] for row in seed_rows("regional_roles")}
+    return names.get(role, code_label(role))
+
+
+def _put(sheet: Worksheet, row: int, column: int, value, places: int | None = None, unit: str = ""):
+    """A number cell (rounded as published, formatted with its unit) or a text cell (symbols,
+    names: neutralised)."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, Figure):
         value = value.text(places)
@@ -77,7 +98,7 @@ def _put(sheet: Worksheet, row: int, column: int, value, places: int | None = No
         cell.value = value
     elif places is not None and value not in SYMBOLS and value not in ("", None):
         cell.value = float(round_half_away(float(value), places))
-        cell.number_format = number_format(places)
+        cell.number_format = number_format(places, unit)
     else:
         cell.value = excel_safe(value)
         cell.data_type = "s"
@@ -107,6 +128,28 @@ def _about(workbook: Workbook, title: str, period: str, lines: list[tuple[str, s
     sheet.column_dimensions["B"].width = 100
 
 
+def _definitions(lines: list[BenchmarkLine]) -> list[tuple[str, str]]:
+    """One About-sheet row per indicator the workbook holds: its name, then its label, unit
+    and definition, so the workbook explains itself without our repository."""
+    rows, seen = [], set()
+    for line in lines:
+        if line.indicator in seen:
+            continue
+        seen.add(line.indicator)
+        base = BY_NAME_ALL.get(line.indicator) or BY_NAME_ALL.get(_base_name(line.indicator))
+        definition = base.description if base is not None else ""
+        unit = {"%": " Unit: per cent.", "£": " Unit: pounds."}.get(line.unit, "")
+        rows.append((line.indicator, f"{line.label}. {definition}{unit}".strip()))
+    return rows
+
+
+def _base_name(name: str) -> str:
+    for suffix in ("_12_month_mean", "_12_months"):
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return name
+
+
 def benchmark_workbook(
     lines: list[BenchmarkLine], members: Iterable[Member], period: str, covers: str
 ) -> tuple[bytes, int]:
@@ -123,10 +166,17 @@ def benchmark_workbook(
             ("Who may see it", "Members of the MoC only: it names councils and is not suppressed."),
             (
                 "Figures",
-                "See docs/benchmark_extracts.md: the month, and the 12 months to it "
-                "(indicators ending _12_month_mean or _12_months).",
+                "For the month, and for the 12 months to it (indicators ending _12_month_mean: "
+                "the mean of the 12 monthly figures, for a council with a return in every one; "
+                "_12_months: a rate from the components summed over the 12 months). The "
+                "regional figure is computed from components summed over the councils it "
+                f"covers ({covers}), never an average of council rates; minimum, quartiles, "
+                "median and maximum are over the council figures. Rates are percentages, "
+                "money is in pounds; figures round half away from zero.",
             ),
             ("Find your rows", "Filter the Council column (the first) on your council's name."),
+            ("Definitions", ""),
+            *_definitions(lines),
         ],
     )
     total = 0
@@ -140,13 +190,14 @@ def benchmark_workbook(
         for line in theme_lines:
             spread = [Figure(v) if v is not None else Figure(None, "x") for v in line.spread()]
             tail = [line.region, *spread]
+            role = role_name(line.role)
             _put(sheet, row, 1, region_name)
             _put(sheet, row, 2, members[0].region_code)
-            for column, cell_value in ((3, line.role), (4, line.label), (5, line.indicator)):
+            for column, cell_value in ((3, role), (4, line.label), (5, line.indicator)):
                 _put(sheet, row, column, cell_value)
-            _put(sheet, row, 6, line.region, line.places)
+            _put(sheet, row, 6, line.region, line.places, line.unit)
             for column, figure in enumerate(tail, start=7):
-                _put(sheet, row, column, figure, line.places)
+                _put(sheet, row, column, figure, line.places, line.unit)
             _put(sheet, row, 13, line.councils_in_regional_figure)
             for column in range(1, 14):
                 sheet.cell(row=row, column=column).font = _BOLD
@@ -155,11 +206,11 @@ def benchmark_workbook(
             for member in members:
                 _put(sheet, row, 1, member.council_name)
                 _put(sheet, row, 2, member.council_code)
-                for column, cell_value in ((3, line.role), (4, line.label), (5, line.indicator)):
+                for column, cell_value in ((3, role), (4, line.label), (5, line.indicator)):
                     _put(sheet, row, column, cell_value)
-                _put(sheet, row, 6, line.councils[member.council_code], line.places)
+                _put(sheet, row, 6, line.councils[member.council_code], line.places, line.unit)
                 for column, figure in enumerate(tail, start=7):
-                    _put(sheet, row, column, figure, line.places)
+                    _put(sheet, row, column, figure, line.places, line.unit)
                 _put(sheet, row, 13, line.councils_in_regional_figure)
                 row += 1
         sheet.auto_filter.ref = f"A1:{get_column_letter(13)}{row - 1}"
