@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import fsspec
 
+from ingest.safe_read import find_entries
+
 FEEDBACK_FOLDER = "feedback"
 
 # Names an upload tool or Excel uses while a file is still being written.
@@ -35,6 +37,7 @@ class DroppedFile:
     relative_path: str  # path relative to the bucket root, e.g. "bedford/2025-03.csv"
     size_bytes: int
     modified_at: dt.datetime  # when it landed in the bucket (UTC, naive)
+    refusal: str | None = None  # why it is not read: a link, a pipe (ingest.safe_read)
 
     @property
     def name(self) -> str:
@@ -78,13 +81,14 @@ def is_in_progress(name: str) -> bool:
 
 
 def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[DroppedFile]:
-    """Every file a council has dropped, skipping feedback folders and unfinished uploads."""
+    """Every file a council has dropped, skipping feedback folders and unfinished uploads;
+    links and special files too, marked as refused (links are never followed)."""
     # Object-store filesystems cache listings; a poll must see what arrived since the last one.
     fs.invalidate_cache()
     if not fs.exists(root):
         return []
     found = []
-    for path, info in fs.find(root, detail=True).items():
+    for path, info in find_entries(fs, root).items():
         relative = posixpath.relpath(path, root)
         parts = relative.split("/")
         if FEEDBACK_FOLDER in parts[:-1] or is_in_progress(parts[-1]):
@@ -95,6 +99,7 @@ def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[Dropped
                 relative_path=relative,
                 size_bytes=int(info["size"]),
                 modified_at=_modified_at(info),
+                refusal=info.get("refusal"),
             )
         )
     # Arrival order decides which version of a return is the latest.

@@ -27,6 +27,9 @@ class LedgerStatus(StrEnum):
     # Every table the file delivered has a later accepted version for the same council and
     # month, so nothing of it is current.
     SUPERSEDED = "superseded"
+    # A problem on our side (our bug, not the file's): not a version of the return; the file
+    # is read again on the next run, and the run fails so that someone is alerted.
+    FAILED = "failed"
 
 
 # Plain strings, so that ``status IN {ACCEPTED_STATUSES}`` in SQL and pandas' isin take them as
@@ -35,7 +38,11 @@ ACCEPTED_STATUSES = (LedgerStatus.ACCEPTED.value, LedgerStatus.ACCEPTED_WITH_WAR
 # Received: the council has sent a usable return for the month (chasing, the dashboard).
 RECEIVED_STATUSES = (*ACCEPTED_STATUSES, LedgerStatus.SUPERSEDED.value)
 # Not a version of the council's return that counts for "the same bytes again" or version numbers.
-_NOT_CURRENT = (LedgerStatus.DUPLICATE.value, LedgerStatus.SUPERSEDED.value)
+_NOT_CURRENT = (
+    LedgerStatus.DUPLICATE.value,
+    LedgerStatus.SUPERSEDED.value,
+    LedgerStatus.FAILED.value,
+)
 STATUSES = tuple(status.value for status in LedgerStatus)
 
 _DDL = """
@@ -97,8 +104,12 @@ def has_ledger(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def seen_arrivals(con: duckdb.DuckDBPyConnection) -> set[tuple[str, int, dt.datetime]]:
-    """(path, size, received time) of every file already accounted for: not new."""
-    rows = con.execute(f"SELECT relative_path, size_bytes, received_at FROM {LEDGER_TABLE}")
+    """(path, size, received time) of every file already accounted for: not new. A file that
+    failed on our side is not accounted for: it is read again."""
+    rows = con.execute(
+        f"SELECT relative_path, size_bytes, received_at FROM {LEDGER_TABLE} "
+        f"WHERE status <> '{LedgerStatus.FAILED}'"
+    )
     return {(path, int(size), received) for path, size, received in rows.fetchall()}
 
 
@@ -121,7 +132,8 @@ def find_earlier_copy(
 def next_version(con: duckdb.DuckDBPyConnection, council: str, period: str, kind: str) -> int:
     (count,) = con.execute(
         f"SELECT count(*) FROM {LEDGER_TABLE} WHERE council_code = ? AND period = ? "
-        f"AND return_type = ? AND status <> '{LedgerStatus.DUPLICATE}'",
+        f"AND return_type = ? AND status NOT IN "
+        f"('{LedgerStatus.DUPLICATE}', '{LedgerStatus.FAILED}')",
         [council, period, kind],
     ).fetchone()
     return int(count) + 1
