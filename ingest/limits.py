@@ -32,6 +32,14 @@ _SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([
 _TEXT_PARTS = re.compile(r"^xl/(sharedStrings|worksheets/[^/]+)\.xml$")
 
 
+class _Doctype(Exception):
+    """A DTD: never expanded here; the reader refuses the file with its own message."""
+
+
+def _stop_at_doctype(*_args: object) -> None:
+    raise _Doctype
+
+
 class LimitError(ReadError):
     """The file passes one of the configured limits; the message says which and what to do."""
 
@@ -106,14 +114,20 @@ class _PartScan:
         self.cell = ""
         self.parser = expat.ParserCreate()
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        self.parser.StartDoctypeDeclHandler = _stop_at_doctype  # no entity is ever expanded
+        self.stopped = False
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.characters
         self.parser.buffer_text = False  # a huge string arrives in pieces we count as they come
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
+        if self.stopped:
+            return
         try:
             self.parser.Parse(chunk, final)
+        except _Doctype:
+            self.stopped = True
         except expat.ExpatError:
             if final or not chunk:
                 return  # damaged XML: the reader says so in its own words
