@@ -41,6 +41,19 @@ EARLIEST_PERIOD_VARIABLE = "MOC_EARLIEST_PERIOD"
 CONTACTS_FILE_VARIABLE = "MOC_CONTACTS_FILE"
 SMTP_CONN_ID_VARIABLE = "MOC_SMTP_CONN_ID"
 RUN_LOCK_WAIT_VARIABLE = "MOC_RUN_LOCK_WAIT"
+# Limits on what intake reads (ingest/limits.py, ingest/parse_worker.py) and on the tasks.
+MAX_FILE_MB_VARIABLE = "MOC_MAX_FILE_MB"
+MAX_UNZIPPED_MB_VARIABLE = "MOC_MAX_UNZIPPED_MB"
+MAX_ZIP_RATIO_VARIABLE = "MOC_MAX_ZIP_RATIO"
+MAX_ROWS_VARIABLE = "MOC_MAX_ROWS"
+MAX_COLUMNS_VARIABLE = "MOC_MAX_COLUMNS"
+MAX_CELL_CHARS_VARIABLE = "MOC_MAX_CELL_CHARS"
+MAX_XML_DEPTH_VARIABLE = "MOC_MAX_XML_DEPTH"
+MAX_XML_ELEMENTS_VARIABLE = "MOC_MAX_XML_ELEMENTS"
+READER_MEMORY_MB_VARIABLE = "MOC_READER_MEMORY_MB"
+READER_TIMEOUT_VARIABLE = "MOC_READER_TIMEOUT"
+FEEDBACK_MAX_PER_RULE_VARIABLE = "MOC_FEEDBACK_MAX_PER_RULE"
+TASK_TIMEOUT_VARIABLE = "MOC_TASK_TIMEOUT"
 AIRFLOW_HOME_VARIABLE = "AIRFLOW_HOME"
 DASHBOARD_PORT_VARIABLE = "DASHBOARD_PORT"
 DASHBOARD_ADDRESS_VARIABLE = "DASHBOARD_ADDRESS"
@@ -58,6 +71,18 @@ VARIABLES = (
     CONTACTS_FILE_VARIABLE,
     SMTP_CONN_ID_VARIABLE,
     RUN_LOCK_WAIT_VARIABLE,
+    MAX_FILE_MB_VARIABLE,
+    MAX_UNZIPPED_MB_VARIABLE,
+    MAX_ZIP_RATIO_VARIABLE,
+    MAX_ROWS_VARIABLE,
+    MAX_COLUMNS_VARIABLE,
+    MAX_CELL_CHARS_VARIABLE,
+    MAX_XML_DEPTH_VARIABLE,
+    MAX_XML_ELEMENTS_VARIABLE,
+    READER_MEMORY_MB_VARIABLE,
+    READER_TIMEOUT_VARIABLE,
+    FEEDBACK_MAX_PER_RULE_VARIABLE,
+    TASK_TIMEOUT_VARIABLE,
     AIRFLOW_HOME_VARIABLE,
     DASHBOARD_PORT_VARIABLE,
     DASHBOARD_ADDRESS_VARIABLE,
@@ -77,8 +102,32 @@ DEFAULT_EARLIEST_PERIOD = "2017-09"
 DEFAULT_SMTP_CONN_ID = "smtp_default"
 # Seconds an Airflow task waits for another run on the same data folder (common/run_lock.py).
 DEFAULT_RUN_LOCK_WAIT = 900
+# Seconds an Airflow task may run before Airflow stops it (execution_timeout); a batch of
+# 10,000 files takes about 8 minutes (BENCHMARKS.md).
+DEFAULT_TASK_TIMEOUT = 3600
 DEFAULT_DASHBOARD_PORT = 8501
 DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"  # loopback: the dashboard is not published by default
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What intake reads of one file, whatever the file holds (ingest/limits.py enforces them
+    while streaming, before anything large is held in memory; ingest/parse_worker.py reads
+    each file in a child process held to ``memory_mb`` and ``timeout_seconds``). The defaults
+    are far above any real return: the regional template has about 20 columns, the largest
+    council a few thousand rows a table, and Excel holds 32,767 characters in a cell."""
+
+    max_file_mb: float = 50  # size of the file as dropped
+    max_unzipped_mb: float = 200  # an xlsx part, and all parts together, decompressed
+    max_zip_ratio: float = 200  # decompressed / compressed size of an xlsx part over 1 MB
+    max_rows: int = 100_000  # rows of one table (sheet, CSV, census workers)
+    max_columns: int = 200  # columns of one sheet or CSV
+    max_cell_chars: int = 32_767  # characters in one cell (Excel's own limit)
+    max_xml_depth: int = 64  # nesting of a census XML or an xlsx part
+    max_xml_elements: int = 5_000_000  # elements of a census XML or an xlsx part
+    memory_mb: int = 1024  # address space of the child process that reads one file
+    timeout_seconds: float = 300  # time the child process may take over one file
+    feedback_max_per_rule: int = 100  # problems listed per rule in feedback, then a count
 
 
 @dataclass(frozen=True)
@@ -105,6 +154,8 @@ class Settings:
     run_lock_wait: float = DEFAULT_RUN_LOCK_WAIT  # seconds a task waits for another run
     dashboard_port: int = DEFAULT_DASHBOARD_PORT
     dashboard_address: str = DEFAULT_DASHBOARD_ADDRESS
+    read_limits: ReadLimits = field(default_factory=ReadLimits)
+    task_timeout: float = DEFAULT_TASK_TIMEOUT  # seconds an Airflow task may run
 
     def __post_init__(self) -> None:
         if self.marts_snapshot is None:
@@ -148,6 +199,37 @@ def earliest_period(env: Mapping[str, str]) -> str:
         ) from None
 
 
+def read_limits(env: Mapping[str, str]) -> ReadLimits:
+    """The reading limits (MOC_MAX_*, MOC_READER_*, MOC_FEEDBACK_MAX_PER_RULE); unset: default."""
+    default = ReadLimits()
+
+    def number(variable: str, name: str, kind=float):
+        text = env.get(variable, "").strip()
+        if not text:
+            return getattr(default, name)
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(f"{variable} must be a positive number, not {text!r}") from None
+        if value <= 0:
+            raise ValueError(f"{variable} must be a positive number, not {text!r}")
+        return value
+
+    return ReadLimits(
+        max_file_mb=number(MAX_FILE_MB_VARIABLE, "max_file_mb"),
+        max_unzipped_mb=number(MAX_UNZIPPED_MB_VARIABLE, "max_unzipped_mb"),
+        max_zip_ratio=number(MAX_ZIP_RATIO_VARIABLE, "max_zip_ratio"),
+        max_rows=number(MAX_ROWS_VARIABLE, "max_rows", int),
+        max_columns=number(MAX_COLUMNS_VARIABLE, "max_columns", int),
+        max_cell_chars=number(MAX_CELL_CHARS_VARIABLE, "max_cell_chars", int),
+        max_xml_depth=number(MAX_XML_DEPTH_VARIABLE, "max_xml_depth", int),
+        max_xml_elements=number(MAX_XML_ELEMENTS_VARIABLE, "max_xml_elements", int),
+        memory_mb=number(READER_MEMORY_MB_VARIABLE, "memory_mb", int),
+        timeout_seconds=number(READER_TIMEOUT_VARIABLE, "timeout_seconds"),
+        feedback_max_per_rule=number(FEEDBACK_MAX_PER_RULE_VARIABLE, "feedback_max_per_rule", int),
+    )
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: this process's environment); unset means the default."""
     env = dict(os.environ if env is None else env)
@@ -174,4 +256,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         run_lock_wait=float(env.get(RUN_LOCK_WAIT_VARIABLE) or DEFAULT_RUN_LOCK_WAIT),
         dashboard_port=int(env.get(DASHBOARD_PORT_VARIABLE) or DEFAULT_DASHBOARD_PORT),
         dashboard_address=env.get(DASHBOARD_ADDRESS_VARIABLE) or DEFAULT_DASHBOARD_ADDRESS,
+        read_limits=read_limits(env),
+        task_timeout=float(env.get(TASK_TIMEOUT_VARIABLE) or DEFAULT_TASK_TIMEOUT),
     )

@@ -22,12 +22,13 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, AssetAny, Param, dag, task
 
-from orchestration.tasks import MARTS_ASSET, RAW_TABLE_ASSETS
+from orchestration.tasks import MARTS_ASSET, RAW_TABLE_ASSETS, task_timeout
 
 DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,
+    "execution_timeout": task_timeout(),
 }
 
 

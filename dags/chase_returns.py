@@ -14,12 +14,13 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import CronTriggerTimetable, Param, dag, task
 
-from orchestration.tasks import deadline_day
+from orchestration.tasks import deadline_day, task_timeout
 
 DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": True,
+    "execution_timeout": task_timeout(),
 }
 
 

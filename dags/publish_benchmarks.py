@@ -15,12 +15,13 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
 
-from orchestration.tasks import MARTS_ASSET
+from orchestration.tasks import MARTS_ASSET, task_timeout
 
 DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": timedelta(minutes=1),
     "retry_exponential_backoff": True,
+    "execution_timeout": task_timeout(),
 }
 
 

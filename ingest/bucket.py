@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import fsspec
 
+from ingest.safe_read import find_entries
+
 FEEDBACK_FOLDER = "feedback"
 
 # Names an upload tool or Excel uses while a file is still being written: Excel's and
@@ -52,6 +54,7 @@ class DroppedFile:
     # Changes whenever the bytes may have changed (see file_fingerprint); a file whose
     # fingerprint the ledger has seen is not read again. "" = unknown: always read.
     fingerprint: str = ""
+    refusal: str | None = None  # why it is not read: a link, a pipe (ingest.safe_read)
 
     @property
     def name(self) -> str:
@@ -118,13 +121,14 @@ def is_skipped(relative_path: str) -> bool:
 
 
 def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[DroppedFile]:
-    """Every file a council has dropped, skipping feedback folders and unfinished uploads."""
+    """Every file a council has dropped, skipping feedback folders and unfinished uploads;
+    links and special files too, marked as refused (links are never followed)."""
     # Object-store filesystems cache listings; a poll must see what arrived since the last one.
     fs.invalidate_cache()
     if not fs.exists(root):
         return []
     found = []
-    for path, info in fs.find(root, detail=True).items():
+    for path, info in find_entries(fs, root).items():
         relative = posixpath.relpath(path, root)
         if is_skipped(relative):
             continue
@@ -135,6 +139,7 @@ def list_dropped_files(fs: fsspec.AbstractFileSystem, root: str) -> list[Dropped
                 size_bytes=int(info["size"]),
                 modified_at=_modified_at(info),
                 fingerprint=file_fingerprint(info),
+                refusal=info.get("refusal"),
             )
         )
     # Arrival order decides which version of a return is the latest.

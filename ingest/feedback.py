@@ -49,6 +49,7 @@ _STATUS_TEXT = {
     ),
     LedgerStatus.DUPLICATE: "Not processed: identical to a file we already have",
     LedgerStatus.SUPERSEDED: "Replaced by a later version of the same return",
+    LedgerStatus.FAILED: "Not processed yet: a problem on our side; we will read it again",
 }
 _EXCEL_CELL_LIMIT = 32767  # characters Excel holds in one cell
 _PROBLEM_WIDTHS = [10, 12, 24, 7, 26, 26, 60, 50]

@@ -27,6 +27,9 @@ class LedgerStatus(StrEnum):
     # Every table the file delivered has a later accepted version for the same council and
     # month, so nothing of it is current.
     SUPERSEDED = "superseded"
+    # A problem on our side (our bug, not the file's): not a version of the return; the file
+    # is read again on the next run, and the run fails so that someone is alerted.
+    FAILED = "failed"
 
 
 # Plain strings, so that ``status IN {ACCEPTED_STATUSES}`` in SQL and pandas' isin take them as
@@ -35,7 +38,11 @@ ACCEPTED_STATUSES = (LedgerStatus.ACCEPTED.value, LedgerStatus.ACCEPTED_WITH_WAR
 # Received: the council has sent a usable return for the month (chasing, the dashboard).
 RECEIVED_STATUSES = (*ACCEPTED_STATUSES, LedgerStatus.SUPERSEDED.value)
 # Not a version of the council's return that counts for "the same bytes again" or version numbers.
-_NOT_CURRENT = (LedgerStatus.DUPLICATE.value, LedgerStatus.SUPERSEDED.value)
+_NOT_CURRENT = (
+    LedgerStatus.DUPLICATE.value,
+    LedgerStatus.SUPERSEDED.value,
+    LedgerStatus.FAILED.value,
+)
 STATUSES = tuple(status.value for status in LedgerStatus)
 
 _DDL = """
@@ -116,9 +123,9 @@ def fingerprints_read(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def latest_sha256_by_path(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Path -> sha256 of the last version of it in the ledger (paths read before, and a ledger
     written before paths were fingerprinted): the same bytes again at that path are not new."""
-    rows = con.execute(
+    rows = con.execute(  # a version that failed on our side is read again, not "the same"
         f"SELECT relative_path, arg_max(sha256, ledger_id) FROM {LEDGER_TABLE} "
-        "GROUP BY relative_path"
+        f"WHERE status <> '{LedgerStatus.FAILED}' GROUP BY relative_path"
     ).fetchall()
     known = dict(rows)
     known.update(con.execute(f"SELECT relative_path, sha256 FROM {PATHS_READ_TABLE}").fetchall())
@@ -153,7 +160,8 @@ def find_earlier_copy(
 def next_version(con: duckdb.DuckDBPyConnection, council: str, period: str, kind: str) -> int:
     (count,) = con.execute(
         f"SELECT count(*) FROM {LEDGER_TABLE} WHERE council_code = ? AND period = ? "
-        f"AND return_type = ? AND status <> '{LedgerStatus.DUPLICATE}'",
+        f"AND return_type = ? AND status NOT IN "
+        f"('{LedgerStatus.DUPLICATE}', '{LedgerStatus.FAILED}')",
         [council, period, kind],
     ).fetchone()
     return int(count) + 1

@@ -7,6 +7,7 @@ loaded, and the ledger and feedback are written. One bad file never stops the ot
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -20,7 +21,6 @@ from common.settings import Settings
 from ingest import ledger, warehouse
 from ingest.archive import archive_bytes, sha256_of
 from ingest.bucket import DroppedFile, feedback_base, list_dropped_files, open_bucket
-from ingest.census_xml import read_census
 from ingest.feedback import write_feedback
 from ingest.gx_project import gx_results_dir
 from ingest.identify import (
@@ -31,9 +31,12 @@ from ingest.identify import (
     identify,
 )
 from ingest.ledger import LedgerStatus
+from ingest.limits import bounded_problems
+from ingest.parse_worker import ParseJob, ParseWorker
 from ingest.pseudonymise import hash_secret, pseudonymise
-from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
+from ingest.readers import ROW_NUMBER, ParsedTable, ReadError
 from ingest.return_contract import TABLES
+from ingest.safe_read import RefusedFile, read_dropped
 from ingest.validate import FileToValidate, Problem, sheet_problems, validate_files
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,11 @@ class IngestSummary:
     def count(self, status: str) -> int:
         return sum(1 for e in self.entries if e.status == status)
 
+    @property
+    def failed(self) -> list[ledger.LedgerEntry]:
+        """Files that failed on our side: read again next run; the run must fail loudly."""
+        return [e for e in self.entries if e.status == LedgerStatus.FAILED]
+
 
 @dataclass
 class _BatchState:
@@ -80,7 +88,9 @@ class _BatchState:
 
     secret: bytes
     window: PlausibleWindow  # the months a return can be for, on the day of the batch
+    reader: ParseWorker  # reads each file in a child process with memory and time limits
     sha256_read: dict[str, str] = field(default_factory=dict)  # path -> bytes last read there
+    receiving: Arrival | None = None  # the file being received, for a failure on our side
     first_seen: dict[tuple, tuple[str, str, dt.datetime]] = field(default_factory=dict)
     versions: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
@@ -103,7 +113,10 @@ class _BatchState:
 def _receive(
     con, settings: Settings, fs, dropped: DroppedFile, now: dt.datetime, batch: _BatchState
 ) -> Arrival:
-    data = fs.cat_file(dropped.path)
+    try:
+        data = read_dropped(fs, dropped, settings.read_limits)
+    except RefusedFile as refused:  # a link, a pipe, a file over the size limit: never read
+        return _refused(dropped, now, refused)
     if len(data) != dropped.size_bytes:
         raise StillUploading(dropped.relative_path)
     sha256 = sha256_of(data)
@@ -118,7 +131,7 @@ def _receive(
         received_at=dropped.modified_at,
         processed_at=now,
     )
-    arrival = Arrival(dropped=dropped, entry=entry)
+    arrival = batch.receiving = Arrival(dropped=dropped, entry=entry)
     try:
         arrival.identity = identify(dropped, batch.window)
     except IdentificationError as exc:
@@ -159,8 +172,9 @@ def _receive(
 def _read_tables(arrival: Arrival, data: bytes, batch: _BatchState) -> dict[str, ParsedTable]:
     """Read every table the file holds, check what it says about itself, pseudonymise."""
     identity, name, window = arrival.identity, arrival.dropped.name, batch.window
+    job = ParseJob(identity.file_format, data, name, identity.return_type)
     if identity.file_format == "census_xml":
-        census = read_census(data, name)
+        census = batch.reader.read(job)
         # The census header says whose return it is and for which month.
         header = f"The census header (reference date {census.reference_date:%d/%m/%Y})"
         check_period_in_window(census.period, window, header)
@@ -168,10 +182,9 @@ def _read_tables(arrival: Arrival, data: bytes, batch: _BatchState) -> dict[str,
         arrival.entry.period = census.period
         tables = census.tables
     elif identity.file_format == "workbook":
-        tables = read_workbook(data)
+        tables = batch.reader.read(job)
     else:
-        table = TABLES[identity.return_type]
-        tables = {table.name: read_table(data, name, "csv", table)}
+        tables = {identity.return_type: batch.reader.read(job)}
     for parsed in tables.values():
         check_declarations(identity, parsed.declared_council_codes, parsed.declared_periods, window)
         pseudonymise(parsed, batch.secret)
@@ -233,30 +246,50 @@ def _settle(con, arrival: Arrival) -> set[str]:
 
 _OUR_SIDE = (
     "We could not process this file because of a problem on our side. The regional team has "
-    "been alerted; you do not need to send it again."
+    "been alerted and it will be processed again automatically; you do not need to send it "
+    "again."
 )
 
 
 def _fail_on_our_side(entry: ledger.LedgerEntry) -> None:
-    entry.status, entry.message = LedgerStatus.REJECTED, _OUR_SIDE
+    """Our bug, not the file's: status FAILED keeps the sha256, is not "seen" (the file is read
+    again next run) and makes the run fail once the rest of the batch is done."""
+    entry.status, entry.message = LedgerStatus.FAILED, _OUR_SIDE
     entry.error_count, entry.warning_count, entry.rows_loaded = 1, 0, 0
 
 
-def _unexpected_failure(dropped: DroppedFile, now: dt.datetime) -> Arrival:
+def _unexpected_failure(dropped: DroppedFile, now: dt.datetime, batch: _BatchState) -> Arrival:
+    arrival = batch.receiving
+    if arrival is None or arrival.dropped is not dropped:  # failed before it was hashed
+        entry = ledger.LedgerEntry(
+            relative_path=dropped.relative_path,
+            file_name=dropped.name,
+            size_bytes=dropped.size_bytes,
+            sha256="",
+            received_at=dropped.modified_at,
+            processed_at=now,
+        )
+        arrival = Arrival(dropped=dropped, entry=entry)
+    arrival.tables.clear()
+    _fail_on_our_side(arrival.entry)
+    return arrival
+
+
+def _refused(dropped: DroppedFile, now: dt.datetime, refused: RefusedFile) -> Arrival:
     entry = ledger.LedgerEntry(
         relative_path=dropped.relative_path,
         file_name=dropped.name,
         size_bytes=dropped.size_bytes,
-        sha256="",
+        sha256=refused.sha256,
         received_at=dropped.modified_at,
         processed_at=now,
         error_count=1,
-        message=_OUR_SIDE,
+        message=str(refused),
     )
     return Arrival(dropped=dropped, entry=entry)
 
 
-def _feedback(fs, root: str, arrival: Arrival) -> str | None:
+def _feedback(fs, root: str, arrival: Arrival, limits) -> str | None:
     try:
         council = arrival.identity.member.council_name if arrival.identity else None
         accepted = arrival.entry.status in ledger.ACCEPTED_STATUSES
@@ -266,7 +299,7 @@ def _feedback(fs, root: str, arrival: Arrival) -> str | None:
             feedback_base(root, arrival.dropped),
             arrival.entry,
             council,
-            arrival.problems,
+            bounded_problems(arrival.problems, limits.feedback_max_per_rule),
             rows_by_table=rows_by_table,
         )
     except Exception:  # feedback failing must not lose the ledger row
@@ -287,6 +320,7 @@ def _raw_rows(arrival: Arrival, parsed: ParsedTable, ledger_id: int) -> pd.DataF
 def _receive_all(con, settings: Settings, fs, files, now, batch: _BatchState) -> list[Arrival]:
     arrivals: list[Arrival] = []
     for dropped in files:
+        batch.receiving = None
         try:
             arrivals.append(_receive(con, settings, fs, dropped, now, batch))
         except StillUploading:
@@ -295,7 +329,7 @@ def _receive_all(con, settings: Settings, fs, files, now, batch: _BatchState) ->
             ledger.remember_read(con, dropped.relative_path, dropped.fingerprint, str(unchanged))
         except Exception:  # one bad file must not stop the batch
             log.exception("Could not receive %s", dropped.relative_path)
-            arrivals.append(_unexpected_failure(dropped, now))
+            arrivals.append(_unexpected_failure(dropped, now, batch))
     return arrivals
 
 
@@ -330,7 +364,9 @@ def ingest_new_files(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     window = settings.plausible_window(today or now.date())
     con = warehouse.connect(settings.warehouse_path)
-    try:
+    limits = settings.read_limits
+    with contextlib.ExitStack() as stack:
+        stack.callback(con.close)
         ledger.ensure_ledger(con)
         warehouse.ensure_warehouse_tables(con)
         # New versions are found by content, not by size and time (a corrected file copied
@@ -341,9 +377,11 @@ def ingest_new_files(
             for d in list_dropped_files(fs, root)
             if not d.fingerprint or read_before.get(d.relative_path) != d.fingerprint
         ]
+        reader = stack.enter_context(ParseWorker(settings.read_limits))
         batch = _BatchState(
             secret=hash_secret(settings),
             window=window,
+            reader=reader,
             sha256_read=ledger.latest_sha256_by_path(con),
         )
         entries: list[ledger.LedgerEntry] = []
@@ -356,23 +394,22 @@ def ingest_new_files(
             _validate_all(arrivals, gx_results_dir(settings))
             for index, arrival in enumerate(arrivals, start=len(entries) + 1):
                 _decide(arrival)
-                arrival.entry.feedback_path = _feedback(fs, root, arrival)
+                arrival.entry.feedback_path = _feedback(fs, root, arrival, limits)
                 try:
                     changed |= _settle(con, arrival)
                 except Exception:  # one file failing to load must not stop the batch
                     log.exception("Could not load %s", arrival.dropped.relative_path)
                     _fail_on_our_side(arrival.entry)
-                    arrival.entry.feedback_path = _feedback(fs, root, arrival)
+                    arrival.entry.feedback_path = _feedback(fs, root, arrival, limits)
                     ledger.record(con, arrival.entry)
-                ledger.remember_read(
-                    con,
-                    arrival.dropped.relative_path,
-                    arrival.dropped.fingerprint,
-                    arrival.entry.sha256,
-                )
+                if arrival.entry.status != LedgerStatus.FAILED:  # ours: read it again next run
+                    ledger.remember_read(
+                        con,
+                        arrival.dropped.relative_path,
+                        arrival.dropped.fingerprint,
+                        arrival.entry.sha256,
+                    )
                 entries.append(arrival.entry)
                 if progress:
                     progress(index, len(new_files), arrival.entry)
         return IngestSummary(entries=entries, changed_tables=changed)
-    finally:
-        con.close()

@@ -78,6 +78,14 @@ def _normalise_header(text: object) -> str:
 
 
 def decode_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, BOM
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReadError(
+                "The file starts as Unicode text (UTF-16) but is damaged further on. Save it "
+                "again from Excel as CSV UTF-8 and send it again."
+            ) from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

@@ -66,9 +66,13 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
         LedgerStatus.ACCEPTED_WITH_WARNINGS,
         LedgerStatus.REJECTED,
         LedgerStatus.DUPLICATE,
+        LedgerStatus.FAILED,
     )
     counts = {s: summary.count(s) for s in shown}
     print("Ingest finished: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if summary.failed:  # our bug: the files are read again next run; say so loudly
+        print(f"moc ingest: {len(summary.failed)} file(s) failed on our side", file=sys.stderr)
+        raise SystemExit(1)
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> None:

@@ -12,8 +12,14 @@ import sys
 from pathlib import Path
 
 from common.settings import DAGS_DIR, DATA_DIR_VARIABLE, Settings
+from orchestration.tasks import INGEST_POOL, WRITER_POOL
 
 PIPELINE_DAGS = ("ingest_returns", "build_marts", "publish_benchmarks")
+# The pools the DAGs use (docker-compose.yml's airflow-init creates the same).
+POOLS = (
+    (WRITER_POOL, 1, "DuckDB allows one writer at a time"),
+    (INGEST_POOL, 1, "One ingest batch at a time, apart from build and publish"),
+)
 
 
 def airflow_environment(settings: Settings) -> dict[str, str]:
@@ -30,18 +36,19 @@ def airflow_environment(settings: Settings) -> dict[str, str]:
 
 
 def prepare_airflow(settings: Settings) -> None:
-    """Point this process at the local Airflow and create its metadata DB and pool."""
+    """Point this process at the local Airflow and create its metadata DB and pools."""
     for key, value in airflow_environment(settings).items():
         os.environ.setdefault(key, value)
     os.environ.setdefault(DATA_DIR_VARIABLE, str(settings.data_dir))  # what the tasks load
     settings.airflow_home.mkdir(parents=True, exist_ok=True)
     airflow = str(Path(sys.executable).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], check=True, capture_output=True)
-    subprocess.run(
-        [airflow, "pools", "set", "duckdb_writer", "1", "DuckDB allows one writer at a time"],
-        check=True,
-        capture_output=True,
-    )
+    for pool, slots, description in POOLS:
+        subprocess.run(
+            [airflow, "pools", "set", pool, str(slots), description],
+            check=True,
+            capture_output=True,
+        )
 
 
 def run_dag(dag_id: str, run_conf: dict | None = None):

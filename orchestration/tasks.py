@@ -25,6 +25,22 @@ RAW_CHANGES_ALIAS = "moc_raw_tables_changed"
 MARTS_ASSET = "moc_marts"  # dbt marts rebuilt and tested
 
 
+# Ingest has a pool of its own: a slow or stuck batch must not hold the `duckdb_writer` slot
+# that build and publish wait for (the run lock still keeps one writer at a time, and a task
+# that waits too long for it fails and is retried).
+INGEST_POOL = "moc_ingest"
+WRITER_POOL = "duckdb_writer"
+
+
+class FilesFailedOnOurSide(RuntimeError):
+    """Some files of the batch failed because of our bug: fail the task, so alerting works."""
+
+
+def task_timeout() -> dt.timedelta:
+    """How long any task may run (MOC_TASK_TIMEOUT), for the DAGs' execution_timeout."""
+    return dt.timedelta(seconds=load_settings().task_timeout)
+
+
 def deadline_day() -> int:
     """Day of the month after which missing returns are chased (the chase DAG's schedule)."""
     return load_settings().return_deadline_day
@@ -48,8 +64,21 @@ def ingest_task() -> dict[str, object]:
         "accepted": sum(summary.count(status) for status in ACCEPTED_STATUSES),
         "rejected": summary.count(LedgerStatus.REJECTED),
         "duplicate": summary.count(LedgerStatus.DUPLICATE),
+        "failed": [entry.relative_path for entry in summary.failed],
         "changed_tables": sorted(summary.changed_tables),
     }
+
+
+def check_failures_task(result: dict[str, object]) -> None:
+    """Fail loudly after a batch in which files failed on our side: they are in the ledger as
+    'failed' with their sha256 and are read again on the next run, and the rest of the batch
+    was loaded (and its assets emitted by the task before this one)."""
+    failed = result.get("failed") or []
+    if failed:
+        raise FilesFailedOnOurSide(
+            f"{len(failed)} file(s) failed because of a problem on our side (see the ingest "
+            f"task's log for the traceback); they will be read again next run: {failed}"
+        )
 
 
 def build_task(full_refresh: bool = False) -> dict[str, str]:

@@ -24,6 +24,7 @@ from support.airflow_services import AirflowServices, free_port, service_environ
 from common.members import members_by_code
 from common.rounding import round_half_away
 from ingest import ledger, warehouse
+from orchestration.local_airflow import POOLS
 from samples.establishment import establishment_frame
 from samples.return_files import write_return
 from samples.returns import generate_returns
@@ -80,7 +81,8 @@ def airflow_services(tmp_path, metadata_db):
     services = AirflowServices(env, tmp_path / "service-logs")
     try:
         services.airflow("db", "migrate", timeout=300)
-        services.airflow("pools", "set", "duckdb_writer", "1", "DuckDB allows one writer at a time")
+        for pool, slots, description in POOLS:
+            services.airflow("pools", "set", pool, str(slots), description)
         services.start()
         yield services
     finally:

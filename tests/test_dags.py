@@ -46,3 +46,22 @@ def test_dags_are_chained_by_assets(dagbag):
     publish_triggers = getattr(condition, "objects", [condition])
     assert {asset.name for asset in publish_triggers} == {MARTS_ASSET}
     assert publish.timetable.can_be_scheduled, "publish also runs monthly"
+
+
+def test_every_task_has_a_timeout_and_ingest_does_not_hold_the_writer_slot(dagbag):
+    from orchestration.tasks import INGEST_POOL, WRITER_POOL
+
+    for dag_id in ALL_DAGS:
+        for task in dagbag.dags[dag_id].tasks:
+            assert task.execution_timeout is not None, f"{dag_id}.{task.task_id}"
+    ingest = dagbag.dags["ingest_returns"].get_task("ingest_new_files")
+    assert ingest.pool == INGEST_POOL != WRITER_POOL
+    assert dagbag.dags["build_marts"].get_task("dbt_build").pool == WRITER_POOL
+
+
+def test_ingest_fails_loudly_after_files_failed_on_our_side():
+    from orchestration.tasks import FilesFailedOnOurSide, check_failures_task
+
+    check_failures_task({"failed": []})
+    with pytest.raises(FilesFailedOnOurSide, match="luton/x.csv"):
+        check_failures_task({"failed": ["luton/x.csv"]})

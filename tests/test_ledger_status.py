@@ -13,6 +13,7 @@ def test_the_statuses_are_the_strings_the_warehouse_holds():
         "rejected",
         "duplicate",
         "superseded",
+        "failed",
     )
     assert all(type(status) is str for status in (*STATUSES, *RECEIVED_STATUSES))
     assert LedgerStatus("superseded") is LedgerStatus.SUPERSEDED
