@@ -33,7 +33,14 @@ from common.settings import load_settings
 from ingest import warehouse
 from ingest.gx_project import exclusive_runs, gx_results_dir
 from ingest.pseudonymise import hash_secret, keyed_hash, secret_file
-from ingest.redaction import WITHHELD_BIRTH_DATE, WITHHELD_SWE_NUMBER
+from ingest.redaction import (
+    WITHHELD_BIRTH_DATE,
+    WITHHELD_PERSONAL,
+    WITHHELD_SWE_NUMBER,
+    scrub,
+    shown,
+)
+from ingest.return_contract import WORKFORCE
 from samples.census import census_sample, write_census
 from samples.return_files import write_return
 from samples.returns import generate_returns, return_frames
@@ -230,6 +237,34 @@ def test_feedback_points_at_the_repeated_worker_without_showing_it(pipeline_outp
     report = Path(entry.feedback_path).read_text(encoding="utf-8")
     assert "WKF-K01" in report
     assert "personal data: not shown" in report
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SW100402", WITHHELD_SWE_NUMBER),
+        ("sw 1234", WITHHELD_SWE_NUMBER),
+        ("1986-11-26", WITHHELD_BIRTH_DATE),
+        ("26/11/1986", WITHHELD_BIRTH_DATE),
+        ("1986-11-26 00:00:00", WITHHELD_BIRTH_DATE),
+        ("14 March 1985", WITHHELD_BIRTH_DATE),
+        ("2025-03-31", "2025-03-31"),  # too recent to be a worker's birthday
+        ("1986-11", "1986-11"),  # a month is what we keep anyway
+        ("33922", "33922"),  # a number, not a date typed out
+        ("WBRI", "WBRI"),
+        ("", ""),
+    ],
+)
+def test_what_feedback_shows_of_a_cell_in_any_column(text, expected):
+    assert shown(text) == expected
+
+
+def test_a_personal_columns_cell_is_never_shown_and_free_text_keeps_its_words():
+    assert shown("No", WORKFORCE.column("worker_key")) == WITHHELD_PERSONAL
+    assert shown("", WORKFORCE.column("birth_month")) == ""
+    assert scrub("LA code 'SW100402', born 26/11/1986, sent 2025-04-01") == (
+        f"LA code '{WITHHELD_SWE_NUMBER}', born {WITHHELD_BIRTH_DATE}, sent 2025-04-01"
+    )
 
 
 def _feedback_texts(entry) -> dict[str, str]:
