@@ -18,6 +18,8 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadsc
 BENCH_FILES ?= 10000
 BENCH_MONTHS ?= 60
 DASHBOARD_PORT ?= 8501
+# Where `make airflow-ui` listens: the loopback, never every interface by default.
+AIRFLOW_UI_HOST ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: help setup demo test test-fast lint lock gx-suites dbt-sources bench bench-build clean browser dashboard airflow-ui
@@ -29,7 +31,7 @@ help:
 	@echo "               end-to-end runs): the inner loop, under three minutes"
 	@echo "make dashboard - the project leads' dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (after make demo)"
 	@echo "make lint   - ruff and sqlfluff"
-	@echo "make airflow-ui - the Airflow UI on the demo data (http://localhost:8080)"
+	@echo "make airflow-ui - the Airflow UI on the demo data (http://127.0.0.1:8080; AIRFLOW_UI_HOST to change)"
 	@echo "make lock   - recompile requirements.lock from requirements.in"
 	@echo "make bench  - ingest benchmark (BENCH_FILES=10000, BENCH_ARGS=\"--batch 2000\")"
 	@echo "make bench-build - dbt build benchmark, full and incremental (BENCH_MONTHS=60)"
@@ -65,8 +67,10 @@ browser:
 
 # The Airflow UI on the demo data (after `make demo`): http://localhost:8080, the login is
 # printed at start-up. Uses the demo's SQLite metadata DB and this repository's dags/.
+# The UI listens on the loopback only: reach it from elsewhere through a proxy (README).
 airflow-ui: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME="$(CURDIR)/data/airflow" \
+	AIRFLOW__API__HOST="$(AIRFLOW_UI_HOST)" \
 	AIRFLOW__CORE__DAGS_FOLDER="$(CURDIR)/dags" AIRFLOW__CORE__LOAD_EXAMPLES=False \
 	AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="sqlite:///$(CURDIR)/data/airflow/airflow.db" \
 	MOC_DATA_DIR="$(CURDIR)/data" airflow standalone

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import altair as alt
 import pandas as pd
 import streamlit as st
+
+from common.excel import frame_csv
 
 
 def chart(spec: alt.TopLevelMixin) -> None:
@@ -22,10 +22,10 @@ def numbers(frame: pd.DataFrame, name: str, label: str = "Numbers behind the cha
 
 def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
     """A download button for a table's figures as CSV (the one way every table is offered)."""
-    st.download_button(label, data=_csv(frame), file_name=file_name, mime="text/csv", key=key)
+    st.download_button(label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key)
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8")
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """What a CSV download holds: text Excel would run as a formula (a file named
+    '=HYPERLINK(...)') is neutralised (common/excel.py)."""
+    return frame_csv(frame).encode("utf-8")

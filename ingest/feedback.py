@@ -5,13 +5,17 @@ an Excel workbook (a Summary sheet, then one row per problem on a Problems sheet
 filter), an HTML page (to read in a browser) and a CSV. Text that Excel would run as a formula
 is neutralised everywhere, and the workbook stores every text value as a text cell.
 
-Values of personal columns arrive here already masked (ingest/pseudonymise.py); nothing in
-this module looks at the data itself.
+Values of personal columns arrive here already masked (ingest/pseudonymise.py), and a cell
+that looks like personal data in any other column already withheld (ingest/validate.py). As the
+last line, every format passes what it shows through the same rule (ingest/redaction.py,
+:func:`_redacted`): a SWE number or a date of birth in a message, a value or the file's name
+is replaced by a note saying why.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import html
 import io
@@ -24,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from common.excel import excel_safe, workbook_bytes
 from ingest.ledger import ACCEPTED_STATUSES, LedgerEntry, LedgerStatus
+from ingest.redaction import scrub, shown
 from ingest.return_contract import TABLES
 from ingest.validate import Problem
 
@@ -62,6 +67,24 @@ _TOP = Alignment(vertical="top")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def _redacted(entry: LedgerEntry, problems: list[Problem]) -> tuple[LedgerEntry, list[Problem]]:
+    """The entry and problems as any feedback format may show them (ingest/redaction.py)."""
+    entry = dataclasses.replace(
+        entry, file_name=scrub(entry.file_name), message=scrub(entry.message)
+    )
+    problems = [
+        dataclasses.replace(
+            p,
+            value=shown(p.value),
+            message=scrub(p.message),
+            fix=scrub(p.fix),
+            column=scrub(p.column),
+        )
+        for p in problems
+    ]
+    return entry, problems
+
+
 def _problem_rows(problems: list[Problem]) -> list[list[str]]:
     return [
         [
@@ -79,6 +102,7 @@ def _problem_rows(problems: list[Problem]) -> list[list[str]]:
 
 
 def render_csv(entry: LedgerEntry, problems: list[Problem]) -> str:
+    entry, problems = _redacted(entry, problems)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["file", "status", "message", "rows_loaded", "errors", "warnings"])
@@ -140,6 +164,7 @@ def render_html(
     problems: list[Problem],
     rows_by_table: dict[str, int] | None = None,
 ) -> str:
+    entry, problems = _redacted(entry, problems)
     e = html.escape
     rows = "".join(
         f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in _summary(entry, council_name)
@@ -262,6 +287,7 @@ def render_workbook(
     rows_by_table: dict[str, int] | None = None,
 ) -> bytes:
     """The feedback workbook's bytes: a Summary sheet, then a Problems sheet."""
+    entry, problems = _redacted(entry, problems)
     workbook = Workbook()
     summary = workbook.active
     summary.title = SUMMARY_SHEET

@@ -11,6 +11,7 @@ from enum import StrEnum
 import duckdb
 import pandas as pd
 
+from ingest.redaction import scrub
 from ingest.warehouse import FILE_TABLES
 
 LEDGER_TABLE = "ledger.files"
@@ -170,6 +171,8 @@ def next_version(con: duckdb.DuckDBPyConnection, council: str, period: str, kind
 def record(con: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> int:
     """Insert the entry; returns its ledger_id (arrival order: later ids are later versions)."""
     values = asdict(entry)
+    # A file-level error may quote a cell (a shifted row's SWE number as its 'LA code').
+    values["message"] = scrub(entry.message)
     columns = ", ".join(values)
     placeholders = ", ".join("?" for _ in values)
     (ledger_id,) = con.execute(

@@ -13,21 +13,32 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from pathlib import Path
 
+from common.atomic import make_private, private_folder, write_private_file
 from common.settings import Settings
 from ingest.readers import ParsedTable
+from ingest.redaction import WITHHELD_PERSONAL
 
-HIDDEN = "(personal data: not shown)"
+HIDDEN = WITHHELD_PERSONAL  # what feedback shows of a personal column's cell
+
+
+def secret_file(settings: Settings) -> Path:
+    """Where the random key is kept when no ``hash_secret`` is set."""
+    return settings.data_dir / "secrets" / "hash_secret"
 
 
 def hash_secret(settings: Settings) -> bytes:
+    """The key: the setting, else the data folder's key file, created on first use 0600 in a
+    0700 folder, atomically (no moment where it is readable by others or half-written; two
+    processes creating it at once both use the first one's key)."""
     if settings.hash_secret:
         return settings.hash_secret.encode("utf-8")
-    key_file = settings.data_dir / "secrets" / "hash_secret"
+    key_file = secret_file(settings)
+    private_folder(key_file.parent)
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
-        key_file.chmod(0o600)
+        write_private_file(key_file, secrets.token_hex(32).encode("utf-8"))
+    make_private(key_file)  # one an earlier version created looser
     return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
 
 

@@ -15,6 +15,7 @@ from common.members import Member
 from ingest.checks import PERIOD_COLUMN, add_check_columns, mapped_check, mapping_history_note
 from ingest.gx_project import failing_rows, run_checkpoint
 from ingest.readers import ROW_NUMBER, ParsedTable
+from ingest.redaction import shown
 from ingest.return_contract import ReturnTable
 from ingest.sheets import SheetNote
 from ingest.suites import FILE_KEY
@@ -56,11 +57,16 @@ def _stack(files: list[FileToValidate]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.concat(frames, ignore_index=True), pd.concat(raws, ignore_index=True)
 
 
-def _shown_value(raw_row: pd.Series, meta: dict, index_row: dict) -> str:
-    """The cell(s) the rule is about, as the officer typed them."""
+def _shown_value(raw_row: pd.Series, meta: dict, index_row: dict, table: ReturnTable) -> str:
+    """The cell(s) the rule is about, as the officer typed them, each withheld when it is or
+    looks like personal data (ingest/redaction.py), whatever column it is in."""
     columns = meta.get("value_columns") or [meta.get("column")]
-    shown = [str(raw_row[c]) if c in raw_row.index else str(index_row.get(c, "")) for c in columns]
-    return " / ".join(shown)
+    by_name = {c.name: c for c in table.columns}
+    cells = [
+        (str(raw_row[c]) if c in raw_row.index else str(index_row.get(c, "")), by_name.get(c))
+        for c in columns
+    ]
+    return " / ".join(shown(text, column) for text, column in cells)
 
 
 def validate_files(
@@ -85,7 +91,7 @@ def validate_files(
             row_number = int(index_row[ROW_NUMBER])
             item = by_key[file_key]
             raw_row = raw_rows[file_key].loc[row_number]
-            value = _shown_value(raw_row, meta, index_row)
+            value = _shown_value(raw_row, meta, index_row, table)
             template = {
                 "value": value,
                 "header": meta.get("header", ""),

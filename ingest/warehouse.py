@@ -1,4 +1,8 @@
-"""The DuckDB warehouse: connection, raw tables that dbt reads as sources, and loading."""
+"""The DuckDB warehouse: connection, raw tables that dbt reads as sources, and loading.
+
+The warehouse holds the raw returns (pseudonymised, still about people): its file, and the
+write-ahead log DuckDB keeps beside it, are created 0600 (common/atomic.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from common.atomic import make_private, private_umask
 from ingest.return_contract import TABLES, ReturnTable
 
 RAW_SCHEMA = "raw"
@@ -49,8 +54,16 @@ SQL_TYPES = {
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a new one is created 0600, and one an earlier version created
+    readable by others is tightened."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    with private_umask():  # DuckDB creates the file (and its WAL) itself
+        con = duckdb.connect(str(path))
+    make_private(path)
+    make_private(path.with_name(f"{path.name}.wal"))
+    return con
 
 
 def raw_table_ddl(table: ReturnTable) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from common.excel import csv_text
 from common.members import Member, members_on
 from common.periods import period_end
 from common.settings import Settings
@@ -77,16 +77,13 @@ def write_reminders(settings: Settings, period: str, deadline: dt.date) -> list[
         message = reminder_text(member, period, deadline)
         fs.pipe_file(path, message.encode("utf-8"))
         reminders.append(Reminder(member, period, message, path))
-    listing = io.StringIO()
-    writer = csv.writer(listing, lineterminator="\n")
-    writer.writerow(["period", "council_code", "council_name", "deadline"])
-    for reminder in reminders:
-        writer.writerow(
-            [period, reminder.member.council_code, reminder.member.council_name, deadline]
-        )
+    listing = csv_text(
+        ["period", "council_code", "council_name", "deadline"],
+        [[period, r.member.council_code, r.member.council_name, deadline] for r in reminders],
+    )
     region_path = posixpath.join(root, FEEDBACK_FOLDER, f"missing_returns_{period}.csv")
     fs.makedirs(posixpath.dirname(region_path), exist_ok=True)
-    fs.pipe_file(region_path, listing.getvalue().encode("utf-8"))
+    fs.pipe_file(region_path, listing.encode("utf-8"))
     return reminders
 
 

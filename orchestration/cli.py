@@ -21,6 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from common.excel import frame_csv
 from common.run_lock import RUN_LOCK_NAME, RunInProgress, run_lock
 from common.settings import Settings, load_settings
 
@@ -115,7 +116,7 @@ def cmd_ledger(settings: Settings, args: argparse.Namespace) -> None:
     finally:
         con.close()
     if args.csv:
-        frame.to_csv(sys.stdout, index=False)
+        sys.stdout.write(frame_csv(frame))  # file names and messages: never a formula
         return
     columns = [
         "ledger_id",

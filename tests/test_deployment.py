@@ -94,3 +94,26 @@ def test_dockerfile_installs_the_lock_on_the_pinned_airflow_image():
     lock = (ROOT / "requirements.lock").read_text()
     (airflow_pin,) = re.findall(r"^apache-airflow==([\d.]+)$", lock, flags=re.M)
     assert f"apache/airflow:{airflow_pin}-python3.11" in dockerfile
+
+
+@pytest.mark.parametrize("name", sorted(n for n in SERVICES if SERVICES[n].get("ports")))
+def test_every_published_port_is_bound_to_the_loopback(name):
+    """Airflow (8080), MinIO (9000, 9001) and the dashboard are reachable from the host only;
+    a reverse proxy publishes them (README, Deployment)."""
+    for port in SERVICES[name]["ports"]:
+        host, _, _ = str(port).partition(":")
+        assert host == "127.0.0.1", f"{name} publishes {port} on every interface"
+
+
+def test_the_airflow_and_minio_ports_are_the_ones_bound():
+    published = {p for s in SERVICES.values() for p in s.get("ports", [])}
+    assert {"127.0.0.1:8080:8080", "127.0.0.1:9000:9000", "127.0.0.1:9001:9001"} <= published
+
+
+def test_make_airflow_ui_listens_on_the_loopback():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nairflow-ui:", 1)[1].split("\n\n", 1)[0]
+    assert 'AIRFLOW__API__HOST="$(AIRFLOW_UI_HOST)"' in recipe
+    assert re.search(r"^AIRFLOW_UI_HOST \?= 127\.0\.0\.1$", makefile, flags=re.M)
+    readme = (ROOT / "README.md").read_text()
+    assert "reverse proxy" in readme and "127.0.0.1:8080" in readme

@@ -1,21 +1,46 @@
 """Personal data never leaves ingest in clear (DOMAIN.md): SWE numbers and assignment
 references become keyed hashes and birth dates become a month, before validation. This test
 sends returns and a census XML full of identifiers (and a bad workforce file whose feedback
-must point at an identifier), runs ingest, dbt and publish, and searches every output, the
-warehouse and the logs for any clear identifier."""
+must point at an identifier, and one whose rows are shifted by a cell, so a SWE number and a
+birth date land in other columns), runs ingest, dbt and publish, and searches every output,
+the warehouse and the logs for any clear identifier. What holds personal data on disk (the
+archive, the warehouse, the marts snapshot, the hash secret) is the owner's only.
+
+The same run sends a file named like a formula with formula text in its cells, exports the
+ledger as CSV (``moc ledger --csv``) and takes the dashboard's CSV downloads and the chase
+list, then scans every CSV and workbook the pipeline and dashboard wrote for a cell Excel
+would run."""
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import datetime as dt
+import io
 import logging
+import os
+import re
+import stat
 import time
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
+from common.atomic import write_private_file
 from common.members import members_by_code
+from common.settings import load_settings
 from ingest import warehouse
 from ingest.gx_project import exclusive_runs, gx_results_dir
-from ingest.pseudonymise import keyed_hash
+from ingest.pseudonymise import hash_secret, keyed_hash, secret_file
+from ingest.redaction import (
+    WITHHELD_BIRTH_DATE,
+    WITHHELD_PERSONAL,
+    WITHHELD_SWE_NUMBER,
+    scrub,
+    shown,
+)
+from ingest.return_contract import WORKFORCE
 from samples.census import census_sample, write_census
 from samples.return_files import write_return
 from samples.returns import generate_returns, return_frames
@@ -24,6 +49,11 @@ COUNCILS = ["821", "822"]  # Luton sends CSV files, Bedford a workbook
 PERIOD = "2025-03"
 SEED = 5
 SECRET = "test-secret-not-for-production"
+SHIFTED_FILE = "bedford_2025-04_workforce.csv"
+# A file name and cells Excel would run as formulas; every CSV and workbook we write must not.
+FORMULA_FILE = '=HYPERLINK("http:x","y")_2025-03_establishment.csv'
+FORMULA_TEAM = "=1+2"
+EXPORTS = "exports"  # under the data folder: the ledger export and the dashboard downloads
 
 
 def _clear_identifiers() -> set[str]:
@@ -43,6 +73,52 @@ def _clear_identifiers() -> set[str]:
     return {value for value in found if value and value != "nan"}
 
 
+def _shift_rows(path: Path) -> dict[str, list[str]]:
+    """Shift the CSV's first data row right by one cell and its third left by one, as a slip
+    in Excel would: the SWE number lands under 'Agency worker', a birth date under 'FTE'.
+    Returns what the shifted rows held (their SWE numbers and birth dates)."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    right, left = next(csv.reader([lines[1]])), next(csv.reader([lines[3]]))
+    lines[1] = "," + lines[1]
+    lines[3] = lines[3].split(",", 1)[1]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"swe_numbers": [right[0], left[0]], "birth_dates": [right[3], left[3]]}
+
+
+def _write_formula_file(bucket: Path) -> None:
+    frames = return_frames("821", PERIOD, seed=SEED)
+    establishment = frames["establishment"].copy()
+    establishment.loc[0, "team"] = FORMULA_TEAM
+    write_return(establishment, bucket / "luton" / FORMULA_FILE, "csv", "establishment")
+
+
+def _exports(settings) -> None:
+    """What people take away besides the publications: the ledger as CSV, the dashboard's CSV
+    downloads of the Returns page, the chase step's list of late councils."""
+    from dashboard import queries
+    from dashboard.widgets import csv_bytes
+    from orchestration.chase import write_reminders
+    from orchestration.cli import main as moc
+    from transform.marts_snapshot import publish_marts_snapshot
+
+    folder = settings.data_dir / EXPORTS
+    folder.mkdir()
+    publish_marts_snapshot(settings)  # what `moc build` does after dbt
+    ledger_csv = io.StringIO()
+    with contextlib.redirect_stdout(ledger_csv):
+        assert moc(["ledger", "--csv"]) == 0
+    (folder / "ledger.csv").write_text(ledger_csv.getvalue(), encoding="utf-8")
+    con = queries.connect(queries.snapshot_location())
+    try:
+        for period in (PERIOD, "2025-04"):
+            month = queries.returns_month(con, period, None)
+            for name, frame in (("files", month.files), ("late", month.late)):
+                (folder / f"{name}_{period}.csv").write_bytes(csv_bytes(frame))
+    finally:
+        con.close()
+    write_reminders(settings, "2025-04", dt.date(2025, 5, 10))
+
+
 @pytest.fixture(scope="module")
 def pipeline_outputs(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("personal") / "data"
@@ -57,6 +133,12 @@ def pipeline_outputs(tmp_path_factory):
     repeated = frames["workforce"]
     repeated.loc[1, "worker_key"] = repeated.loc[0, "worker_key"]
     write_return(repeated, bucket / "luton" / "luton_2025-04_workforce.csv", "csv", "workforce")
+    shifted = bucket / "bedford" / SHIFTED_FILE
+    write_return(
+        return_frames("822", "2025-04", seed=SEED)["workforce"], shifted, "csv", "workforce"
+    )
+    shifted_values = _shift_rows(shifted)
+    _write_formula_file(bucket)
 
     started = time.time()
     logger = logging.getLogger()
@@ -66,6 +148,7 @@ def pipeline_outputs(tmp_path_factory):
     logger.addHandler(handler)
     previous_level = logger.level
     logger.setLevel(logging.DEBUG)
+    previous_umask = os.umask(0o022)  # the usual umask: files readable by all unless we say not
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("MOC_DATA_DIR", str(data_dir))
@@ -79,15 +162,17 @@ def pipeline_outputs(tmp_path_factory):
             summary = ingest_new_files(settings)
             dbt_output = run_dbt(settings, "build", *UNIT_TESTS_EXCLUDED, stream=False)
             publish_month(settings)
+            _exports(settings)
     finally:
+        os.umask(previous_umask)
         logger.removeHandler(handler)
         logger.setLevel(previous_level)
     log_text = "\n".join(r.getMessage() for r in records) + dbt_output
-    return settings, summary, log_text, started
+    return settings, summary, log_text, started, shifted_values
 
 
 def test_the_returns_really_carry_identifiers(pipeline_outputs):
-    _, summary, _, _ = pipeline_outputs
+    _, summary, _, _, _ = pipeline_outputs
     statuses = {e.file_name: e.status for e in summary.entries}
     assert statuses["luton_2025-04_workforce.csv"] == "rejected"
     assert sum(s.startswith("accepted") for s in statuses.values()) >= 6
@@ -95,7 +180,7 @@ def test_the_returns_really_carry_identifiers(pipeline_outputs):
 
 
 def test_no_clear_identifier_in_the_warehouse(pipeline_outputs):
-    settings, _, _, _ = pipeline_outputs
+    settings, _, _, _, _ = pipeline_outputs
     identifiers = _clear_identifiers()
     con = warehouse.connect(settings.warehouse_path, read_only=True)
     try:
@@ -126,7 +211,7 @@ def _files_under(*folders: Path) -> list[Path]:
 
 
 def test_no_clear_identifier_in_any_output_or_log(pipeline_outputs):
-    settings, _, log_text, started = pipeline_outputs
+    settings, _, log_text, started, _ = pipeline_outputs
     identifiers = _clear_identifiers()
     results_dir = gx_results_dir(settings)
     with exclusive_runs(results_dir):  # no checkpoint run prunes them meanwhile
@@ -147,8 +232,178 @@ def test_no_clear_identifier_in_any_output_or_log(pipeline_outputs):
 
 
 def test_feedback_points_at_the_repeated_worker_without_showing_it(pipeline_outputs):
-    settings, summary, _, _ = pipeline_outputs
+    settings, summary, _, _, _ = pipeline_outputs
     (entry,) = [e for e in summary.entries if e.file_name == "luton_2025-04_workforce.csv"]
     report = Path(entry.feedback_path).read_text(encoding="utf-8")
     assert "WKF-K01" in report
     assert "personal data: not shown" in report
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SW100402", WITHHELD_SWE_NUMBER),
+        ("sw 1234", WITHHELD_SWE_NUMBER),
+        ("1986-11-26", WITHHELD_BIRTH_DATE),
+        ("26/11/1986", WITHHELD_BIRTH_DATE),
+        ("1986-11-26 00:00:00", WITHHELD_BIRTH_DATE),
+        ("14 March 1985", WITHHELD_BIRTH_DATE),
+        ("2025-03-31", "2025-03-31"),  # too recent to be a worker's birthday
+        ("1986-11", "1986-11"),  # a month is what we keep anyway
+        ("33922", "33922"),  # a number, not a date typed out
+        ("WBRI", "WBRI"),
+        ("", ""),
+    ],
+)
+def test_what_feedback_shows_of_a_cell_in_any_column(text, expected):
+    assert shown(text) == expected
+
+
+def test_a_personal_columns_cell_is_never_shown_and_free_text_keeps_its_words():
+    assert shown("No", WORKFORCE.column("worker_key")) == WITHHELD_PERSONAL
+    assert shown("", WORKFORCE.column("birth_month")) == ""
+    assert scrub("LA code 'SW100402', born 26/11/1986, sent 2025-04-01") == (
+        f"LA code '{WITHHELD_SWE_NUMBER}', born {WITHHELD_BIRTH_DATE}, sent 2025-04-01"
+    )
+
+
+def _feedback_texts(entry) -> dict[str, str]:
+    """The feedback's three formats as text (the workbook: every cell, tab-separated)."""
+    base = entry.feedback_path.removesuffix(".html")
+    workbook = load_workbook(f"{base}.xlsx")
+    cells = [
+        "\t".join("" if v is None else str(v) for v in row)
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    return {
+        "xlsx": "\n".join(cells),
+        "html": Path(f"{base}.html").read_text(encoding="utf-8"),
+        "csv": Path(f"{base}.csv").read_text(encoding="utf-8-sig"),
+    }
+
+
+def test_feedback_withholds_what_a_shifted_row_puts_in_other_columns(pipeline_outputs):
+    settings, summary, _, _, shifted = pipeline_outputs
+    (entry,) = [e for e in summary.entries if e.file_name == SHIFTED_FILE]
+    assert entry.status == "rejected"
+    clear = shifted["swe_numbers"] + shifted["birth_dates"]
+    assert all(re.fullmatch(r"SW\d{6}", v) for v in shifted["swe_numbers"])
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in shifted["birth_dates"])
+    for fmt, text in _feedback_texts(entry).items():
+        assert not [v for v in clear if v in text], f"the feedback {fmt} shows {clear}"
+        assert WITHHELD_SWE_NUMBER in text and WITHHELD_BIRTH_DATE in text, fmt
+    # Each problem still names the rule, the row and the column to look at.
+    rows = list(csv.reader(_feedback_texts(entry)["csv"].splitlines()))
+    problems = [dict(zip(rows[3], r, strict=True)) for r in rows[4:]]
+    (swe,) = [p for p in problems if p["value"] == WITHHELD_SWE_NUMBER]
+    assert (swe["row"], swe["column"], swe["rule"]) == ("2", "Agency worker", swe["rule"])
+    assert swe["rule"] and WITHHELD_SWE_NUMBER in swe["message"]
+    birth = [p for p in problems if p["value"] == WITHHELD_BIRTH_DATE]
+    assert ("4", "FTE") in {(p["row"], p["column"]) for p in birth}
+    assert all(p["rule"] and WITHHELD_BIRTH_DATE in p["message"] for p in birth)
+    # Nor anywhere else: the ledger, the GX results, every feedback file, the logs.
+    settings_text = [
+        p.read_bytes().decode("utf-8", errors="ignore")
+        for p in _files_under(
+            settings.data_dir / "gx", Path(settings.bucket_url) / "bedford" / "feedback"
+        )
+    ]
+    assert not [v for v in clear for text in settings_text if v in text]
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_what_holds_personal_data_is_the_owners_only(pipeline_outputs):
+    """Under the usual umask (022), the archive, the warehouse and the snapshot are 0600 in
+    0700 folders: nobody else on the machine can read a return or the marts."""
+    settings, _, _, _, _ = pipeline_outputs
+    archive = Path(settings.archive_url)
+    archived = [p for p in archive.rglob("*") if p.is_file()]
+    assert len(archived) >= 8
+    assert {_mode(p) for p in archived} == {0o600}
+    assert {_mode(p) for p in [archive, *archive.rglob("*")] if p.is_dir()} == {0o700}
+    assert _mode(settings.warehouse_path) == 0o600
+    assert _mode(settings.marts_snapshot) == 0o600
+    assert _mode(settings.marts_snapshot.parent) == 0o700
+
+
+def test_the_hash_secret_is_created_private_atomically_and_once(tmp_path):
+    settings = load_settings({"MOC_DATA_DIR": str(tmp_path / "data")})
+    previous = os.umask(0)  # even a umask that lets everyone read and write
+    try:
+        key = hash_secret(settings)
+    finally:
+        os.umask(previous)
+    path = secret_file(settings)
+    assert len(key) == 64
+    assert _mode(path) == 0o600 and _mode(path.parent) == 0o700
+    assert hash_secret(settings) == key, "the key is kept, not made again"
+    # A second process creating it at the same moment keeps the first one's key.
+    assert write_private_file(path, b"another key") is False
+    assert path.read_bytes() == key
+    assert sorted(p.name for p in path.parent.iterdir()) == ["hash_secret"], "no leftovers"
+    # A key file an earlier version left readable by others is tightened.
+    path.chmod(0o644)
+    assert hash_secret(settings) == key and _mode(path) == 0o600
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
+
+
+def _runs_as_formula(value: object) -> bool:
+    text = "" if value is None else str(value)
+    return text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text)
+
+
+def _written_tables(settings) -> list[Path]:
+    """Every CSV and workbook the pipeline and dashboard wrote (not the councils' own files,
+    nor the archive's copies of them)."""
+    bucket = Path(settings.bucket_url)
+    found = _files_under(
+        *bucket.glob("*/feedback"),
+        bucket / "feedback",
+        settings.published_dir,
+        settings.data_dir / EXPORTS,
+        settings.data_dir / "dbt" / "target",
+    )
+    return [p for p in found if p.suffix in (".csv", ".xlsx")]
+
+
+def test_no_csv_or_workbook_we_write_holds_a_live_formula(pipeline_outputs):
+    settings, summary, _, _, _ = pipeline_outputs
+    (entry,) = [e for e in summary.entries if e.file_name == FORMULA_FILE]
+    assert entry.status == "rejected"
+    written = _written_tables(settings)
+    kinds = {p.parent.name if p.suffix == ".csv" else p.suffix for p in written}
+    assert {EXPORTS, "feedback", ".xlsx"} <= kinds
+    assert any(
+        p.parent.parent == settings.published_dir or settings.published_dir in p.parents
+        for p in written
+    )
+    live: list[str] = []
+    neutralised = set()
+    for path in written:
+        if path.suffix == ".csv":
+            with open(path, newline="", encoding="utf-8-sig") as handle:
+                cells = [c for row in csv.reader(handle) for c in row]
+        else:
+            workbook = load_workbook(path)
+            cells = []
+            for sheet in workbook:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":
+                            live.append(f"{path.name}!{cell.coordinate}: a formula cell")
+                        cells.append(cell.value)
+        live += [f"{path.name}: {c!r}" for c in cells if _runs_as_formula(c)]
+        neutralised |= {path.name for c in cells if isinstance(c, str) and c.startswith("'=")}
+    assert not live, live[:5]
+    # The formula texts were there to neutralise: the ledger export, a dashboard download and
+    # the feedback (file name and cell) all carry them, as text.
+    assert {"ledger.csv", f"files_{PERIOD}.csv"} <= neutralised
+    assert any(name.endswith(".xlsx") for name in neutralised)
+    assert any(name.endswith(".csv") and "HYPERLINK" in name for name in neutralised)

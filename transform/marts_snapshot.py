@@ -13,7 +13,9 @@ into a separate DuckDB file, the ``marts_snapshot`` setting (default
   (ingest's ``raw.file_tables``, 0 for a nil return; no raw row is copied);
 - ``main.snapshot_info``: when it was published and from which pipeline version.
 
-The file is written aside in the same folder and renamed into place, so a reader sees either
+The file is 0600 and a folder created for it 0700 (common/atomic.py): the dashboard runs as
+the pipeline's user, and no one else needs to read it. It is written aside in the same folder
+and renamed into place, so a reader sees either
 the previous snapshot or the new one, never half of one; a reader that has the old file open
 keeps reading it until it reopens.
 """
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from common.atomic import remove_hidden_siblings
+from common.atomic import PRIVATE_FILE_MODE, private_umask, remove_hidden_siblings
 from common.settings import Settings
 from ingest.warehouse import FILE_TABLES
 
@@ -134,6 +136,29 @@ def _copy(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return copied
 
 
+def _write_snapshot(settings: Settings, staging: Path) -> None:
+    """Copy the warehouse into a new DuckDB file at ``staging``."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH ? AS {_SOURCE} (READ_ONLY)", [str(settings.warehouse_path)])
+        con.execute(f"ATTACH ? AS {_TARGET}", [str(staging)])
+        copied = _copy(con)
+        con.execute(
+            f"CREATE TABLE {_TARGET}.main.snapshot_info AS SELECT "
+            "?::TIMESTAMP AS published_at, ? AS pipeline_version, ?::INTEGER AS table_count",
+            [
+                dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+                _pipeline_version(),
+                len(copied),
+            ],
+        )
+        con.execute(f"CHECKPOINT {_TARGET}")
+        con.execute(f"DETACH {_TARGET}")
+        con.execute(f"DETACH {_SOURCE}")
+    finally:
+        con.close()
+
+
 def publish_marts_snapshot(settings: Settings) -> Path:
     """Copy the marts, reference seeds and ledger into :func:`snapshot_path` (written aside,
     renamed into place); return its path.
@@ -146,7 +171,7 @@ def publish_marts_snapshot(settings: Settings) -> Path:
             f"No warehouse at {settings.warehouse_path}: run the pipeline (`moc run`) first."
         )
     target = snapshot_path(settings)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # A killed build's half-written copy (the build holds the run lock: none is being written).
     remove_hidden_siblings(target)
     handle, staging_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -154,26 +179,10 @@ def publish_marts_snapshot(settings: Settings) -> Path:
     staging = Path(staging_name)
     staging.unlink()  # DuckDB creates the file; an empty file is not a database
     try:
-        con = duckdb.connect(":memory:")
-        try:
-            con.execute(f"ATTACH ? AS {_SOURCE} (READ_ONLY)", [str(settings.warehouse_path)])
-            con.execute(f"ATTACH ? AS {_TARGET}", [str(staging)])
-            copied = _copy(con)
-            con.execute(
-                f"CREATE TABLE {_TARGET}.main.snapshot_info AS SELECT "
-                "?::TIMESTAMP AS published_at, ? AS pipeline_version, ?::INTEGER AS table_count",
-                [
-                    dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-                    _pipeline_version(),
-                    len(copied),
-                ],
-            )
-            con.execute(f"CHECKPOINT {_TARGET}")
-            con.execute(f"DETACH {_TARGET}")
-            con.execute(f"DETACH {_SOURCE}")
-        finally:
-            con.close()
-        staging.chmod(0o644)  # mkstemp makes it owner-only; the dashboard's user reads it
+        # DuckDB creates the file and its WAL itself: the owner's only from the start.
+        with private_umask():
+            _write_snapshot(settings, staging)
+        staging.chmod(PRIVATE_FILE_MODE)
         os.replace(staging, target)
     finally:
         for leftover in (staging, staging.with_name(staging.name + ".wal")):

@@ -10,9 +10,7 @@ and the pipeline version; it holds no clock time, so it too is byte-identical on
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from common.atomic import remove_hidden_siblings, staged_folder
+from common.excel import csv_text
 
 MANIFEST = "manifest.json"
 
@@ -47,11 +46,8 @@ def pipeline_version() -> str:
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    """A CSV extract; text Excel would run as a formula is neutralised (common/excel.py)."""
+    return csv_text(header, rows).encode("utf-8")
 
 
 def csv_output(name: str, header: list[str], rows: list[list[str]]) -> Output:
