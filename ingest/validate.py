@@ -30,6 +30,9 @@ class Problem:
     value: str
     message: str
     fix: str
+    # The return table the problem is in ('' when it is about the file as a whole): which
+    # table an error rejects (ingest/table_verdicts.py).
+    table: str = ""
 
 
 @dataclass
@@ -110,6 +113,7 @@ def validate_files(
                     value=value,
                     message=message,
                     fix=meta.get("fix", ""),
+                    table=table.name,
                 )
             )
     for found in problems.values():
@@ -117,8 +121,9 @@ def validate_files(
     return problems
 
 
-def sheet_problems(notes: list[SheetNote]) -> list[Problem]:
-    """Warnings about a workbook's sheets (a hidden copy ignored), as feedback rows."""
+def sheet_problems(notes: list[SheetNote], table: str = "") -> list[Problem]:
+    """Warnings about a workbook's sheets (a hidden copy ignored) of ``table``, as feedback
+    rows."""
     return [
         Problem(
             severity="warning",
@@ -129,6 +134,7 @@ def sheet_problems(notes: list[SheetNote]) -> list[Problem]:
             value="",
             message=note.message,
             fix=note.fix,
+            table=table,
         )
         for note in notes
     ]
