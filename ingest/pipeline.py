@@ -34,6 +34,7 @@ from ingest.ledger import LedgerStatus
 from ingest.pseudonymise import hash_secret, pseudonymise
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
 from ingest.return_contract import TABLES
+from ingest.table_verdicts import judge_tables, not_loaded_message
 from ingest.validate import FileToValidate, Problem, sheet_problems, validate_files
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ class Arrival:
     identity: Identity | None = None
     tables: dict[str, ParsedTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Tables of an accepted file left out for their errors (table -> errors; table_verdicts).
+    not_loaded: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -184,8 +187,14 @@ def _decide(arrival: Arrival) -> None:
         return
     entry.error_count = sum(1 for p in arrival.problems if p.severity == "error")
     entry.warning_count = sum(1 for p in arrival.problems if p.severity == "warning")
+    # Errors in a required table reject the whole file; errors only in an optional table of a
+    # workbook (the workforce sheet) leave that table out and load the rest (table_verdicts).
+    verdicts = judge_tables(entry.return_type, arrival.tables, arrival.problems)
+    for name in verdicts.not_loaded:
+        del arrival.tables[name]
+    arrival.not_loaded = verdicts.not_loaded
     rows = sum(len(parsed.typed) for parsed in arrival.tables.values())
-    if entry.error_count:
+    if verdicts.is_rejected_whole:
         entry.status = LedgerStatus.REJECTED
         entry.message = (
             f"Rejected: {entry.error_count} error(s) must be fixed before this return can be "
@@ -193,12 +202,17 @@ def _decide(arrival: Arrival) -> None:
         )
     else:
         entry.status = (
-            LedgerStatus.ACCEPTED_WITH_WARNINGS if entry.warning_count else LedgerStatus.ACCEPTED
+            LedgerStatus.ACCEPTED_WITH_WARNINGS
+            if entry.warning_count or entry.error_count
+            else LedgerStatus.ACCEPTED
         )
         entry.rows_loaded = rows
         entry.message = f"Accepted: {rows} row(s) loaded" + (
             f", with {entry.warning_count} warning(s) to check." if entry.warning_count else "."
         )
+        if verdicts.not_loaded:
+            loaded = {name: len(parsed.typed) for name, parsed in arrival.tables.items()}
+            entry.message = not_loaded_message(verdicts, loaded, entry.period, entry.warning_count)
         for name, parsed in arrival.tables.items():
             if parsed.typed.empty:
                 entry.message += (
@@ -268,6 +282,7 @@ def _feedback(fs, root: str, arrival: Arrival) -> str | None:
             council,
             arrival.problems,
             rows_by_table=rows_by_table,
+            not_loaded=arrival.not_loaded if accepted else None,
         )
     except Exception:  # feedback failing must not lose the ledger row
         log.exception("Could not write feedback for %s", arrival.dropped.relative_path)
