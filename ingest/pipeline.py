@@ -35,7 +35,7 @@ from ingest.pseudonymise import hash_secret, pseudonymise
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, read_table, read_workbook
 from ingest.return_contract import TABLES
 from ingest.table_verdicts import judge_tables, not_loaded_message
-from ingest.validate import FileToValidate, Problem, sheet_problems, validate_files
+from ingest.validate import FileToValidate, Problem, table_problems, validate_files
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ def _validate_all(arrivals: list[Arrival], results_dir: Path) -> None:
         for arrival in arrivals:
             arrival.problems.extend(problems.get(arrival.dropped.relative_path, []))
             parsed = arrival.tables.get(table.name)
-            arrival.problems.extend(sheet_problems(parsed.notes) if parsed else [])
+            arrival.problems.extend(table_problems(parsed) if parsed else [])
 
 
 def ingest_new_files(

@@ -16,7 +16,7 @@ from ingest.checks import PERIOD_COLUMN, add_check_columns, mapped_check, mappin
 from ingest.gx_project import failing_rows, run_checkpoint
 from ingest.readers import ROW_NUMBER, ParsedTable
 from ingest.return_contract import ReturnTable
-from ingest.sheets import SheetNote
+from ingest.sheets import UNREADABLE_SHEET_RULE, SheetNote
 from ingest.suites import FILE_KEY
 
 
@@ -119,6 +119,25 @@ def validate_files(
     for found in problems.values():
         found.sort(key=lambda p: (p.severity != "error", p.row_number or 0, p.rule))
     return problems
+
+
+def table_problems(parsed: ParsedTable) -> list[Problem]:
+    """What is wrong with a table's sheet as a whole, not row by row: an optional sheet that
+    could not be read (an error in that table: ParsedTable.read_error), and the warnings
+    about the workbook's sheets."""
+    unreadable = Problem(
+        severity="error",
+        rule=UNREADABLE_SHEET_RULE,
+        sheet=parsed.sheet,
+        row_number=None,
+        column="",
+        value="",
+        message=f"{parsed.read_error} The {parsed.table.name} table was not loaded.",
+        fix=f"Correct the {parsed.sheet} sheet as the message says and send it again.",
+        table=parsed.table.name,
+    )
+    notes = sheet_problems(parsed.notes, parsed.table.name)
+    return [unreadable, *notes] if parsed.read_error else notes
 
 
 def sheet_problems(notes: list[SheetNote], table: str = "") -> list[Problem]:

@@ -85,6 +85,15 @@ def _workbook(bucket: Path, slug: str, code: str, seed: int, name: str, minutes:
     return _land(write_return(frames, bucket / slug / name, "xlsx"), minutes)
 
 
+def _rename_header(path: Path, sheet: str, header: str, new: str) -> Path:
+    """The workbook with one column heading changed, so the sheet misses that column."""
+    book = load_workbook(path)
+    (cell,) = [c for c in book[sheet][1] if c.value == header]
+    cell.value = new
+    book.save(path)
+    return path
+
+
 def _query(settings, sql: str, params=None) -> pd.DataFrame:
     con = warehouse.connect(settings.warehouse_path, read_only=True)
     try:
@@ -138,6 +147,9 @@ def batches(tmp_path_factory):
         establishment=("vacancy_fte", -2.0),
         workforce=("fte", 3.0),
     )
+    # Essex: a workbook whose workforce sheet cannot be read (its FTE column is missing).
+    essex = _workbook(bucket, "essex", "881", SEED, return_filename("essex", PERIOD, "xlsx"), 12)
+    _land(_rename_header(essex, "workforce", "FTE", "Full-time equivalent"), 12)
     summary = pipeline.ingest_new_files(settings)
     return {
         "settings": settings,
@@ -146,6 +158,7 @@ def batches(tmp_path_factory):
         "first": first,
         "corrected": corrected,
         "luton": luton,
+        "essex": essex,
     }
 
 
@@ -233,3 +246,21 @@ def test_the_earlier_workforce_table_stays_current_in_dbt(batches):
         "pay_scales": corrected_id,
         "workforce": first_id,
     }
+
+
+def test_an_unreadable_workforce_sheet_is_left_out_too(batches):
+    """Wrong columns in the optional sheet are an error in that table, not in the workbook."""
+    settings = batches["settings"]
+    name = batches["essex"].name
+    entry = _ledger(settings).loc[name]
+    assert entry["status"] == "accepted_with_warnings"
+    assert entry["message"].startswith("Accepted in part: the workforce table was NOT loaded")
+    assert _tables_delivered(settings, int(entry["ledger_id"])) == set(REQUIRED_TABLES)
+    rows = _query(settings, "select count(*) as n from raw.workforce where council_code = '881'")
+    assert rows["n"].iloc[0] == 0
+    feedback = batches["bucket"] / "essex" / "feedback" / f"{name}.feedback.csv"
+    lines = feedback.read_text(encoding="utf-8-sig").splitlines()
+    (error,) = [p for p in csv.DictReader(lines[lines.index("") + 1 :]) if p["severity"] == "error"]
+    assert error["rule"] == "SHEET-E01" and error["sheet"] == "workforce"
+    assert "missing column(s): FTE" in error["message"]
+    assert error["message"].endswith("The workforce table was not loaded.")
