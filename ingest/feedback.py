@@ -126,7 +126,20 @@ def render_csv(entry: LedgerEntry, problems: list[Problem]) -> str:
     return buffer.getvalue()
 
 
-def _summary(entry: LedgerEntry, council_name: str | None) -> list[tuple[str, str | int]]:
+def _status_text(entry: LedgerEntry, not_loaded: dict[str, int] | None = None) -> str:
+    if not_loaded:  # an accepted workbook without its optional table(s) (ingest.table_verdicts)
+        names = " and ".join(not_loaded)
+        sheet = "sheet was" if len(not_loaded) == 1 else "sheets were"
+        return (
+            f"Accepted in part: the {names} {sheet} NOT loaded because of errors; the other "
+            "sheets were loaded"
+        )
+    return _STATUS_TEXT.get(entry.status, entry.status)
+
+
+def _summary(
+    entry: LedgerEntry, council_name: str | None, not_loaded: dict[str, int] | None = None
+) -> list[tuple[str, str | int]]:
     """What happened to the file, label by label: the same in the workbook and the HTML."""
     return [
         ("File", entry.file_name),
@@ -134,7 +147,7 @@ def _summary(entry: LedgerEntry, council_name: str | None) -> list[tuple[str, st
         ("Month", entry.period or "not identified"),
         ("Version", "" if entry.version is None else entry.version),
         ("Received", entry.received_at.isoformat(timespec="seconds")),
-        ("Status", _STATUS_TEXT.get(entry.status, entry.status)),
+        ("Status", _status_text(entry, not_loaded)),
         ("Rows loaded", entry.rows_loaded),
         ("Errors", entry.error_count),
         ("Warnings", entry.warning_count),
@@ -158,21 +171,31 @@ def receipt_counts(
     return None
 
 
+def _not_loaded_text(errors: int) -> str:
+    return f"Not loaded: {errors} error(s), see the problems"
+
+
 def render_html(
     entry: LedgerEntry,
     council_name: str | None,
     problems: list[Problem],
     rows_by_table: dict[str, int] | None = None,
+    not_loaded: dict[str, int] | None = None,
 ) -> str:
     entry, problems = _redacted(entry, problems)
     e = html.escape
     rows = "".join(
-        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in _summary(entry, council_name)
+        f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>"
+        for k, v in _summary(entry, council_name, not_loaded)
     )
     counts = receipt_counts(entry, rows_by_table)
     receipt_html = (
         "<h2>Receipt: rows loaded</h2><table><tr><th>Table</th><th>Rows loaded</th></tr>"
         + "".join(f"<tr><td>{e(t)}</td><td>{n}</td></tr>" for t, n in counts.items())
+        + "".join(
+            f"<tr><td>{e(t)}</td><td>{e(_not_loaded_text(n))}</td></tr>"
+            for t, n in (not_loaded or {}).items()
+        )
         + "</table>"
         if counts
         else ""
@@ -223,12 +246,13 @@ def _write_summary_sheet(
     council_name: str | None,
     counts: dict[str, int] | None,
     has_problems: bool,
+    not_loaded: dict[str, int] | None = None,
 ) -> None:
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 90
     _put(sheet, 1, 1, f"Return feedback: {entry.file_name}").font = Font(bold=True, size=14)
     row = 3
-    for label, value in _summary(entry, council_name):
+    for label, value in _summary(entry, council_name, not_loaded):
         _put(sheet, row, 1, label).font = _BOLD
         _put(sheet, row, 2, value).alignment = Alignment(
             wrap_text=True, vertical="top", horizontal="left"
@@ -245,6 +269,10 @@ def _write_summary_sheet(
             row += 1
             _put(sheet, row, 1, table)
             _put(sheet, row, 2, int(count)).alignment = Alignment(horizontal="left")
+        for table, errors in (not_loaded or {}).items():
+            row += 1
+            _put(sheet, row, 1, table)
+            _put(sheet, row, 2, _not_loaded_text(errors)).font = _ERROR_FONT
     row += 2
     see = "See the Problems sheet: one row per problem." if has_problems else "No problems found."
     _put(sheet, row, 1, see)
@@ -285,6 +313,7 @@ def render_workbook(
     council_name: str | None,
     problems: list[Problem],
     rows_by_table: dict[str, int] | None = None,
+    not_loaded: dict[str, int] | None = None,
 ) -> bytes:
     """The feedback workbook's bytes: a Summary sheet, then a Problems sheet."""
     entry, problems = _redacted(entry, problems)
@@ -292,7 +321,7 @@ def render_workbook(
     summary = workbook.active
     summary.title = SUMMARY_SHEET
     counts = receipt_counts(entry, rows_by_table)
-    _write_summary_sheet(summary, entry, council_name, counts, bool(problems))
+    _write_summary_sheet(summary, entry, council_name, counts, bool(problems), not_loaded)
     _write_problems_sheet(workbook.create_sheet(PROBLEMS_SHEET), problems)
     stamp = entry.processed_at
     if stamp.tzinfo is not None:
@@ -307,16 +336,23 @@ def write_feedback(
     council_name: str | None,
     problems: list[Problem],
     rows_by_table: dict[str, int] | None = None,
+    not_loaded: dict[str, int] | None = None,
 ) -> str:
     """Write ``<base_path>.xlsx``, ``.html`` and ``.csv``; returns the HTML path.
 
-    ``rows_by_table`` (rows loaded per table) makes the receipt of an accepted workbook.
+    ``rows_by_table`` (rows loaded per table) makes the receipt of an accepted workbook;
+    ``not_loaded`` (table -> errors) names the tables it was accepted without
+    (ingest.table_verdicts), in the receipt and the status. The CSV says so in its message.
     Everything is rendered before anything is written, so a failure leaves no partial set.
     """
     html_path = f"{base_path}.html"
     outputs = {
-        f"{base_path}.xlsx": render_workbook(entry, council_name, problems, rows_by_table),
-        html_path: render_html(entry, council_name, problems, rows_by_table).encode("utf-8"),
+        f"{base_path}.xlsx": render_workbook(
+            entry, council_name, problems, rows_by_table, not_loaded
+        ),
+        html_path: render_html(entry, council_name, problems, rows_by_table, not_loaded).encode(
+            "utf-8"
+        ),
         f"{base_path}.csv": render_csv(entry, problems).encode("utf-8-sig"),
     }
     fs.makedirs(base_path.rsplit("/", 1)[0], exist_ok=True)

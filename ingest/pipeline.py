@@ -37,7 +37,8 @@ from ingest.pseudonymise import hash_secret, pseudonymise
 from ingest.readers import ROW_NUMBER, ParsedTable, ReadError
 from ingest.return_contract import TABLES
 from ingest.safe_read import RefusedFile, read_dropped
-from ingest.validate import FileToValidate, Problem, sheet_problems, validate_files
+from ingest.table_verdicts import judge_tables, not_loaded_message
+from ingest.validate import FileToValidate, Problem, table_problems, validate_files
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class Arrival:
     identity: Identity | None = None
     tables: dict[str, ParsedTable] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Tables of an accepted file left out for their errors (table -> errors; table_verdicts).
+    not_loaded: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -197,8 +200,14 @@ def _decide(arrival: Arrival) -> None:
         return
     entry.error_count = sum(1 for p in arrival.problems if p.severity == "error")
     entry.warning_count = sum(1 for p in arrival.problems if p.severity == "warning")
+    # Errors in a required table reject the whole file; errors only in an optional table of a
+    # workbook (the workforce sheet) leave that table out and load the rest (table_verdicts).
+    verdicts = judge_tables(entry.return_type, arrival.tables, arrival.problems)
+    for name in verdicts.not_loaded:
+        del arrival.tables[name]
+    arrival.not_loaded = verdicts.not_loaded
     rows = sum(len(parsed.typed) for parsed in arrival.tables.values())
-    if entry.error_count:
+    if verdicts.is_rejected_whole:
         entry.status = LedgerStatus.REJECTED
         entry.message = (
             f"Rejected: {entry.error_count} error(s) must be fixed before this return can be "
@@ -206,12 +215,17 @@ def _decide(arrival: Arrival) -> None:
         )
     else:
         entry.status = (
-            LedgerStatus.ACCEPTED_WITH_WARNINGS if entry.warning_count else LedgerStatus.ACCEPTED
+            LedgerStatus.ACCEPTED_WITH_WARNINGS
+            if entry.warning_count or entry.error_count
+            else LedgerStatus.ACCEPTED
         )
         entry.rows_loaded = rows
         entry.message = f"Accepted: {rows} row(s) loaded" + (
             f", with {entry.warning_count} warning(s) to check." if entry.warning_count else "."
         )
+        if verdicts.not_loaded:
+            loaded = {name: len(parsed.typed) for name, parsed in arrival.tables.items()}
+            entry.message = not_loaded_message(verdicts, loaded, entry.period, entry.warning_count)
         for name, parsed in arrival.tables.items():
             if parsed.typed.empty:
                 entry.message += (
@@ -301,6 +315,7 @@ def _feedback(fs, root: str, arrival: Arrival, limits) -> str | None:
             council,
             bounded_problems(arrival.problems, limits.feedback_max_per_rule),
             rows_by_table=rows_by_table,
+            not_loaded=arrival.not_loaded if accepted else None,
         )
     except Exception:  # feedback failing must not lose the ledger row
         log.exception("Could not write feedback for %s", arrival.dropped.relative_path)
@@ -352,7 +367,7 @@ def _validate_all(arrivals: list[Arrival], results_dir: Path) -> None:
         for arrival in arrivals:
             arrival.problems.extend(problems.get(arrival.dropped.relative_path, []))
             parsed = arrival.tables.get(table.name)
-            arrival.problems.extend(sheet_problems(parsed.notes) if parsed else [])
+            arrival.problems.extend(table_problems(parsed) if parsed else [])
 
 
 def ingest_new_files(

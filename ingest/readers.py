@@ -53,6 +53,9 @@ class ParsedTable:
     declared_council_codes: set[str] = field(default_factory=set)
     declared_periods: set[str] = field(default_factory=set)
     notes: list[SheetNote] = field(default_factory=list)  # warnings about the workbook's sheets
+    # Why an optional table's sheet could not be read (ReturnTable.optional): it has no rows,
+    # and the error leaves only this table out of the workbook (ingest/table_verdicts.py).
+    read_error: str | None = None
 
 
 class Sheets(dict):
@@ -229,6 +232,15 @@ def parse_rows(
     )
 
 
+def _unreadable(table: ReturnTable, sheet: str, error: str) -> ParsedTable:
+    """An optional table whose sheet could not be read: no rows, and the reason."""
+    raw = pd.DataFrame(columns=[*table.column_names, ROW_NUMBER])
+    typed = pd.DataFrame({ROW_NUMBER: pd.Series(dtype="int64")})
+    for column in table.columns:
+        typed[column.name] = type_column(raw[column.name].astype("object"), column)
+    return ParsedTable(table, sheet, raw, typed, ignored_headers=[], read_error=error)
+
+
 def _column_values(rows: list[list[object]], position: int | None, read) -> set[str]:
     """The distinct filled-in cells of one column (none when the table has no such column)."""
     if position is None:
@@ -314,6 +326,10 @@ def read_workbook(data: bytes) -> dict[str, ParsedTable]:
             found[table.name] = parse_rows(sheets[sheet], table, sheet)
         except NoRowsError:
             continue  # the template's sheets all have headers; an unfilled one was not sent
+        except ReadError as exc:
+            if not table.optional:  # a required sheet that cannot be read stops the workbook
+                raise
+            found[table.name] = _unreadable(table, sheet, str(exc))
         found[table.name].notes.extend(notes)
     about = by_key.get(ABOUT_SHEET)
     if about is not None:

@@ -48,6 +48,10 @@ class ReturnTable:
     # rows of any earlier version for the council and month. In a workbook an unfilled sheet
     # always means "not sent", since the template's sheets all come with headers.
     nil_return: str | None = None
+    # Optional in a monthly workbook: the council may leave the sheet out, and errors in it
+    # reject only this table while the workbook's other tables load (ingest/table_verdicts.py).
+    # Errors in a required table (optional=False) reject the whole workbook.
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -320,6 +324,7 @@ LEAVER_DESTINATIONS = tuple(str(n) for n in range(1, 10))
 WORKFORCE = ReturnTable(
     name="workforce",
     key=("worker_key",),
+    optional=True,
     description=(
         "Optional. One row per children's social worker, with the fields of the DfE "
         "Children's Social Work Workforce census. The census XML may be sent instead."

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 HIDDEN_COPY_RULE = "SHEET-W01"
+# An optional table's sheet that cannot be read (wrong columns): only that table is left out.
+UNREADABLE_SHEET_RULE = "SHEET-E01"
 
 
 class SheetChoiceError(ValueError):

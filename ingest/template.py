@@ -108,6 +108,7 @@ def header_note(column: Column) -> str:
 
 def _about_rows() -> list[tuple[str, str]]:
     sheets = ", ".join(RETURN_TABLES)
+    optional = " and ".join(t.name for t in RETURN_TABLES.values() if t.optional)
     return [
         (
             "What this is",
@@ -126,7 +127,9 @@ def _about_rows() -> list[tuple[str, str]]:
         ),
         (
             "Sheets",
-            f"{sheets}. The workforce sheet is optional: you may send the DfE census XML instead.",
+            f"{sheets}. The {optional} sheet is optional: you may send the DfE census XML "
+            f"instead. Errors in the {optional} sheet leave only it out: the other sheets are "
+            "still loaded. Errors in any other sheet mean nothing in the workbook is loaded.",
         ),
         (
             "File name",
@@ -280,6 +283,7 @@ def _allowed_values_markdown(column: Column) -> str:
 def render_columns_markdown() -> str:
     """docs/return_template.md: every table and column of the return, from
     ingest/return_contract.py."""
+    optional = "`, `".join(t.name for t in RETURN_TABLES.values() if t.optional)
     lines = [
         "<!-- Generated from ingest/return_contract.py by `moc template --docs`. "
         "Do not edit by hand. -->",
@@ -301,6 +305,10 @@ def render_columns_markdown() -> str:
         "Sheets are named exactly as the tables below, in this order. Headings are matched "
         "without regard to case or spacing; the names under *Also accepted* (DfE census "
         "tags) work too. Required columns must be present and filled on every row.",
+        "",
+        f"The `{optional}` sheet is optional. Errors in it leave only that table out of the "
+        "workbook: the other sheets are still loaded, and the feedback names the table that "
+        "was not. Errors in any other sheet mean nothing in the workbook is loaded.",
         "",
     ]
     for table in RETURN_TABLES.values():

@@ -17,7 +17,7 @@ from ingest.gx_project import failing_rows, run_checkpoint
 from ingest.readers import ROW_NUMBER, ParsedTable
 from ingest.redaction import shown
 from ingest.return_contract import ReturnTable
-from ingest.sheets import SheetNote
+from ingest.sheets import UNREADABLE_SHEET_RULE, SheetNote
 from ingest.suites import FILE_KEY
 
 
@@ -31,6 +31,9 @@ class Problem:
     value: str
     message: str
     fix: str
+    # The return table the problem is in ('' when it is about the file as a whole): which
+    # table an error rejects (ingest/table_verdicts.py).
+    table: str = ""
 
 
 @dataclass
@@ -116,6 +119,7 @@ def validate_files(
                     value=value,
                     message=message,
                     fix=meta.get("fix", ""),
+                    table=table.name,
                 )
             )
     for found in problems.values():
@@ -123,8 +127,28 @@ def validate_files(
     return problems
 
 
-def sheet_problems(notes: list[SheetNote]) -> list[Problem]:
-    """Warnings about a workbook's sheets (a hidden copy ignored), as feedback rows."""
+def table_problems(parsed: ParsedTable) -> list[Problem]:
+    """What is wrong with a table's sheet as a whole, not row by row: an optional sheet that
+    could not be read (an error in that table: ParsedTable.read_error), and the warnings
+    about the workbook's sheets."""
+    unreadable = Problem(
+        severity="error",
+        rule=UNREADABLE_SHEET_RULE,
+        sheet=parsed.sheet,
+        row_number=None,
+        column="",
+        value="",
+        message=f"{parsed.read_error} The {parsed.table.name} table was not loaded.",
+        fix=f"Correct the {parsed.sheet} sheet as the message says and send it again.",
+        table=parsed.table.name,
+    )
+    notes = sheet_problems(parsed.notes, parsed.table.name)
+    return [unreadable, *notes] if parsed.read_error else notes
+
+
+def sheet_problems(notes: list[SheetNote], table: str = "") -> list[Problem]:
+    """Warnings about a workbook's sheets (a hidden copy ignored) of ``table``, as feedback
+    rows."""
     return [
         Problem(
             severity="warning",
@@ -135,6 +159,7 @@ def sheet_problems(notes: list[SheetNote]) -> list[Problem]:
             value="",
             message=note.message,
             fix=note.fix,
+            table=table,
         )
         for note in notes
     ]
