@@ -218,11 +218,11 @@ class Pair:
 
     @property
     def indicators(self) -> list[str]:
-        return [c for c in self.meta_names("Indicator") if c in self.data.columns]
+        return [c for c in self.meta_names("Indicator") if self._described(c)]
 
     @property
     def filters(self) -> list[str]:
-        return [c for c in self.meta_names("Filter") if c in self.data.columns]
+        return [c for c in self.meta_names("Filter") if self._described(c)]
 
     @property
     def filter_groups(self) -> list[str]:
@@ -230,6 +230,10 @@ class Pair:
             return []
         groups = self.meta_rows("Filter")["filter_grouping_column"]
         return [g for g in dict.fromkeys(groups) if g.strip() and g in self.data.columns]
+
+    def _described(self, column: str) -> bool:
+        """A data column the metadata may describe (time and geography are meta_ob_unit's)."""
+        return column in self.data.columns and column not in OBSERVATIONAL_UNITS
 
     def has(self, *columns: str) -> bool:
         return all(c in self.data.columns for c in columns)
@@ -640,7 +644,9 @@ def geog_overcompleted_cols(pair: Pair) -> str | None:
         for column in _level_columns(name):
             if column not in pair.data.columns:
                 continue
-            filled = ~level.isin(may_fill) & (pair.data[column].str.strip() != "")
+            # rows of an unknown level are geog_level's; here they would only repeat it
+            higher = level.isin(GEOGRAPHY_LEVELS) & ~level.isin(may_fill)
+            filled = higher & (pair.data[column].str.strip() != "")
             if filled.any():
                 problems.append(f"{column} {_cells(pair.data, filled, column)}")
     if problems:
