@@ -157,6 +157,12 @@ BROKEN: list[tuple[str, Callable[[pd.DataFrame, pd.DataFrame], Frames], str, tup
         ("'2025-03'",),
     ),
     (
+        "time_period of six letters",
+        lambda d, m: (_set(d, LA, "time_period", "twenty"), m),
+        "time_period_num",
+        ("'twenty'",),
+    ),
+    (
         "six-digit time_period for a month",
         lambda d, m: (d.assign(time_period="202425"), m),
         "time_period_length",

@@ -570,7 +570,7 @@ def time_period_length(pair: Pair) -> str | None:
     known = identifier.isin(TIME_IDENTIFIERS) & period.str.fullmatch(r"\d{4}(\d{2})?")
     four = identifier.isin(FOUR_DIGIT_IDENTIFIERS)
     six_ok = period.str.len().eq(6) & period.apply(
-        lambda p: len(p) == 6 and (int(p[:4]) + 1) % 100 == int(p[4:])
+        lambda p: len(p) == 6 and p.isdigit() and (int(p[:4]) + 1) % 100 == int(p[4:])
     )
     bad = known & ((four & period.str.len().ne(4)) | (~four & ~six_ok))
     if bad.any():
