@@ -84,11 +84,12 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> None:
-    from publish.publish_month import NothingToPublish, publish_month
+    from publish.publish_month import NothingToPublish, ScreeningFailed, publish_month
 
     try:
         publications = publish_month(settings, args.period)
-    except NothingToPublish as refusal:  # one line, no traceback: the month cannot be published
+    # One line, no traceback: the month cannot be published, or an extract EES would reject.
+    except (NothingToPublish, ScreeningFailed) as refusal:
         print(f"moc publish: {refusal}", file=sys.stderr)
         raise SystemExit(1) from None
     print(f"Published {publications[0].period}:")

@@ -28,6 +28,7 @@ from common.settings import Settings
 from ingest import warehouse
 from publish.extracts import benchmark, files, packs, partner, register, workbooks
 from publish.extracts.benchmark import BENCHMARK_COLUMNS
+from publish.extracts.ees_screener import ScreeningFailed, assert_screened
 from publish.extracts.files import Output, Publication, pipeline_version
 from publish.extracts.marts import (
     MartFrames,
@@ -43,6 +44,7 @@ __all__ = [
     "MonthInputs",
     "NothingToPublish",
     "Publication",
+    "ScreeningFailed",
     "latest_period",
     "pipeline_version",
     "publish_council_packs",
@@ -176,7 +178,7 @@ def partner_file_stem(period: str) -> str:
     return f"moc_workforce_{period.replace('-', '_')}"
 
 
-def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float):
+def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float, who: str):
     period = month.period
     rows_of_month = month.frames.council_months
     table = partner.build_partner_table(
@@ -190,9 +192,15 @@ def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float):
     stem = partner_file_stem(period)
     meta = partner.meta_rows()
     dictionary = partner.dictionary_rows()
+    data_csv = files.csv_output(f"{stem}.csv", partner.PARTNER_COLUMNS, rows)
+    meta_csv = files.csv_output(f"{stem}.meta.csv", partner.META_COLUMNS, meta)
+    # The bytes that would leave, screened as the DfE screens them before an EES upload.
+    assert_screened(
+        data_csv.content, meta_csv.content, f"Not published: {who}'s extract {data_csv.name}"
+    )
     outputs = [
-        files.csv_output(f"{stem}.csv", partner.PARTNER_COLUMNS, rows),
-        files.csv_output(f"{stem}.meta.csv", partner.META_COLUMNS, meta),
+        data_csv,
+        meta_csv,
         files.csv_output(f"{stem}.data_dictionary.csv", partner.DICTIONARY_COLUMNS, dictionary),
         Output(f"{stem}.parquet", files.parquet_bytes(partner.PARTNER_COLUMNS, rows), len(rows)),
     ]
@@ -212,17 +220,28 @@ def _members_outbox_outputs(month: MonthInputs, shared: set[str]):
     return [files.csv_output(name, BENCHMARK_COLUMNS, kept)], left_out, {}
 
 
-def publish_partner(
+@dataclass(frozen=True)
+class PartnerOutbox:
+    """A partner's publication, built and screened, not yet written."""
+
+    target: Path
+    kind: str
+    outputs: list[Output]
+    manifest: dict
+
+
+def prepare_partner(
     settings: Settings,
     month: MonthInputs,
     who: register.Partner,
     agreements: tuple[register.Agreement, ...],
     threshold: float | None = None,
-) -> Publication:
+) -> PartnerOutbox:
+    """The partner's files and manifest; ScreeningFailed when its EES pair would be rejected."""
     threshold = settings.disclosure_threshold if threshold is None else threshold
     shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
     if who.extract == "partner":
-        outputs, left_out, extra = _partner_outputs(month, shared, threshold)
+        outputs, left_out, extra = _partner_outputs(month, shared, threshold, who.partner_code)
     else:
         outputs, left_out, extra = _members_outbox_outputs(month, shared)
     manifest = {
@@ -237,10 +256,24 @@ def publish_partner(
         ],
     }
     target = settings.published_dir / "outbox" / who.outbox / month.period
-    kind = f"{who.extract}_extract"
+    return PartnerOutbox(target, f"{who.extract}_extract", outputs, manifest)
+
+
+def _write_outbox(settings: Settings, period: str, outbox: PartnerOutbox) -> Publication:
     return files.publish_folder(
-        settings.published_dir, target, kind, month.period, outputs, manifest
+        settings.published_dir, outbox.target, outbox.kind, period, outbox.outputs, outbox.manifest
     )
+
+
+def publish_partner(
+    settings: Settings,
+    month: MonthInputs,
+    who: register.Partner,
+    agreements: tuple[register.Agreement, ...],
+    threshold: float | None = None,
+) -> Publication:
+    outbox = prepare_partner(settings, month, who, agreements, threshold)
+    return _write_outbox(settings, month.period, outbox)
 
 
 def publish_month(
@@ -269,12 +302,14 @@ def _publish_month(
     threshold = settings.disclosure_threshold if threshold is None else threshold
     partners = register.load_partners() if partners is None else partners
     agreements = register.load_register() if agreements is None else agreements
+    # Every partner's files are built and screened first: one that EES would reject fails the
+    # month (ScreeningFailed) before any publication is written.
+    outboxes = [prepare_partner(settings, month, w, agreements, threshold) for w in partners]
     publications = [
         publish_members_benchmark(settings, month=month),
         publish_council_packs(settings, month, threshold),
     ]
-    for who in partners:
-        publications.append(publish_partner(settings, month, who, agreements, threshold))
+    publications += [_write_outbox(settings, month.period, o) for o in outboxes]
     return publications
 
 

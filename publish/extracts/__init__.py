@@ -7,6 +7,7 @@ One module per job, data flowing one way (marts -> frames -> tables -> files):
 * ``marts``       reads the marts and the ledger for a month and its 12-month window;
 * ``benchmark``   the members' benchmark (named councils, no suppression);
 * ``partner``     the partner extract in the DfE open-data layout, with disclosure control;
+* ``ees_screener`` the DfE's EES screening rules, run on every partner data/meta pair;
 * ``packs``       one "you against the region" table per council, suppressed like a partner's;
 * ``workbooks``   the Excel files of the benchmark and the packs;
 * ``register``    partners and the data-sharing register (dbt seeds);
