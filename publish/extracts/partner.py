@@ -7,12 +7,19 @@ How the table is built, so that nothing can be recovered from it:
   their *support*, the workers they rest on: a headcount where the marts have one (starters,
   leavers), otherwise the FTE rounded up (a worker is at most 1 FTE, so this never overstates
   the workers); cases rest on the case holders. Rates list the counts they are computed from.
-* The regional counts are the sums of the council cells (so the published equations are the
-  true ones) and the regional rates are computed from those sums.
-* A council with no data-sharing agreement in force for the partner on the month's last day
-  stays in the table, every cell withheld (``c``, even with no return: no tell either way), so
-  secondary suppression protects it as any other unknown (otherwise its figure would be the
-  region minus the others); its row is then dropped and the manifest names it as left out.
+* The regional row sums only the councils that have signed for the partner (the councils whose
+  rows the extract holds; ``regional_figure_covers`` = "MoC councils sharing with <partner>"),
+  so the published equations are the true ones (region = sum of the listed councils) and a
+  council that has not signed is in no figure at all: nothing of it leaves, not even in
+  aggregate. Regional rates are computed from those sums. With fewer than
+  ``min_councils_for_region`` councils sharing (``MOC_MIN_COUNCILS_FOR_REGION``, default 3)
+  there is no regional figure: every regional cell is ``x``.
+* Every row says what the regional figure covers (publish.extracts.coverage): how many
+  councils, whose, and which sharing councils sent no return (left out of the sums, so a
+  missing council is never read as a fall).
+* A council packs builds (publish.extracts.packs) keeps every member in the regional sums and
+  withholds all but the pack's own council (``c`` in every cell, even with no return: no tell
+  either way), so secondary suppression protects them as any other unknown.
 * Nothing per agency or per worker: agency and pay figures are not in this extract at all.
 * Per-cell reasons never leave: the manifest carries ``Disclosure.reason_counts()`` only.
 
@@ -38,7 +45,7 @@ from publish.disclosure import (
     column_total_groups,
     suppress,
 )
-from publish.extracts import ees
+from publish.extracts import coverage, ees
 from publish.extracts.indicators import (
     PARTNER_COUNTS,
     PARTNER_INDICATORS,
@@ -48,7 +55,15 @@ from publish.extracts.indicators import (
     rate_value,
 )
 
-PARTNER_COLUMNS = [*ees.STANDARD_COLUMNS, *(i.name for i in PARTNER_INDICATORS)]
+# Time, geography, filters (what the regional figure covers), indicators (the coverage count
+# last): the EES column order.
+COVERAGE_FILTERS = [coverage.COVERS, coverage.MISSING]
+PARTNER_COLUMNS = [
+    *ees.STANDARD_COLUMNS,
+    *COVERAGE_FILTERS,
+    *(i.name for i in PARTNER_INDICATORS),
+    coverage.COUNCILS_IN,
+]
 REGION_ROW = "region"
 SYMBOLS_TEXT = (
     "c suppressed (fewer than the threshold of workers, or to protect such a figure); "
@@ -64,6 +79,7 @@ class PartnerTable:
     shared: tuple[Member, ...]  # the councils whose rows are published
     disclosure: Disclosure
     groups: list[AdditiveGroup]
+    coverage: coverage.Coverage  # what the regional row covers
 
     @property
     def left_out(self) -> tuple[Member, ...]:
@@ -124,28 +140,38 @@ def _rate_cell(rate: Indicator, row: str, counts: dict[Key, Cell], withheld: boo
 
 
 def partner_cells(
-    month: pd.DataFrame, members: Iterable[Member], shared: set[str]
+    month: pd.DataFrame,
+    members: Iterable[Member],
+    shared: set[str],
+    region_over: set[str] | None = None,
+    region_withheld: bool = False,
 ) -> tuple[dict[Key, Cell], list[AdditiveGroup]]:
     """Cells and additive groups of one month's table; ``month`` is fct_vacancies_council_months
-    for the month (one row per council that sent a return)."""
+    for the month (one row per council that sent a return). The regional row sums the councils
+    in ``region_over`` (default: ``shared``); a member in neither set has no cell at all.
+    ``region_withheld``: every regional cell is ``x`` and gives no equation."""
     rows = {r.council_code: r for _, r in month.iterrows()}
-    codes = sorted(m.council_code for m in members)
+    region_over = set(shared) if region_over is None else set(region_over)
+    codes = sorted(m.council_code for m in members if m.council_code in region_over | shared)
+    in_region = [c for c in codes if c in region_over]
     cells: dict[Key, Cell] = {}
     for indicator in PARTNER_COUNTS:
-        parts = []
         for code in codes:
             key = (code, indicator.name)
             cells[key] = _count_cell(indicator, rows.get(code), code not in shared, key)
-            parts.append(cells[key])
         region_key = (REGION_ROW, indicator.name)
-        cells[region_key] = _region_count(indicator, parts, region_key)
-    _gate_regional_turnover(cells, codes)
+        if region_withheld:
+            cells[region_key] = Cell(region_key, None, None, flag=UNAVAILABLE)
+        else:
+            parts = [cells[(code, indicator.name)] for code in in_region]
+            cells[region_key] = _region_count(indicator, parts, region_key)
+    _gate_regional_turnover(cells, in_region)
     for rate in PARTNER_RATES:
         for row in [*codes, REGION_ROW]:
             cell = _rate_cell(rate, row, cells, row != REGION_ROW and row not in shared)
             cells[cell.key] = cell
-    groups = column_total_groups(codes, REGION_ROW, [c.name for c in PARTNER_COUNTS])
-    return cells, groups
+    groups = column_total_groups(in_region, REGION_ROW, [c.name for c in PARTNER_COUNTS])
+    return cells, [] if region_withheld else groups
 
 
 def _gate_regional_turnover(cells: dict[Key, Cell], codes: list[str]) -> None:
@@ -168,23 +194,43 @@ def build_partner_table(
     members: Iterable[Member],
     shared: set[str],
     threshold: float,
+    *,
+    covers: str = coverage.MOC_MEMBERS_LABEL,
+    region_over: set[str] | None = None,
+    min_councils: int = 1,
+    withheld_covers: str = "",
 ) -> PartnerTable:
+    """The month's table: rows for the ``shared`` councils and the region. The region sums
+    ``region_over`` (default: the shared councils; a pack passes every member), labelled
+    ``covers``; with fewer than ``min_councils`` councils in it, it is withheld (``x``),
+    labelled ``withheld_covers``."""
     members = tuple(sorted(members, key=lambda m: m.council_name))
-    cells, groups = partner_cells(month, members, shared)
+    region_over = set(shared) if region_over is None else set(region_over)
+    in_region = tuple(m for m in members if m.council_code in region_over)
+    withheld = len(in_region) < min_councils
+    cells, groups = partner_cells(month, members, shared, region_over, withheld)
     disclosure = suppress(cells, groups, threshold)
     published_rows = tuple(m for m in members if m.council_code in shared)
-    return PartnerTable(period, members, published_rows, disclosure, groups)
+    covered = coverage.month_coverage(
+        month, period, in_region, withheld_covers if withheld else covers, withheld
+    )
+    return PartnerTable(period, members, published_rows, disclosure, groups, covered)
 
 
 def partner_rows(table: PartnerTable) -> list[list[str]]:
-    """The extract's rows, PARTNER_COLUMNS order: the region, then the shared councils."""
+    """The extract's rows, PARTNER_COLUMNS order: the region, then the shared councils; every
+    row carries what the regional figure covers."""
     time = ees.time_columns(table.period)
     names = [i.name for i in PARTNER_INDICATORS]
+    councils_in, covers, missing = table.coverage.columns()
     rows = [
         [
             *time,
             *ees.region_geography(table.members[0]),
+            covers,
+            missing,
             *(table.figure(REGION_ROW, n) for n in names),
+            councils_in,
         ]
     ]
     for member in table.shared:
@@ -192,7 +238,10 @@ def partner_rows(table: PartnerTable) -> list[list[str]]:
             [
                 *time,
                 *ees.council_geography(member),
+                covers,
+                missing,
                 *(table.figure(member.council_code, n) for n in names),
+                councils_in,
             ]
         )
     return rows
@@ -211,9 +260,24 @@ META_COLUMNS = [
 DICTIONARY_COLUMNS = ["col_name", "col_type", "label", "unit", "decimal_places", "description"]
 
 
+def regional_footnote(table: PartnerTable) -> str:
+    """What the regional row is, in words (the EES footnote of the regional figures)."""
+    return (
+        "The regional row sums only the MoC councils that share their data with this partner "
+        "(the councils listed in the extract), from their components (rates are computed from "
+        "the sums, never averaged); it is not the whole MoC region. " + table.coverage.sentence()
+    )
+
+
 def meta_rows() -> list[list[str]]:
-    """EES ``.meta.csv``: filters and indicators (EES leaves time and geography out of it)."""
-    return [
+    """EES ``.meta.csv``: filters and indicators (EES leaves time and geography out of it);
+    the coverage columns are a filter each and an indicator (the count)."""
+    hint = "What the regional figure covers"
+    rows = [
+        [coverage.COVERS, "Filter", "Regional figure covers", "", "", "", hint, ""],
+        [coverage.MISSING, "Filter", "Councils missing from regional figure", "", "", "", hint, ""],
+    ]
+    rows += [
         [
             i.name,
             "Indicator",
@@ -226,15 +290,53 @@ def meta_rows() -> list[list[str]]:
         ]
         for i in PARTNER_INDICATORS
     ]
+    rows.append(
+        [coverage.COUNCILS_IN, "Indicator", "Councils in regional figure", "Coverage", "", "0"]
+        + ["", ""]
+    )
+    return rows
 
 
-def dictionary_rows() -> list[list[str]]:
-    """Every column of the extract, the standard ones included, with the symbols used."""
+def dictionary_rows(table: PartnerTable | None = None) -> list[list[str]]:
+    """Every column of the extract, the standard ones included, with the symbols used; the
+    coverage columns carry the month's footnote on the regional row (``table``)."""
+    footnote = "" if table is None else " " + regional_footnote(table)
     rows = [
         [name, "Time" if name in ees.TIME_COLUMNS else "Geography", name, "", "", text]
         for name, text in ees.STANDARD_DESCRIPTIONS.items()
     ]
+    rows += [
+        [
+            coverage.COVERS,
+            "Filter",
+            "Regional figure covers",
+            "",
+            "",
+            "Whose figures the regional row sums: 'MoC councils sharing with <partner>', or, "
+            "with too few councils sharing, why there is no regional figure. The same on every "
+            "row." + footnote,
+        ],
+        [
+            coverage.MISSING,
+            "Filter",
+            "Councils missing from regional figure",
+            "",
+            "",
+            coverage.MISSING_DESCRIPTION + " The same on every row.",
+        ],
+    ]
     for i in PARTNER_INDICATORS:
         text = f"{i.description} Symbols: {SYMBOLS_TEXT}."
         rows.append([i.name, "Indicator", i.label, i.unit, str(i.places), text])
+    rows.append(
+        [
+            coverage.COUNCILS_IN,
+            "Indicator",
+            "Councils in regional figure",
+            "",
+            "0",
+            "How many councils the regional row sums (those sharing with this partner that sent "
+            "a return for the month); x when there is no regional figure. The same on every row.",
+        ]
+    )
     return rows
