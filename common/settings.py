@@ -36,6 +36,7 @@ PUBLISHED_DIR_VARIABLE = "MOC_PUBLISHED_DIR"
 MARTS_SNAPSHOT_VARIABLE = "MOC_MARTS_SNAPSHOT"
 HASH_SECRET_VARIABLE = "MOC_HASH_SECRET"
 DISCLOSURE_THRESHOLD_VARIABLE = "MOC_DISCLOSURE_THRESHOLD"
+MIN_COUNCILS_FOR_REGION_VARIABLE = "MOC_MIN_COUNCILS_FOR_REGION"
 RETURN_DEADLINE_DAY_VARIABLE = "MOC_RETURN_DEADLINE_DAY"
 EARLIEST_PERIOD_VARIABLE = "MOC_EARLIEST_PERIOD"
 CONTACTS_FILE_VARIABLE = "MOC_CONTACTS_FILE"
@@ -66,6 +67,7 @@ VARIABLES = (
     MARTS_SNAPSHOT_VARIABLE,
     HASH_SECRET_VARIABLE,
     DISCLOSURE_THRESHOLD_VARIABLE,
+    MIN_COUNCILS_FOR_REGION_VARIABLE,
     RETURN_DEADLINE_DAY_VARIABLE,
     EARLIEST_PERIOD_VARIABLE,
     CONTACTS_FILE_VARIABLE,
@@ -93,6 +95,10 @@ MOC_VARIABLES = tuple(name for name in VARIABLES if name.startswith("MOC_"))
 # make every `marts.<table>` of the snapshot ambiguous with the schema of the same name.
 MARTS_SNAPSHOT_NAME = "marts_snapshot.duckdb"
 DEFAULT_DISCLOSURE_THRESHOLD = 5  # workers: the fewest a published partner figure may rest on
+# Fewest councils sharing with a partner for its extract to carry a regional figure: with
+# fewer, the regional row is withheld (publish.extracts.partner): two councils' sum is not a
+# region, and names nobody's figure but theirs.
+DEFAULT_MIN_COUNCILS_FOR_REGION = 3
 DEFAULT_RETURN_DEADLINE_DAY = 10  # returns are due by this day of the following month
 # The first month a return can be for: the DfE's children's social work workforce statistics
 # start with the 2017 collection (reference date 30 September 2017), so no council holds
@@ -147,6 +153,8 @@ class Settings:
     # (ingest.pseudonymise). Never shown in a repr or a log.
     hash_secret: str = field(default="", repr=False)
     disclosure_threshold: float = DEFAULT_DISCLOSURE_THRESHOLD
+    # fewest councils sharing with a partner for its extract to carry a regional figure
+    min_councils_for_region: int = DEFAULT_MIN_COUNCILS_FOR_REGION
     return_deadline_day: int = DEFAULT_RETURN_DEADLINE_DAY  # missing returns chased after it
     earliest_period: str = DEFAULT_EARLIEST_PERIOD  # first month a return can be for
     contacts_file: Path | None = None  # CSV council_code,email for reminder emails
@@ -186,6 +194,23 @@ def disclosure_threshold(env: Mapping[str, str]) -> float:
     if threshold < 1:
         raise ValueError(f"{DISCLOSURE_THRESHOLD_VARIABLE} must be at least 1, not {text!r}")
     return threshold
+
+
+def min_councils_for_region(env: Mapping[str, str]) -> int:
+    """Fewest councils sharing with a partner for a regional row (MOC_MIN_COUNCILS_FOR_REGION,
+    default 3)."""
+    text = env.get(MIN_COUNCILS_FOR_REGION_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MIN_COUNCILS_FOR_REGION
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(
+            f"{MIN_COUNCILS_FOR_REGION_VARIABLE} must be a whole number of at least 1, not {text!r}"
+        )
+    return value
 
 
 def earliest_period(env: Mapping[str, str]) -> str:
@@ -247,6 +272,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         marts_snapshot=Path(snapshot) if snapshot else None,
         hash_secret=env.get(HASH_SECRET_VARIABLE, ""),
         disclosure_threshold=disclosure_threshold(env),
+        min_councils_for_region=min_councils_for_region(env),
         return_deadline_day=int(
             env.get(RETURN_DEADLINE_DAY_VARIABLE) or DEFAULT_RETURN_DEADLINE_DAY
         ),

@@ -17,6 +17,7 @@ import pandas as pd
 from common.members import councils_covered_on
 from common.periods import WINDOW_MONTHS, period_end
 from common.settings import load_settings
+from publish.extracts.coverage import NONE_MISSING
 from publish.extracts.indicators import mart_rates
 from transform.marts_snapshot import RETURN_SUBMISSIONS, snapshot_path
 
@@ -331,6 +332,54 @@ def vacancy_trend(
     for metric in metrics:
         both[metric] = pd.to_numeric(both[metric], errors="coerce").astype(float)
     return both.reset_index(drop=True)
+
+
+def region_coverage(con, start: str, end: str) -> pd.DataFrame:
+    """Per month of the regional line: how many councils it holds (the region mart's
+    councils_included), of how many it covers (the month's members, or before the MoC the
+    region's councils: the one membership rule), and which of those sent no return and so are
+    left out of it (``councils_missing``, by name, "none"; ``is_council_missing``), so a month
+    with a council missing is flagged, never read as a fall."""
+    frame = _frame(
+        con,
+        f"SELECT period, region_name, councils_included, councils_included_codes "
+        f"FROM {REGION_MONTHS} WHERE period BETWEEN ? AND ? ORDER BY period",
+        [start, end],
+    )
+    covered, missing = [], []
+    for row in frame.itertuples():
+        included = set(str(row.councils_included_codes or "").split(","))
+        members = councils_covered_on(period_end(row.period))
+        covered.append(len(members))
+        names = sorted(m.council_name for m in members if m.council_code not in included)
+        missing.append("; ".join(names) or NONE_MISSING)
+    frame = frame.drop(columns=["councils_included_codes"]).assign(
+        councils_included=frame["councils_included"].astype(int),
+        councils_covered=pd.Series(covered, index=frame.index, dtype=int),
+        councils_missing=pd.Series(missing, index=frame.index, dtype=object),
+    )
+    frame["is_council_missing"] = frame["councils_missing"] != NONE_MISSING
+    return frame
+
+
+def coverage_caption(coverage: pd.DataFrame) -> str:
+    """The regional line's coverage in words: how many councils in the latest month, and each
+    month with a council missing."""
+    if coverage.empty:
+        return ""
+    last = coverage.iloc[-1]
+    text = (
+        f"The regional line holds the councils with a return: {last.councils_included} of "
+        f"{last.councils_covered} in {last.period}."
+    )
+    gaps = coverage[coverage.is_council_missing]
+    if len(gaps):
+        listed = "; ".join(f"{r.period}: {r.councils_missing}" for r in gaps.itertuples())
+        text += (
+            f" Council missing (no return, left out of the regional line; marked with a red "
+            f"triangle): {listed}. A drop in those months is a missing council, not a fall."
+        )
+    return text
 
 
 def vacancy_latest(

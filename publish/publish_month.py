@@ -26,7 +26,7 @@ from common.periods import PERIOD_PATTERN, period_end
 from common.run_lock import run_lock
 from common.settings import Settings
 from ingest import warehouse
-from publish.extracts import benchmark, files, packs, partner, register, workbooks
+from publish.extracts import benchmark, coverage, files, packs, partner, register, workbooks
 from publish.extracts.benchmark import BENCHMARK_COLUMNS
 from publish.extracts.ees_screener import ScreeningFailed, assert_screened
 from publish.extracts.files import Output, Publication, pipeline_version
@@ -57,7 +57,6 @@ __all__ = [
 
 # The month's workforce indicators of the members' benchmark: (mart column, name, places).
 INDICATORS = tuple((i.source, i.name, i.places) for i in benchmark.WORKFORCE)
-LEFT_OUT_REASON = "no data-sharing agreement with this partner in force on the month's last day"
 
 
 class NothingToPublish(ValueError):
@@ -130,9 +129,9 @@ def _members(period: str) -> tuple[Member, ...]:
 def _benchmark_outputs(month: MonthInputs) -> tuple[list[list[str]], list[Output]]:
     members = _members(month.period)
     lines = benchmark.benchmark_lines(month.frames, members)
-    covers = benchmark.regional_figure_covers(month.frames)
-    rows = benchmark.benchmark_rows(lines, members, month.period, covers)
-    xlsx, xlsx_rows = workbooks.benchmark_workbook(lines, members, month.period, covers)
+    covered = benchmark.month_coverage(month.frames, members)
+    rows = benchmark.benchmark_rows(lines, members, month.period, covered)
+    xlsx, xlsx_rows = workbooks.benchmark_workbook(lines, members, month.period, covered)
     name = f"members_benchmark_{month.period}"
     return rows, [
         files.csv_output(f"{name}.csv", BENCHMARK_COLUMNS, rows),
@@ -162,10 +161,10 @@ def publish_council_packs(
     threshold = settings.disclosure_threshold if threshold is None else threshold
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
-        months, figures = packs.pack_figures(
+        months, figures, covered = packs.pack_figures(
             month.frames, council, lambda p: councils_covered_on(period_end(p)), threshold
         )
-        content, rows = workbooks.pack_workbook(council, month.period, months, figures)
+        content, rows = workbooks.pack_workbook(council, month.period, months, figures, covered)
         outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
     target = settings.published_dir / "council_packs" / month.period
     manifest = {"inputs": month.inputs, "disclosure_threshold": threshold}
@@ -178,7 +177,9 @@ def partner_file_stem(period: str) -> str:
     return f"moc_workforce_{period.replace('-', '_')}"
 
 
-def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float, who: str):
+def _partner_outputs(
+    month: MonthInputs, who: register.Partner, shared: set[str], threshold: float, minimum: int
+):
     period = month.period
     rows_of_month = month.frames.council_months
     table = partner.build_partner_table(
@@ -187,16 +188,21 @@ def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float, who
         _members(period),
         shared,
         threshold,
+        covers=coverage.sharing_label(who.partner_name),
+        min_councils=minimum,
+        withheld_covers=coverage.withheld_label(who.partner_name, minimum),
     )
     rows = partner.partner_rows(table)
     stem = partner_file_stem(period)
     meta = partner.meta_rows()
-    dictionary = partner.dictionary_rows()
+    dictionary = partner.dictionary_rows(table)
     data_csv = files.csv_output(f"{stem}.csv", partner.PARTNER_COLUMNS, rows)
     meta_csv = files.csv_output(f"{stem}.meta.csv", partner.META_COLUMNS, meta)
     # The bytes that would leave, screened as the DfE screens them before an EES upload.
     assert_screened(
-        data_csv.content, meta_csv.content, f"Not published: {who}'s extract {data_csv.name}"
+        data_csv.content,
+        meta_csv.content,
+        f"Not published: {who.partner_code}'s extract {data_csv.name}",
     )
     outputs = [
         data_csv,
@@ -208,16 +214,32 @@ def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float, who
         "disclosure_threshold": threshold,
         "suppression": table.disclosure.reason_counts(),
     }
-    return outputs, table.left_out, extra
+    return outputs, extra
 
 
-def _members_outbox_outputs(month: MonthInputs, shared: set[str]):
-    rows, _ = _benchmark_outputs(month)
-    code = BENCHMARK_COLUMNS.index("old_la_code")
-    kept = [r for r in rows if r[code] == "" or r[code] in shared]
-    left_out = tuple(m for m in _members(month.period) if m.council_code not in shared)
+def _members_outbox_outputs(month: MonthInputs, who: register.Partner, shared: set[str]):
+    """The members' benchmark CSV of the councils sharing with a members-type partner. When
+    every member shares it is the benchmark itself. Otherwise the month's regional figure (the
+    region mart's, over every member) would carry the others' figures, so it is not sent:
+    the file holds the sharing councils' rows only, the regional spread is over them, and
+    every row says so ('MoC councils sharing with <partner>')."""
+    members = _members(month.period)
     name = f"members_benchmark_{month.period}.csv"
-    return [files.csv_output(name, BENCHMARK_COLUMNS, kept)], left_out, {}
+    if {m.council_code for m in members} <= shared:
+        rows, _ = _benchmark_outputs(month)
+        return [files.csv_output(name, BENCHMARK_COLUMNS, rows)], {}
+    sharing = tuple(m for m in members if m.council_code in shared)
+    rows = []
+    if sharing:
+        lines = benchmark.benchmark_lines(month.frames, sharing)
+        covered = coverage.month_coverage(
+            month.frames.council_months,
+            month.period,
+            sharing,
+            coverage.sharing_label(who.partner_name),
+        )
+        rows = benchmark.benchmark_rows(lines, sharing, month.period, covered, False)
+    return [files.csv_output(name, BENCHMARK_COLUMNS, rows)], {}
 
 
 @dataclass(frozen=True)
@@ -237,23 +259,24 @@ def prepare_partner(
     agreements: tuple[register.Agreement, ...],
     threshold: float | None = None,
 ) -> PartnerOutbox:
-    """The partner's files and manifest; ScreeningFailed when its EES pair would be rejected."""
+    """The partner's files and manifest; ScreeningFailed when its EES pair would be rejected.
+    The manifest names only what the partner received: the return versions of the councils
+    sharing with it, never a withheld council's files, hashes or name (the extract promises
+    no tell either way)."""
     threshold = settings.disclosure_threshold if threshold is None else threshold
     shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
     if who.extract == "partner":
-        outputs, left_out, extra = _partner_outputs(month, shared, threshold, who.partner_code)
+        outputs, extra = _partner_outputs(
+            month, who, shared, threshold, settings.min_councils_for_region
+        )
     else:
-        outputs, left_out, extra = _members_outbox_outputs(month, shared)
+        outputs, extra = _members_outbox_outputs(month, who, shared)
     manifest = {
         **extra,
         "partner_code": who.partner_code,
         "partner_name": who.partner_name,
         "extract": who.extract,
-        "inputs": month.inputs,
-        "councils_left_out": [
-            {"council_code": m.council_code, "la_name": m.council_name, "reason": LEFT_OUT_REASON}
-            for m in sorted(left_out, key=lambda m: m.council_code)
-        ],
+        "inputs": [i for i in month.inputs if i["council_code"] in shared],
     }
     target = settings.published_dir / "outbox" / who.outbox / month.period
     return PartnerOutbox(target, f"{who.extract}_extract", outputs, manifest)

@@ -42,7 +42,7 @@ def frames(members):
 def benchmark_xlsx(frames, members):
     lines = benchmark.benchmark_lines(frames, members)
     content, rows = workbooks.benchmark_workbook(
-        lines, members, PERIOD, benchmark.MOC_MEMBERS_LABEL
+        lines, members, PERIOD, benchmark.month_coverage(frames, members)
     )
     return content, rows, lines
 
@@ -95,7 +95,10 @@ def test_calamine_reads_the_same_cells(benchmark_xlsx):
 def test_the_same_lines_give_the_same_bytes(frames, members, benchmark_xlsx):
     content, _, _ = benchmark_xlsx
     again, _ = workbooks.benchmark_workbook(
-        benchmark.benchmark_lines(frames, members), members, PERIOD, benchmark.MOC_MEMBERS_LABEL
+        benchmark.benchmark_lines(frames, members),
+        members,
+        PERIOD,
+        benchmark.month_coverage(frames, members),
     )
     assert again == content
 
@@ -110,7 +113,10 @@ def test_formula_like_text_is_neutralised(frames, members):
         for m in members
     )
     content, _ = workbooks.benchmark_workbook(
-        benchmark.benchmark_lines(frames, renamed), renamed, PERIOD, benchmark.MOC_MEMBERS_LABEL
+        benchmark.benchmark_lines(frames, renamed),
+        renamed,
+        PERIOD,
+        benchmark.month_coverage(frames, renamed),
     )
     sheet = load_workbook(io.BytesIO(content))["Vacancies"]
     names = {row[0].value for row in sheet.iter_rows(min_row=2)}
@@ -124,8 +130,10 @@ def test_formula_like_text_is_neutralised(frames, members):
 
 def test_a_council_pack_suppresses_small_figures(frames, members):
     (council,) = [m for m in members if m.council_code == SMALL]
-    months, figures = packs.pack_figures(frames, council, lambda p: members_on(period_end(p)), 5)
-    content, rows = workbooks.pack_workbook(council, PERIOD, months, figures)
+    months, figures, covered = packs.pack_figures(
+        frames, council, lambda p: members_on(period_end(p)), 5
+    )
+    content, rows = workbooks.pack_workbook(council, PERIOD, months, figures, covered)
     book = load_workbook(io.BytesIO(content))
     sheet = book[workbooks.PACK_SHEET]
     header = [c.value for c in sheet[1]]
@@ -177,3 +185,48 @@ def test_money_is_in_pounds_with_thousands_separators():
     assert workbooks.number_format(2, "£") == '"£"#,##0.00'
     assert workbooks.role_name("social_worker") == "Social worker"
     assert workbooks.role_name("Total") == workbooks.ALL_ROLES_NAME
+
+
+def test_the_benchmark_workbook_says_which_council_is_missing(benchmark_xlsx, members):
+    """Thurrock sent no return: every row names it as missing from the regional figure, the
+    regional figure holds the other 10, and the About sheet says so in words."""
+    content, _, _ = benchmark_xlsx
+    book = load_workbook(io.BytesIO(content))
+    sheet = book["Vacancies"]
+    header = [c.value for c in sheet[1]]
+    missing = header.index("Councils missing from regional figure")
+    councils_in = header.index("Councils in regional figure")
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert {row[missing] for row in rows} == {"Thurrock"}
+    inpost = [r for r in rows if r[4] == "inpost_fte"]
+    assert {r[councils_in] for r in inpost} == {len(members) - 1}
+    assert all(isinstance(r[councils_in], int) for r in rows)
+    about = " ".join(str(c.value) for row in book["About"].iter_rows() for c in row if c.value)
+    assert "covers 10 of the 11 councils of 'MoC members'" in about
+    assert "No return from Thurrock" in about and "not because the workforce fell" in about
+
+
+def test_a_pack_says_how_many_councils_each_month_holds_and_who_is_missing(frames, members):
+    (council,) = [m for m in members if m.council_code == "881"]
+    months, figures, covered = packs.pack_figures(
+        frames, council, lambda p: members_on(period_end(p)), 5
+    )
+    content, _ = workbooks.pack_workbook(council, PERIOD, months, figures, covered)
+    book = load_workbook(io.BytesIO(content))
+    rows = {
+        row[1].value: [c.value for c in row[3:]]
+        for row in book[workbooks.PACK_SHEET].iter_rows(min_row=2)
+        if row[1].value in ("councils_in_regional_figure", "councils_missing_from_regional_figure")
+    }
+    assert rows["councils_in_regional_figure"] == [len(members)] * 11 + [len(members) - 1]
+    assert rows["councils_missing_from_regional_figure"] == ["none"] * 11 + ["Thurrock"]
+    about = " ".join(str(c.value) for row in book["About"].iter_rows() for c in row if c.value)
+    assert "No return from Thurrock" in about
+    # the pack's regional in-post FTE is every member's with a return, not the council's alone
+    region = [
+        r
+        for r in book[workbooks.PACK_SHEET].iter_rows(min_row=2)
+        if r[1].value == "inpost_fte" and r[2].value.endswith("(region)")
+    ][0]
+    month = frames.council_months[frames.council_months["period"] == PERIOD]
+    assert region[-1].value == pytest.approx(round(month["permanent_fte"].sum(), 1))

@@ -20,7 +20,7 @@ from common.members import load_members
 from common.rounding import round_half_away
 from common.settings import load_settings
 from ingest import ledger, pipeline, warehouse
-from publish.extracts.indicators import BY_NAME, RATES, rate_value
+from publish.extracts.indicators import BY_NAME, PARTNER_INDICATORS, RATES, rate_value
 from publish.publish_month import (
     BENCHMARK_COLUMNS,
     INDICATORS,
@@ -245,7 +245,9 @@ def test_publish_month_publishes_packs_and_partner_extracts(settings):
     assert region["time_period"] == PERIOD[:4] and region["time_identifier"] == "March"
     assert region["turnover_rate_fte"] == "x", "two months of returns: no 12-month leavers"
     (thurrock,) = [r for r in rows if r["old_la_code"] == MISSING]
-    assert set(list(thurrock.values())[10:]) == {"x"}
+    assert {thurrock[i.name] for i in PARTNER_INDICATORS} == {"x"}
+    assert {r["councils_missing_from_regional_figure"] for r in rows} == {"Thurrock"}
+    assert region["councils_in_regional_figure"] == str(len(load_members()) - 1)
     benchmark = _rows(
         (root / "members_benchmark" / PERIOD / f"members_benchmark_{PERIOD}.csv").read_bytes()
     )

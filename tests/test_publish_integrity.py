@@ -8,6 +8,7 @@ publish_month runs without an ingest or a dbt build.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -15,14 +16,19 @@ import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from openpyxl import load_workbook
 from support.sample_marts import sample_frames, write_warehouse
 
 from common.members import members_on
 from common.periods import period_end
 from common.settings import load_settings
-from publish.extracts import register
-from publish.publish_month import partner_file_stem, publish_month
+from publish.extracts import coverage, register
+from publish.extracts.indicators import PARTNER_INDICATORS
+from publish.publish_month import partner_file_stem, publish_month, publish_partner, read_month
 
 PERIOD = "2025-03"
 MISSING = "883"
@@ -117,18 +123,161 @@ def test_every_manifest_matches_its_files(first):
                 assert entry["rows"] == content.count(b"\n") - 1
 
 
-def test_a_partner_manifest_names_the_councils_left_out_and_only_counts_reasons(first):
+def test_a_partner_manifest_names_only_what_the_partner_received(first):
+    """No tell either way: a council that has not signed is neither listed nor counted, and
+    the manifest holds no file, hash or name of it; suppression only as counts."""
     publications, _ = first
     (near,) = [p for p in publications if p.folder.parent.name == "near-region"]
-    manifest = json.loads((near.folder / "manifest.json").read_bytes())
-    everyone = {m.council_code for m in members_on(period_end(PERIOD))}
-    left_out = {c["council_code"] for c in manifest["councils_left_out"]}
-    assert left_out == everyone - set(SIGNED), "an agreement ended before the month end is out"
+    text = (near.folder / "manifest.json").read_text()
+    manifest = json.loads(text)
+    assert "councils_left_out" not in manifest
+    for member in members_on(period_end(PERIOD)):
+        if member.council_code not in SIGNED:
+            assert member.council_name not in text and member.council_slug not in text
+    assert {i["council_code"] for i in manifest["inputs"]} <= set(SIGNED)
     assert set(manifest["suppression"]) == {"primary", "secondary", "derived"}
     assert manifest["disclosure_threshold"] == 5
     with open(near.folder / f"{partner_file_stem(PERIOD)}.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["old_la_code"] for r in rows if r["old_la_code"]} == set(SIGNED)
+
+
+def test_the_manifest_lists_only_the_return_versions_of_the_sharing_councils(settings, tmp_path):
+    """The ledger versions of a withheld council (file names, hashes) never reach a partner."""
+    month = read_month(settings, PERIOD)
+    everyone = [m.council_code for m in members_on(period_end(PERIOD))]
+    inputs = [
+        {
+            "period": PERIOD,
+            "council_code": code,
+            "return_type": "workbook",
+            "file_name": f"{code}_{PERIOD}.xlsx",
+            "sha256": code * 4,
+            "version": 1,
+            "status": "accepted",
+        }
+        for code in everyone
+    ]
+    month = dataclasses.replace(month, inputs=inputs)
+    elsewhere = dataclasses.replace(settings, published_dir=tmp_path / "published")
+    for who in PARTNERS[1:]:
+        publication = publish_partner(elsewhere, month, who, _agreements(), 5)
+        text = (publication.folder / "manifest.json").read_text()
+        listed = {i["council_code"] for i in json.loads(text)["inputs"]}
+        expected = set(SIGNED) if who.partner_code == "near" else set(everyone)
+        assert listed == expected
+        for code in set(everyone) - expected:
+            assert f"{code}_{PERIOD}" not in text and code * 4 not in text
+
+
+def _frame_of(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_a_month_with_a_council_missing_is_flagged_in_every_file(first):
+    """Thurrock sent no return for the month: every published file says the regional figure
+    holds the other councils and names it, read back with pandas, openpyxl and pyarrow."""
+    publications, _ = first
+    by_folder = {p.folder.parent.name: p.folder for p in publications}
+    members = members_on(period_end(PERIOD))
+    late = next(m for m in members if m.council_code == MISSING)
+    stem = partner_file_stem(PERIOD)
+
+    benchmark = by_folder["members_benchmark"] / f"members_benchmark_{PERIOD}.csv"
+    frame = _frame_of(benchmark)
+    assert set(frame["councils_missing_from_regional_figure"]) == {late.council_name}
+    inpost = frame[(frame["indicator"] == "inpost_fte")]
+    assert set(inpost["councils_in_regional_figure"]) == {str(len(members) - 1)}
+    assert set(inpost["regional_figure_covers"]) == {"MoC members"}
+
+    book = load_workbook(by_folder["members_benchmark"] / f"members_benchmark_{PERIOD}.xlsx")
+    sheet = book["Vacancies"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("Councils missing from regional figure")
+    assert {row[column].value for row in sheet.iter_rows(min_row=2)} == {late.council_name}
+    about = " ".join(str(c.value) for row in book["About"].iter_rows() for c in row if c.value)
+    assert f"No return from {late.council_name}" in about
+
+    for pack in sorted(by_folder["council_packs"].glob("*.xlsx")):
+        sheet = load_workbook(pack)["You against the region"]
+        (missing,) = [r for r in sheet.iter_rows(min_row=2) if r[1].value == coverage.MISSING]
+        assert missing[-1].value == late.council_name, pack.name
+
+    dfe = by_folder["dfe"]
+    table = _frame_of(dfe / f"{stem}.csv")
+    assert set(table["councils_missing_from_regional_figure_count"]) == {"1"}
+    assert set(table["councils_in_regional_figure"]) == {str(len(members) - 1)}
+    parquet = pq.read_table(dfe / f"{stem}.parquet")
+    assert all(pa.types.is_string(f.type) for f in parquet.schema)
+    assert parquet.column("councils_missing_from_regional_figure_count").to_pylist() == list(
+        table["councils_missing_from_regional_figure_count"]
+    )
+    meta = _frame_of(dfe / f"{stem}.meta.csv").set_index("col_name")
+    assert meta.loc["councils_missing_from_regional_figure_count", "col_type"] == "Indicator"
+    assert meta.loc["councils_in_regional_figure", "col_type"] == "Indicator"
+    dictionary = _frame_of(dfe / f"{stem}.data_dictionary.csv").set_index("col_name")
+    footnote = dictionary.loc["councils_in_regional_figure"].iloc[4]
+    assert f"No return from {late.council_name}" in footnote
+    assert "MoC councils sharing with Department for Education" in footnote
+
+    # the neighbouring region: five councils share, Thurrock is not one of them
+    near = _frame_of(by_folder["near-region"] / f"{stem}.csv")
+    assert set(near["councils_missing_from_regional_figure_count"]) == {"0"}
+    assert set(near["councils_in_regional_figure"]) == {str(len(SIGNED))}
+    near_dictionary = _frame_of(by_folder["near-region"] / f"{stem}.data_dictionary.csv").set_index(
+        "col_name"
+    )
+    assert (
+        "MoC councils sharing with A neighbouring region"
+        in near_dictionary.loc["councils_in_regional_figure"].iloc[4]
+    )
+
+
+def test_the_region_of_a_partner_sums_only_the_councils_sharing_with_it(settings, first):
+    publications, _ = first
+    (near,) = [p for p in publications if p.folder.parent.name == "near-region"]
+    table = _frame_of(near.folder / f"{partner_file_stem(PERIOD)}.csv")
+    region = table[table["geographic_level"] == "Regional"].iloc[0]
+    month = read_month(settings, PERIOD).frames.council_months
+    month = month[(month["period"] == PERIOD) & month["council_code"].isin(SIGNED)]
+    assert float(region["inpost_fte"]) == pytest.approx(month["permanent_fte"].sum(), abs=0.05)
+
+
+def test_a_partner_with_too_few_councils_gets_no_regional_figure(settings, tmp_path):
+    month = read_month(settings, PERIOD)
+    few = register.Partner("few", "Two councils' partner", "few", "partner")
+    agreements = tuple(register.Agreement(c, "few", dt.date(2024, 1, 1), None) for c in SIGNED[:2])
+    elsewhere = dataclasses.replace(settings, published_dir=tmp_path / "published")
+    publication = publish_partner(elsewhere, month, few, agreements, 5)
+    table = _frame_of(publication.folder / f"{partner_file_stem(PERIOD)}.csv")
+    region = table[table["geographic_level"] == "Regional"].iloc[0]
+    assert {region[i.name] for i in PARTNER_INDICATORS} == {"x"}
+    assert region["councils_in_regional_figure"] == "x"
+    dictionary = _frame_of(
+        publication.folder / f"{partner_file_stem(PERIOD)}.data_dictionary.csv"
+    ).set_index("col_name")
+    assert (
+        "No regional figure: fewer than 3" in dictionary.loc["councils_in_regional_figure"].iloc[4]
+    )
+    assert set(table["old_la_code"]) - {""} == set(SIGNED[:2])
+
+
+def test_a_members_partner_not_everyone_signed_for_gets_no_regional_row(settings, tmp_path):
+    """Its regional figure would include the councils that have not signed: the file holds
+    the sharing councils' rows, the spread over them, and says so on every row."""
+    month = read_month(settings, PERIOD)
+    board = register.Partner("part", "Part of the board", "part", "members")
+    agreements = tuple(register.Agreement(c, "part", dt.date(2024, 1, 1), None) for c in SIGNED)
+    elsewhere = dataclasses.replace(settings, published_dir=tmp_path / "published")
+    publication = publish_partner(elsewhere, month, board, agreements, 5)
+    table = _frame_of(publication.folder / f"members_benchmark_{PERIOD}.csv")
+    assert set(table["geographic_level"]) == {"Local authority"}
+    assert set(table["old_la_code"]) == set(SIGNED)
+    assert set(table["regional_figure_covers"]) == {"MoC councils sharing with Part of the board"}
+    assert set(table["councils_missing_from_regional_figure"]) == {"none"}
+    inpost = table[table["indicator"] == "inpost_fte"]
+    values = inpost["value"].astype(float)
+    assert float(inpost["regional_maximum"].iloc[0]) == pytest.approx(values.max(), abs=0.05)
 
 
 def test_the_parquet_copy_holds_the_csv(first):

@@ -15,6 +15,7 @@ from dashboard.filters import Filters, scope_caption
 from dashboard.widgets import chart, csv_download, numbers
 
 REGION_COLOUR = "#000000"
+MISSING_COLOUR = "#c92a2a"
 
 
 def render(filters: Filters) -> None:
@@ -58,8 +59,22 @@ def render(filters: Filters) -> None:
             .mark_line(color=REGION_COLOUR, strokeWidth=4, strokeDash=[6, 3])
             .encode(detail="area:N")
         )
-        chart(alt.layer(councils_lines, region_line))
-        st.caption("Black dashed line: the region.")
+        coverage = query("region_coverage", filters.start, filters.end)
+        gaps = series[series.is_region].merge(coverage, on="period")
+        gaps = gaps[gaps.is_council_missing]
+        layers = [councils_lines, region_line]
+        if len(gaps):
+            layers.append(
+                alt.Chart(gaps)
+                .mark_point(shape="triangle-down", size=160, filled=True, color=MISSING_COLOUR)
+                .encode(
+                    x="period:O",
+                    y=f"{metric}:Q",
+                    tooltip=["period", "councils_included", "councils_covered", "councils_missing"],
+                )
+            )
+        chart(alt.layer(*layers))
+        st.caption("Black dashed line: the region. " + queries.coverage_caption(coverage))
         wide = series.pivot_table(index="period", columns="area", values=metric).reset_index()
         numbers(rounded(wide), f"{metric}_by_council")
 

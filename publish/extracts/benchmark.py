@@ -6,9 +6,12 @@ Figures (one definition each; docs/benchmark_extracts.md says the same):
 
 * The month. Council figures are the marts' own. The regional figure is the region mart's,
   computed from summed components over the member councils with a return (never an average
-  of council rates); ``councils_in_regional_figure`` says how many, and
+  of council rates); ``councils_in_regional_figure`` says how many,
   ``regional_figure_covers`` whose: "MoC members", or for a month before the MoC (DfE history)
-  "<region> councils", every council of the region with a return.
+  "<region> councils", every council of the region with a return; and
+  ``councils_missing_from_regional_figure`` which of them sent no return for the month (by
+  name, "none"), so a month with a council missing is never read as a fall
+  (publish.extracts.coverage).
 * The 12 months to the month (indicator name + ``_12_month_mean`` for counts, + ``_12_months``
   for rates): only for a council with a return in every one of the 12 months (otherwise
   ``x``). A count is the mean of its 12 monthly figures; a rate is computed from the components
@@ -42,7 +45,7 @@ from common.rounding import (
     publish_figure,
     rounds_to_zero,
 )
-from publish.extracts import ees
+from publish.extracts import coverage, ees
 from publish.extracts.indicators import (
     AGENCY,
     ALL_ROLES,
@@ -67,10 +70,9 @@ BENCHMARK_COLUMNS = [
     "regional_median",
     "regional_upper_quartile",
     "regional_maximum",
-    "councils_in_regional_figure",
-    "regional_figure_covers",
+    *coverage.COLUMNS,
 ]
-MOC_MEMBERS_LABEL = "MoC members"  # a month with no regional row yet still has members
+MOC_MEMBERS_LABEL = coverage.MOC_MEMBERS_LABEL  # a month with no regional row still has members
 SPREAD = ("minimum", "lower_quartile", "median", "upper_quartile", "maximum")
 COUNT_WINDOW_SUFFIX = "_12_month_mean"
 RATE_WINDOW_SUFFIX = "_12_months"
@@ -359,9 +361,25 @@ def regional_figure_covers(frames: MartFrames) -> str:
     return MOC_MEMBERS_LABEL if regions.empty else str(regions["coverage_label"].iloc[0])
 
 
-def benchmark_rows(lines: list[BenchmarkLine], members: Iterable[Member], period: str, covers: str):
+def month_coverage(frames: MartFrames, members: Iterable[Member]) -> coverage.Coverage:
+    """Which of ``members`` the month's regional figure holds and which sent no return."""
+    return coverage.month_coverage(
+        frames.council_months, frames.period, members, regional_figure_covers(frames)
+    )
+
+
+def benchmark_rows(
+    lines: list[BenchmarkLine],
+    members: Iterable[Member],
+    period: str,
+    covered: coverage.Coverage,
+    regional_rows: bool = True,
+):
     """The tidy CSV rows: per line, the regional row, then each council by name; every row
-    says what the regional figure covers (``covers``: regional_figure_covers)."""
+    says what the regional figure covers (``covered``: how many councils, whose, who is
+    missing). Without ``regional_rows`` (a members-type partner that not every member has
+    signed for: the regional figure would include them) there is no regional row, the spread
+    is over ``members`` and ``councils_in_regional_figure`` counts the councils in it."""
     members = sorted(members, key=lambda m: m.council_name)
     time = ees.time_columns(period)
     rows = []
@@ -369,11 +387,21 @@ def benchmark_rows(lines: list[BenchmarkLine], members: Iterable[Member], period
         spread = [
             Figure(v).text(line.places) if v is not None else UNAVAILABLE for v in line.spread()
         ]
-        tail = [*spread, str(line.councils_in_regional_figure), covers]
+        included = line.councils_in_regional_figure
+        if not regional_rows:
+            included = sum(f.is_number for f in line.councils.values())
+        tail = [*spread, str(included), covered.covers, covered.missing_text]
         head = [line.theme, line.role, line.indicator]
-        rows.append(
-            [*time, *ees.region_geography(members[0]), *head, line.region.text(line.places), *tail]
-        )
+        if regional_rows:
+            rows.append(
+                [
+                    *time,
+                    *ees.region_geography(members[0]),
+                    *head,
+                    line.region.text(line.places),
+                    *tail,
+                ]
+            )
         for member in members:
             figure = line.councils[member.council_code]
             rows.append(

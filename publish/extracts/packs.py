@@ -1,8 +1,11 @@
 """Per-council packs: "you against the region" over the 12 months to the month, for the
 council's own board. Board papers may be made public, so each month is suppressed exactly as a
-partner extract in which only this council has signed: every other council is withheld but
+partner extract in which only this council has signed, except that the regional figure sums
+every member with a return (not only the pack's council): every other council is withheld but
 stays in the regional sums, so neither the council's small figures nor anyone else's can be
-derived from the pack. The regional spread (quartiles, minimum, maximum) is left out: over
+derived from the pack. Each month says how many councils its regional figure holds and which
+members sent no return (publish.extracts.coverage), so a missing council is never read as a
+fall. The regional spread (quartiles, minimum, maximum) is left out: over
 unpublished council figures it would give them away.
 """
 
@@ -13,6 +16,7 @@ from collections.abc import Callable
 from common.members import Member
 from common.periods import window_periods
 from common.rounding import UNAVAILABLE
+from publish.extracts import coverage
 from publish.extracts.indicators import PARTNER_INDICATORS
 from publish.extracts.marts import MartFrames
 from publish.extracts.partner import REGION_ROW, build_partner_table
@@ -20,14 +24,22 @@ from publish.extracts.partner import REGION_ROW, build_partner_table
 PackFigures = list[tuple[str, str, int, list[str], list[str]]]
 
 
+def month_covers(frames: MartFrames, month: str) -> str:
+    """What the month's regional figure covers, as the region mart labels it."""
+    regions = frames.region_months[frames.region_months["period"] == month]
+    return coverage.MOC_MEMBERS_LABEL if regions.empty else str(regions["coverage_label"].iloc[0])
+
+
 def pack_figures(
     frames: MartFrames,
     council: Member,
     members_on_month: Callable[[str], tuple[Member, ...]],
     threshold: float,
-) -> tuple[list[str], PackFigures]:
-    """(months, per indicator: name, label, places, the council's texts, the region's texts)."""
+) -> tuple[list[str], PackFigures, list[coverage.Coverage | None]]:
+    """(months, per indicator: name, label, places, the council's texts, the region's texts,
+    and per month what the regional figure covers: None for a month the pack has no figures)."""
     months = window_periods(frames.period)
+    covered: list[coverage.Coverage | None] = []
     council_texts: dict[str, list[str]] = {i.name: [] for i in PARTNER_INDICATORS}
     region_texts: dict[str, list[str]] = {i.name: [] for i in PARTNER_INDICATORS}
     for month in months:
@@ -38,8 +50,18 @@ def pack_figures(
             for i in PARTNER_INDICATORS:
                 council_texts[i.name].append(UNAVAILABLE)
                 region_texts[i.name].append(UNAVAILABLE)
+            covered.append(None)
             continue
-        table = build_partner_table(month, rows, members, {council.council_code}, threshold)
+        table = build_partner_table(
+            month,
+            rows,
+            members,
+            {council.council_code},
+            threshold,
+            covers=month_covers(frames, month),
+            region_over={m.council_code for m in members},
+        )
+        covered.append(table.coverage)
         for i in PARTNER_INDICATORS:
             council_texts[i.name].append(table.figure(council.council_code, i.name))
             region_texts[i.name].append(table.figure(REGION_ROW, i.name))
@@ -47,4 +69,4 @@ def pack_figures(
         (i.name, i.label, i.places, council_texts[i.name], region_texts[i.name])
         for i in PARTNER_INDICATORS
     ]
-    return months, figures
+    return months, figures, covered

@@ -7,12 +7,21 @@ How the table is built, so that nothing can be recovered from it:
   their *support*, the workers they rest on: a headcount where the marts have one (starters,
   leavers), otherwise the FTE rounded up (a worker is at most 1 FTE, so this never overstates
   the workers); cases rest on the case holders. Rates list the counts they are computed from.
-* The regional counts are the sums of the council cells (so the published equations are the
-  true ones) and the regional rates are computed from those sums.
-* A council with no data-sharing agreement in force for the partner on the month's last day
-  stays in the table, every cell withheld (``c``, even with no return: no tell either way), so
-  secondary suppression protects it as any other unknown (otherwise its figure would be the
-  region minus the others); its row is then dropped and the manifest names it as left out.
+* The regional row sums only the councils that have signed for the partner (the councils whose
+  rows the extract holds: "MoC councils sharing with <partner>", as its footnote says),
+  so the published equations are the true ones (region = sum of the listed councils) and a
+  council that has not signed is in no figure at all: nothing of it leaves, not even in
+  aggregate. Regional rates are computed from those sums. With fewer than
+  ``min_councils_for_region`` councils sharing (``MOC_MIN_COUNCILS_FOR_REGION``, default 3)
+  there is no regional figure: every regional cell is ``x``.
+* Every row says how many councils the regional figure covers and how many sharing councils
+  sent no return (left out of the sums, so a missing council is never read as a fall): two
+  count indicators. Whose figure it is and which councils are missing, by name, are the
+  month's footnote in the data dictionary (publish.extracts.coverage): a one-month EES file
+  cannot carry them as filters, which the DfE screener rejects with a single level.
+* A council packs builds (publish.extracts.packs) keeps every member in the regional sums and
+  withholds all but the pack's own council (``c`` in every cell, even with no return: no tell
+  either way), so secondary suppression protects them as any other unknown.
 * Nothing per agency or per worker: agency and pay figures are not in this extract at all.
 * Per-cell reasons never leave: the manifest carries ``Disclosure.reason_counts()`` only.
 
@@ -38,7 +47,7 @@ from publish.disclosure import (
     column_total_groups,
     suppress,
 )
-from publish.extracts import ees
+from publish.extracts import coverage, ees
 from publish.extracts.indicators import (
     PARTNER_COUNTS,
     PARTNER_INDICATORS,
@@ -48,7 +57,13 @@ from publish.extracts.indicators import (
     rate_value,
 )
 
-PARTNER_COLUMNS = [*ees.STANDARD_COLUMNS, *(i.name for i in PARTNER_INDICATORS)]
+# Time, geography, indicators (the coverage counts last): the EES column order.
+COVERAGE_COUNTS = [coverage.COUNCILS_IN, coverage.MISSING_COUNT]
+PARTNER_COLUMNS = [
+    *ees.STANDARD_COLUMNS,
+    *(i.name for i in PARTNER_INDICATORS),
+    *COVERAGE_COUNTS,
+]
 REGION_ROW = "region"
 SYMBOLS_TEXT = (
     "c suppressed (fewer than the threshold of workers, or to protect such a figure); "
@@ -64,6 +79,7 @@ class PartnerTable:
     shared: tuple[Member, ...]  # the councils whose rows are published
     disclosure: Disclosure
     groups: list[AdditiveGroup]
+    coverage: coverage.Coverage  # what the regional row covers
 
     @property
     def left_out(self) -> tuple[Member, ...]:
@@ -124,28 +140,38 @@ def _rate_cell(rate: Indicator, row: str, counts: dict[Key, Cell], withheld: boo
 
 
 def partner_cells(
-    month: pd.DataFrame, members: Iterable[Member], shared: set[str]
+    month: pd.DataFrame,
+    members: Iterable[Member],
+    shared: set[str],
+    region_over: set[str] | None = None,
+    region_withheld: bool = False,
 ) -> tuple[dict[Key, Cell], list[AdditiveGroup]]:
     """Cells and additive groups of one month's table; ``month`` is fct_vacancies_council_months
-    for the month (one row per council that sent a return)."""
+    for the month (one row per council that sent a return). The regional row sums the councils
+    in ``region_over`` (default: ``shared``); a member in neither set has no cell at all.
+    ``region_withheld``: every regional cell is ``x`` and gives no equation."""
     rows = {r.council_code: r for _, r in month.iterrows()}
-    codes = sorted(m.council_code for m in members)
+    region_over = set(shared) if region_over is None else set(region_over)
+    codes = sorted(m.council_code for m in members if m.council_code in region_over | shared)
+    in_region = [c for c in codes if c in region_over]
     cells: dict[Key, Cell] = {}
     for indicator in PARTNER_COUNTS:
-        parts = []
         for code in codes:
             key = (code, indicator.name)
             cells[key] = _count_cell(indicator, rows.get(code), code not in shared, key)
-            parts.append(cells[key])
         region_key = (REGION_ROW, indicator.name)
-        cells[region_key] = _region_count(indicator, parts, region_key)
-    _gate_regional_turnover(cells, codes)
+        if region_withheld:
+            cells[region_key] = Cell(region_key, None, None, flag=UNAVAILABLE)
+        else:
+            parts = [cells[(code, indicator.name)] for code in in_region]
+            cells[region_key] = _region_count(indicator, parts, region_key)
+    _gate_regional_turnover(cells, in_region)
     for rate in PARTNER_RATES:
         for row in [*codes, REGION_ROW]:
             cell = _rate_cell(rate, row, cells, row != REGION_ROW and row not in shared)
             cells[cell.key] = cell
-    groups = column_total_groups(codes, REGION_ROW, [c.name for c in PARTNER_COUNTS])
-    return cells, groups
+    groups = column_total_groups(in_region, REGION_ROW, [c.name for c in PARTNER_COUNTS])
+    return cells, [] if region_withheld else groups
 
 
 def _gate_regional_turnover(cells: dict[Key, Cell], codes: list[str]) -> None:
@@ -168,23 +194,41 @@ def build_partner_table(
     members: Iterable[Member],
     shared: set[str],
     threshold: float,
+    *,
+    covers: str = coverage.MOC_MEMBERS_LABEL,
+    region_over: set[str] | None = None,
+    min_councils: int = 1,
+    withheld_covers: str = "",
 ) -> PartnerTable:
+    """The month's table: rows for the ``shared`` councils and the region. The region sums
+    ``region_over`` (default: the shared councils; a pack passes every member), labelled
+    ``covers``; with fewer than ``min_councils`` councils in it, it is withheld (``x``),
+    labelled ``withheld_covers``."""
     members = tuple(sorted(members, key=lambda m: m.council_name))
-    cells, groups = partner_cells(month, members, shared)
+    region_over = set(shared) if region_over is None else set(region_over)
+    in_region = tuple(m for m in members if m.council_code in region_over)
+    withheld = len(in_region) < min_councils
+    cells, groups = partner_cells(month, members, shared, region_over, withheld)
     disclosure = suppress(cells, groups, threshold)
     published_rows = tuple(m for m in members if m.council_code in shared)
-    return PartnerTable(period, members, published_rows, disclosure, groups)
+    covered = coverage.month_coverage(
+        month, period, in_region, withheld_covers if withheld else covers, withheld
+    )
+    return PartnerTable(period, members, published_rows, disclosure, groups, covered)
 
 
 def partner_rows(table: PartnerTable) -> list[list[str]]:
-    """The extract's rows, PARTNER_COLUMNS order: the region, then the shared councils."""
+    """The extract's rows, PARTNER_COLUMNS order: the region, then the shared councils; every
+    row carries the regional figure's coverage counts."""
     time = ees.time_columns(table.period)
     names = [i.name for i in PARTNER_INDICATORS]
+    counts = [table.coverage.councils_in_text, table.coverage.missing_count_text]
     rows = [
         [
             *time,
             *ees.region_geography(table.members[0]),
             *(table.figure(REGION_ROW, n) for n in names),
+            *counts,
         ]
     ]
     for member in table.shared:
@@ -193,6 +237,7 @@ def partner_rows(table: PartnerTable) -> list[list[str]]:
                 *time,
                 *ees.council_geography(member),
                 *(table.figure(member.council_code, n) for n in names),
+                *counts,
             ]
         )
     return rows
@@ -211,9 +256,19 @@ META_COLUMNS = [
 DICTIONARY_COLUMNS = ["col_name", "col_type", "label", "unit", "decimal_places", "description"]
 
 
+def regional_footnote(table: PartnerTable) -> str:
+    """What the regional row is, in words (the EES footnote of the regional figures)."""
+    return (
+        "The regional row sums only the MoC councils that share their data with this partner "
+        "(the councils listed in the extract), from their components (rates are computed from "
+        "the sums, never averaged); it is not the whole MoC region. " + table.coverage.sentence()
+    )
+
+
 def meta_rows() -> list[list[str]]:
-    """EES ``.meta.csv``: filters and indicators (EES leaves time and geography out of it)."""
-    return [
+    """EES ``.meta.csv``: the indicators (EES leaves time and geography out of it), the two
+    coverage counts last."""
+    rows = [
         [
             i.name,
             "Indicator",
@@ -226,10 +281,29 @@ def meta_rows() -> list[list[str]]:
         ]
         for i in PARTNER_INDICATORS
     ]
+    rows.append(
+        [coverage.COUNCILS_IN, "Indicator", "Councils in regional figure", "Coverage", "", "0"]
+        + ["", ""]
+    )
+    rows.append(
+        [
+            coverage.MISSING_COUNT,
+            "Indicator",
+            "Councils missing from regional figure",
+            "Coverage",
+            "",
+            "0",
+            "",
+            "",
+        ]
+    )
+    return rows
 
 
-def dictionary_rows() -> list[list[str]]:
-    """Every column of the extract, the standard ones included, with the symbols used."""
+def dictionary_rows(table: PartnerTable | None = None) -> list[list[str]]:
+    """Every column of the extract, the standard ones included, with the symbols used; the
+    coverage columns carry the month's footnote on the regional row (``table``)."""
+    footnote = "" if table is None else " " + regional_footnote(table)
     rows = [
         [name, "Time" if name in ees.TIME_COLUMNS else "Geography", name, "", "", text]
         for name, text in ees.STANDARD_DESCRIPTIONS.items()
@@ -237,4 +311,29 @@ def dictionary_rows() -> list[list[str]]:
     for i in PARTNER_INDICATORS:
         text = f"{i.description} Symbols: {SYMBOLS_TEXT}."
         rows.append([i.name, "Indicator", i.label, i.unit, str(i.places), text])
+    rows.append(
+        [
+            coverage.COUNCILS_IN,
+            "Indicator",
+            "Councils in regional figure",
+            "",
+            "0",
+            "How many councils the regional row sums (those sharing with this partner that sent "
+            "a return for the month); x when there is no regional figure. The same on every row."
+            + footnote,
+        ]
+    )
+    rows.append(
+        [
+            coverage.MISSING_COUNT,
+            "Indicator",
+            "Councils missing from regional figure",
+            "",
+            "0",
+            "How many councils sharing with this partner sent no return for the month. "
+            + coverage.MISSING_DESCRIPTION
+            + " Which councils: the footnote on councils_in_regional_figure. The same on every "
+            "row.",
+        ]
+    )
     return rows

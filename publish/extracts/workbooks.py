@@ -25,6 +25,7 @@ from common.reference import seed_rows
 from common.rounding import SYMBOLS, round_half_away
 from publish.extracts import ees
 from publish.extracts.benchmark import BenchmarkLine, Figure
+from publish.extracts.coverage import COUNCILS_IN, MISSING, Coverage
 from publish.extracts.indicators import AGENCY, ALL_ROLES, PAY, THEMES, WORKFORCE
 
 ALL_ROLES_NAME = "All roles"
@@ -44,6 +45,7 @@ BENCHMARK_HEADINGS = [
     "Upper quartile",
     "Regional maximum",
     "Councils in regional figure",
+    "Councils missing from regional figure",
 ]
 PACK_SHEET = "You against the region"
 ABOUT_SHEET = "About"
@@ -151,11 +153,13 @@ def _base_name(name: str) -> str:
 
 
 def benchmark_workbook(
-    lines: list[BenchmarkLine], members: Iterable[Member], period: str, covers: str
+    lines: list[BenchmarkLine], members: Iterable[Member], period: str, covered: Coverage
 ) -> tuple[bytes, int]:
     """(xlsx bytes, data rows) of the members' benchmark: a sheet per theme with figures; the
-    regional row is labelled with what it covers (``covers``)."""
+    regional row is labelled with what it covers, every row says how many councils it holds
+    and which are missing (``covered``), and the About sheet says it in words."""
     members = sorted(members, key=lambda m: m.council_name)
+    covers = covered.covers
     region_name = f"{members[0].region_name} (region: {covers})"
     workbook = Workbook()
     _about(
@@ -174,6 +178,7 @@ def benchmark_workbook(
                 "median and maximum are over the council figures. Rates are percentages, "
                 "money is in pounds; figures round half away from zero.",
             ),
+            ("Regional figure", covered.sentence()),
             ("Find your rows", "Filter the Council column (the first) on your council's name."),
             ("Definitions", ""),
             *_definitions(lines),
@@ -185,7 +190,9 @@ def benchmark_workbook(
         if not theme_lines:
             continue
         sheet = workbook.create_sheet(code_label(theme))
-        _headings(sheet, BENCHMARK_HEADINGS, [24, 9, 22, 44, 34, 10, 10, 10, 10, 10, 10, 10, 12])
+        widths = [24, 9, 22, 44, 34, 10, 10, 10, 10, 10, 10, 10, 12, 24]
+        _headings(sheet, BENCHMARK_HEADINGS, widths)
+        last = len(BENCHMARK_HEADINGS)
         row = 2
         for line in theme_lines:
             spread = [Figure(v) if v is not None else Figure(None, "x") for v in line.spread()]
@@ -199,7 +206,8 @@ def benchmark_workbook(
             for column, figure in enumerate(tail, start=7):
                 _put(sheet, row, column, figure, line.places, line.unit)
             _put(sheet, row, 13, line.councils_in_regional_figure)
-            for column in range(1, 14):
+            _put(sheet, row, 14, covered.missing_text)
+            for column in range(1, last + 1):
                 sheet.cell(row=row, column=column).font = _BOLD
                 sheet.cell(row=row, column=column).fill = _REGION_FILL
             row += 1
@@ -212,8 +220,9 @@ def benchmark_workbook(
                 for column, figure in enumerate(tail, start=7):
                     _put(sheet, row, column, figure, line.places, line.unit)
                 _put(sheet, row, 13, line.councils_in_regional_figure)
+                _put(sheet, row, 14, covered.missing_text)
                 row += 1
-        sheet.auto_filter.ref = f"A1:{get_column_letter(13)}{row - 1}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(last)}{row - 1}"
         total += row - 2
     return workbook_bytes(workbook, workbook_timestamp(period)), total
 
@@ -223,10 +232,16 @@ def pack_workbook(
     period: str,
     months: list[str],
     figures: list[tuple[str, str, int, list[str], list[str]]],
+    covered: list[Coverage | None],
 ) -> tuple[bytes, int]:
     """(xlsx bytes, data rows) of one council's pack. ``figures``: per indicator its name,
-    label, places, and the council's and the region's published texts for each month."""
+    label, places, and the council's and the region's published texts for each month;
+    ``covered``: per month what the regional figure covers (None: no figures that month),
+    written as the first two rows (how many councils, which are missing) and, for the months
+    with a council missing, in words on the About sheet."""
     workbook = Workbook()
+    gaps = [c.sentence() for c in covered if c is not None and c.missing]
+    latest = covered[-1].sentence() if covered and covered[-1] is not None else ""
     _about(
         workbook,
         f"{member.council_name}: you against the region, the 12 months to {period}",
@@ -240,8 +255,13 @@ def pack_workbook(
             (
                 "Region",
                 f"{member.region_name}: all member councils with a return, summed; for a "
-                "month before the MoC, every council of the region with a return.",
+                "month before the MoC, every council of the region with a return. The first "
+                "two rows say, month by month, how many councils the regional figure holds "
+                "and which sent no return (left out, so the regional counts drop that month: "
+                "a missing council, not a fall).",
             ),
+            ("Regional figure", latest),
+            *(("Council missing", text) for text in gaps if text != latest),
         ],
     )
     sheet = workbook.create_sheet(PACK_SHEET)
@@ -249,11 +269,25 @@ def pack_workbook(
     headings = ["Indicator", "Indicator name", "Figures for", *month_labels]
     _headings(sheet, headings, [44, 30, 26, *([11] * len(months))])
     sheet.freeze_panes = "D2"
+    region_label = f"{member.region_name} (region)"
+    coverage_rows = (
+        ("Councils in regional figure", COUNCILS_IN, lambda c: len(c.included)),
+        ("Councils missing from regional figure", MISSING, lambda c: c.missing_text),
+    )
     row = 2
+    for label, name, value in coverage_rows:
+        _put(sheet, row, 1, label)
+        _put(sheet, row, 2, name)
+        _put(sheet, row, 3, region_label)
+        for column, month in enumerate(covered, start=4):
+            _put(sheet, row, column, "x" if month is None else value(month))
+        for column in range(1, len(headings) + 1):
+            sheet.cell(row=row, column=column).font = _BOLD
+        row += 1
     for name, label, places, council, region in figures:
         for who, texts, bold in (
             (member.council_name, council, False),
-            (f"{member.region_name} (region)", region, True),
+            (region_label, region, True),
         ):
             _put(sheet, row, 1, label)
             _put(sheet, row, 2, name)

@@ -101,6 +101,7 @@ def region_months(
             coverage_label="MoC members",
             period=period,
             councils_included=len(month),
+            councils_included_codes=",".join(sorted(month["council_code"])),
             turnover_councils_included=len(complete),
             vacancy_cover_councils_included=len(reliable),
             leavers_fte_12_months=complete["leavers_fte_12_months"].sum(),
