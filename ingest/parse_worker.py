@@ -17,12 +17,16 @@ own message; an unexpected exception in the child (our bug, not the file's) come
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import logging
 import multiprocessing
 import resource
 import signal
+import sys
 import traceback
+import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from common.settings import ReadLimits
@@ -150,6 +154,20 @@ def _too_complex(name: str) -> str:
 # --- the parent --------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """A 'spawn' child runs the parent's ``__main__`` again from its file, as a script needs.
+    The reader needs nothing from it, and a ``__main__`` that is not a plain script (a test
+    runner's worker, the Streamlit app, Airflow's task runner) can fail there and kill the
+    child before it reads a byte, so the child is started with an empty ``__main__``."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 class ParseWorker:
     """One child process that reads files one at a time; restarted after a crash or timeout."""
 
@@ -170,7 +188,8 @@ class ParseWorker:
         self._process = self._context.Process(
             target=_serve, args=(child, self.limits), name="moc-parse-worker", daemon=True
         )
-        self._process.start()
+        with _main_not_rerun():
+            self._process.start()
         child.close()
         self._connection = parent
 

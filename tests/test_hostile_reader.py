@@ -16,6 +16,7 @@ import string
 import subprocess
 import sys
 import textwrap
+import types
 import zipfile
 from pathlib import Path
 
@@ -289,6 +290,22 @@ def test_a_reader_that_dies_or_runs_out_of_memory_fails_only_its_file(tmp_path):
     assert bad_entry["status"] == "rejected"
     assert "900 MB of memory" in bad_entry["message"], bad_entry["message"]
     assert entries.loc[good.relative_to(bucket).as_posix(), "status"] == "accepted"
+
+
+def test_the_reader_starts_whatever_main_module_the_process_has(tmp_path, monkeypatch):
+    """A 'spawn' child re-runs the parent's __main__ from its file: a __main__ that fails when
+    run (a test worker after the dashboard's tests, the Streamlit app) killed every reader
+    child, and every file was rejected as too big. The reader starts without it."""
+    script = tmp_path / "not_a_reader.py"
+    script.write_text("raise SystemExit('a __main__ the reader must not run')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    settings = _settings(tmp_path)
+    bucket = Path(settings.bucket_url)
+    good = _csv_return(bucket, "821", "luton")
+    pipeline.ingest_new_files(settings)
+    assert _ledger(settings).loc[good.relative_to(bucket).as_posix(), "status"] == "accepted"
 
 
 def test_a_reader_that_runs_too_long_is_stopped(tmp_path):
