@@ -2,8 +2,8 @@
 -- Regional vacancy and agency figures per month, from the components summed over the member
 -- councils that sent a return for that month; for a month before the MoC (no council of the
 -- region a member on its snapshot date: a region loading its DfE history), over every council
--- of the region that has figures, labelled as such (coverage, coverage_label). Rates are computed from those sums (DfE method),
--- never by averaging council rates. Each metric sums only the councils whose components for it
+-- of the region that has figures, labelled as such (coverage, coverage_label). Rates are
+-- computed from those sums (DfE method), never by averaging council rates. Each metric sums only the councils whose components for it
 -- are complete and reliable, in both numerator and denominator:
 --   * every metric: councils that are members on the month's snapshot date and sent a return
 --     (councils_included);
@@ -37,7 +37,7 @@ region_council_months as (
         members.region_name,
         {{ is_member_on('council_months.month_end_date', 'members') }} as is_member,
         -- whether the MoC had any member in the region on the month's snapshot date
-        exists (
+        exists(
             select 1
             from members as region_members
             where
