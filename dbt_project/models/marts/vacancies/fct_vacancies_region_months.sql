@@ -3,8 +3,9 @@
 -- councils that sent a return for that month; for a month before the MoC (no council of the
 -- region a member on its snapshot date: a region loading its DfE history), over every council
 -- of the region that has figures, labelled as such (coverage, coverage_label). Rates are
--- computed from those sums (DfE method), never by averaging council rates. Each metric sums only the councils whose components for it
--- are complete and reliable, in both numerator and denominator:
+-- computed from those sums (DfE method), never by averaging council rates. Each metric sums
+-- only the councils whose components for it are complete and reliable, in both numerator and
+-- denominator:
 --   * every metric: councils that are members on the month's snapshot date and sent a return
 --     (councils_included);
 --   * turnover: of those, councils with a return in each of the 12 months to the month
