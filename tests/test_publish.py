@@ -246,7 +246,14 @@ def test_publish_month_publishes_packs_and_partner_extracts(settings):
     assert region["turnover_rate_fte"] == "x", "two months of returns: no 12-month leavers"
     (thurrock,) = [r for r in rows if r["old_la_code"] == MISSING]
     assert {thurrock[i.name] for i in PARTNER_INDICATORS} == {"x"}
-    assert {r["councils_missing_from_regional_figure"] for r in rows} == {"Thurrock"}
+    assert {r["councils_missing_from_regional_figure_count"] for r in rows} == {"1"}
+    dictionary = _rows(
+        dfe.with_name(f"{partner_file_stem(PERIOD)}.data_dictionary.csv").read_bytes()
+    )
+    (footnote,) = [
+        d["description"] for d in dictionary if d["col_name"] == "councils_in_regional_figure"
+    ]
+    assert "No return from Thurrock" in footnote
     assert region["councils_in_regional_figure"] == str(len(load_members()) - 1)
     benchmark = _rows(
         (root / "members_benchmark" / PERIOD / f"members_benchmark_{PERIOD}.csv").read_bytes()
