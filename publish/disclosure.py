@@ -235,7 +235,30 @@ def recoverable_cells(
                 row[column[member]] = row.get(column[member], Fraction(0)) - 1
         if any(row.values()):
             equations.append(row)
-    return {unknowns[pivot] for pivot, row in _reduced_rows(equations) if _is_unit(row)}
+    pinned: set[Key] = set()
+    for part in _independent(equations):  # eliminate each independent block on its own
+        pinned |= {unknowns[pivot] for pivot, row in _reduced_rows(part) if _is_unit(row)}
+    return pinned
+
+
+def _independent(equations: list[dict[int, Fraction]]) -> list[list[dict[int, Fraction]]]:
+    """Equations split into blocks that share no unknown (union-find over their columns)."""
+    parent: dict[int, int] = {}
+
+    def root(c: int) -> int:
+        while parent.setdefault(c, c) != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for row in equations:
+        first, *rest = row
+        for c in rest:
+            parent[root(c)] = root(first)
+    blocks: dict[int, list[dict[int, Fraction]]] = {}
+    for row in equations:
+        blocks.setdefault(root(next(iter(row))), []).append(row)
+    return list(blocks.values())
 
 
 def _index(cells: Mapping[Key, Cell] | Iterable[Cell]) -> dict[Key, Cell]:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.atomic import remove_stale_staging, swap_into_place
-from common.members import Member, councils_covered_on
+from common.members import Member, councils_covered_on, load_members
 from common.periods import PERIOD_PATTERN, period_end
 from common.run_lock import run_lock
 from common.settings import Settings
 from ingest import warehouse
-from publish.extracts import benchmark, files, packs, partner, register, workbooks
+from publish.extracts import benchmark, files, packs, partner, register, suppression, workbooks
 from publish.extracts.benchmark import BENCHMARK_COLUMNS
 from publish.extracts.files import Output, Publication, pipeline_version
 from publish.extracts.marts import (
@@ -154,15 +154,43 @@ def publish_members_benchmark(
     )
 
 
+def decide_suppression(
+    month: MonthInputs,
+    threshold: float,
+    partners: tuple[register.Partner, ...] | None = None,
+    agreements: tuple[register.Agreement, ...] | None = None,
+) -> suppression.Decisions:
+    """One suppression pattern for every file (publish/extracts/suppression.py): every month
+    of the marts to this one, every partner's extract and every council's pack."""
+    partners = register.load_partners() if partners is None else partners
+    agreements = register.load_register() if agreements is None else agreements
+    frames = month.frames
+    history = frames.council_history if frames.council_history is not None else None
+    history = frames.council_months if history is None else history
+    return suppression.decide(
+        history,
+        month.period,
+        _covered,
+        suppression.audiences(partners, agreements, load_members()),
+        threshold,
+    )
+
+
+def _covered(period: str) -> tuple[Member, ...]:
+    return councils_covered_on(period_end(period))
+
+
 def publish_council_packs(
-    settings: Settings, month: MonthInputs, threshold: float | None = None
+    settings: Settings,
+    month: MonthInputs,
+    threshold: float | None = None,
+    decisions: suppression.Decisions | None = None,
 ) -> Publication:
     threshold = settings.disclosure_threshold if threshold is None else threshold
+    decisions = decisions or decide_suppression(month, threshold)
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
-        months, figures = packs.pack_figures(
-            month.frames, council, lambda p: councils_covered_on(period_end(p)), threshold
-        )
+        months, figures = packs.pack_figures(month.frames, council, _covered, threshold, decisions)
         content, rows = workbooks.pack_workbook(council, month.period, months, figures)
         outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
     target = settings.published_dir / "council_packs" / month.period
@@ -176,7 +204,9 @@ def partner_file_stem(period: str) -> str:
     return f"moc_workforce_{period.replace('-', '_')}"
 
 
-def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float):
+def _partner_outputs(
+    month: MonthInputs, shared: set[str], threshold: float, decisions: suppression.Decisions
+):
     period = month.period
     rows_of_month = month.frames.council_months
     table = partner.build_partner_table(
@@ -185,6 +215,7 @@ def _partner_outputs(month: MonthInputs, shared: set[str], threshold: float):
         _members(period),
         shared,
         threshold,
+        decisions.month(period),
     )
     rows = partner.partner_rows(table)
     stem = partner_file_stem(period)
@@ -218,11 +249,13 @@ def publish_partner(
     who: register.Partner,
     agreements: tuple[register.Agreement, ...],
     threshold: float | None = None,
+    decisions: suppression.Decisions | None = None,
 ) -> Publication:
     threshold = settings.disclosure_threshold if threshold is None else threshold
     shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
     if who.extract == "partner":
-        outputs, left_out, extra = _partner_outputs(month, shared, threshold)
+        decisions = decisions or decide_suppression(month, threshold, None, agreements)
+        outputs, left_out, extra = _partner_outputs(month, shared, threshold, decisions)
     else:
         outputs, left_out, extra = _members_outbox_outputs(month, shared)
     manifest = {
@@ -269,12 +302,13 @@ def _publish_month(
     threshold = settings.disclosure_threshold if threshold is None else threshold
     partners = register.load_partners() if partners is None else partners
     agreements = register.load_register() if agreements is None else agreements
+    decisions = decide_suppression(month, threshold, partners, agreements)
     publications = [
         publish_members_benchmark(settings, month=month),
-        publish_council_packs(settings, month, threshold),
+        publish_council_packs(settings, month, threshold, decisions),
     ]
     for who in partners:
-        publications.append(publish_partner(settings, month, who, agreements, threshold))
+        publications.append(publish_partner(settings, month, who, agreements, threshold, decisions))
     return publications
 
 

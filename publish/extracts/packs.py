@@ -1,9 +1,10 @@
 """Per-council packs: "you against the region" over the 12 months to the month, for the
-council's own board. Board papers may be made public, so each month is suppressed exactly as a
-partner extract in which only this council has signed: every other council is withheld but
-stays in the regional sums, so neither the council's small figures nor anyone else's can be
-derived from the pack. The regional spread (quartiles, minimum, maximum) is left out: over
-unpublished council figures it would give them away.
+council's own board. Board papers may be made public, so each month shows the publication-wide
+decision (publish/extracts/suppression.py, a pack being the view of a partner with whom only
+this council has signed), so neither the council's small figures nor anyone else's can be
+derived from the pack, nor from the pack beside any other file. The regional spread
+(quartiles, minimum, maximum) is left out: over unpublished council figures it would give
+them away.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from common.rounding import UNAVAILABLE
 from publish.extracts.indicators import PARTNER_INDICATORS
 from publish.extracts.marts import MartFrames
 from publish.extracts.partner import REGION_ROW, build_partner_table
+from publish.extracts.suppression import Decisions
 
 PackFigures = list[tuple[str, str, int, list[str], list[str]]]
 
@@ -25,6 +27,7 @@ def pack_figures(
     council: Member,
     members_on_month: Callable[[str], tuple[Member, ...]],
     threshold: float,
+    decisions: Decisions | None = None,
 ) -> tuple[list[str], PackFigures]:
     """(months, per indicator: name, label, places, the council's texts, the region's texts)."""
     months = window_periods(frames.period)
@@ -34,12 +37,16 @@ def pack_figures(
         members = members_on_month(month)
         rows = frames.council_months[frames.council_months["period"] == month]
         is_member = any(m.council_code == council.council_code for m in members)
-        if not members or not is_member:
+        outside = decisions is not None and month not in decisions.members  # before the marts
+        if not members or not is_member or outside:
             for i in PARTNER_INDICATORS:
                 council_texts[i.name].append(UNAVAILABLE)
                 region_texts[i.name].append(UNAVAILABLE)
             continue
-        table = build_partner_table(month, rows, members, {council.council_code}, threshold)
+        decided = None if decisions is None else decisions.month(month)
+        table = build_partner_table(
+            month, rows, members, {council.council_code}, threshold, decided
+        )
         for i in PARTNER_INDICATORS:
             council_texts[i.name].append(table.figure(council.council_code, i.name))
             region_texts[i.name].append(table.figure(REGION_ROW, i.name))

@@ -36,6 +36,7 @@ from publish.disclosure import (
     Disclosure,
     Key,
     column_total_groups,
+    is_true_zero,
     suppress,
 )
 from publish.extracts import ees
@@ -119,7 +120,12 @@ def _rate_cell(rate: Indicator, row: str, counts: dict[Key, Cell], withheld: boo
     key = (row, rate.name)
     if value is None:
         return Cell(key, None, None, "rate", flag=flag or UNAVAILABLE, inputs=inputs)
-    support = min(counts[k].support for k in inputs)
+    # rule 0: an input that is a true zero (0 resting on nobody) is published as 0, so the
+    # rate rests on its other inputs (0 leavers over 50 in post: a 0% turnover of 50)
+    support = min(
+        (counts[k].support for k in inputs if not is_true_zero(counts[k])),
+        default=0,
+    )
     return Cell(key, value, support, "rate", flag=flag, places=rate.places, inputs=inputs)
 
 
@@ -168,10 +174,22 @@ def build_partner_table(
     members: Iterable[Member],
     shared: set[str],
     threshold: float,
+    decided: Disclosure | None = None,
 ) -> PartnerTable:
+    """``decided``: the month's statuses from the publication-wide decision
+    (publish/extracts/suppression.py), which every file shows; None: this table on its own."""
     members = tuple(sorted(members, key=lambda m: m.council_name))
     cells, groups = partner_cells(month, members, shared)
-    disclosure = suppress(cells, groups, threshold)
+    if decided is None:
+        disclosure = suppress(cells, groups, threshold)
+    else:
+        published = {
+            key: decided.published[key] if key[0] == REGION_ROW or key[0] in shared else "c"
+            for key in cells
+        }
+        disclosure = Disclosure(
+            published, {k: r for k, r in decided.reasons.items() if k in published}
+        )
     published_rows = tuple(m for m in members if m.council_code in shared)
     return PartnerTable(period, members, published_rows, disclosure, groups)
 
