@@ -93,6 +93,7 @@ class Cell:
 class Disclosure:
     published: dict[Key, str]  # the text to publish for every cell
     reasons: dict[Key, str]  # every "c" cell: primary, secondary or derived (internal only)
+    status: dict[Key, str] | None = None  # figure/c/x/z/u/low: fixed for later publications
 
     def reason_counts(self) -> dict[str, int]:
         """How many cells each rule suppressed: safe to put in a partner's manifest."""
@@ -118,34 +119,66 @@ def row_total_groups(
     return [((row, total_column), [(row, column) for column in columns]) for row in sorted(rows)]
 
 
+def is_true_zero(cell: Cell) -> bool:
+    """A count of nothing resting on nobody (0 leavers, 0 workers): rule 0 publishes it."""
+    return cell.kind == "count" and cell.value == 0 and cell.support == 0
+
+
 def suppress(
     cells: Mapping[Key, Cell] | Iterable[Cell],
     additive_groups: Iterable[AdditiveGroup] = (),
     threshold: float = DEFAULT_DISCLOSURE_THRESHOLD,
+    views: Iterable[Iterable[Key]] | None = None,
+    fixed: Mapping[Key, str] | None = None,
 ) -> Disclosure:
-    """Apply primary, secondary and derived suppression; return the text of every cell."""
+    """Apply primary, secondary and derived suppression; return the text of every cell.
+
+    ``views``: what each audience sees (the cells of the files it receives, over every month);
+    a cell outside a view is an unknown to that audience whatever its status, and no view, nor
+    all views together, may pin one. None: a single view of every cell (one table).
+    ``fixed``: the status (``c``, ``x``, ``z``, ``u``, ``low`` or ``figure``) of cells already
+    published: kept as they are; only the other cells are suppressed to protect them.
+    """
     by_key = _index(cells)
     groups = _checked_groups(additive_groups, by_key)
     rates = [by_key[key] for key in sorted(by_key) if by_key[key].kind == "rate"]
     for rate in rates:
         _check_keys(rate.inputs, by_key, f"inputs of rate {rate.key}")
+    fixed = dict(fixed or {})
+    _check_keys(fixed, by_key, "fixed statuses")
 
-    status = {key: _primary_status(by_key[key], threshold) for key in sorted(by_key)}
-    reasons = {key: PRIMARY for key, s in status.items() if s == CONFIDENTIAL}
+    status = {
+        key: fixed.get(key) or _primary_status(by_key[key], threshold) for key in sorted(by_key)
+    }
+    reasons = {key: PRIMARY for key, s in status.items() if s == CONFIDENTIAL and key not in fixed}
+    mutable = frozenset(by_key) - frozenset(fixed)
+    if views is None:
+        audiences = [frozenset(by_key)]
+    else:
+        audiences = [frozenset(v) for v in views]
+        audiences = [frozenset().union(*audiences), *audiences]  # all files side by side first
+    seen = [_View(status, view) for view in audiences]
+    unfixable: set[tuple[int, Key]] = set()
 
     def mark(key: Key, reason: str) -> None:
         status[key] = CONFIDENTIAL
         reasons[key] = reason
 
     while True:
-        if _close_groups(groups, status, by_key, mark):
+        if any(_close_groups(groups, s, by_key, mark, mutable & s.view) for s in seen):
             continue
-        if _close_rates(rates, status, by_key, mark):
+        if _close_rates(rates, status, by_key, mark, mutable):
             continue
-        pinned = recoverable_cells(status, groups)
-        if pinned and _suppress_around(pinned, groups, status, by_key, mark):
-            continue
-        break  # fixed point (or, for malformed groups, nothing left that could be suppressed)
+        changed = False
+        for i, view in enumerate(seen):
+            pinned = recoverable_cells(view, groups) - {k for j, k in unfixable if j == i}
+            if pinned:
+                changed = _suppress_around(pinned, groups, view, by_key, mark, mutable)
+                if not changed:
+                    unfixable |= {(i, k) for k in pinned}  # earlier publications: nothing left
+                break
+        if not changed:
+            break  # fixed point (or nothing left that could be suppressed)
 
     published = {
         key: publish_figure(by_key[key].value, by_key[key].places)
@@ -153,7 +186,27 @@ def suppress(
         else status[key]
         for key in sorted(by_key)
     }
-    return Disclosure(published=published, reasons=dict(sorted(reasons.items())))
+    return Disclosure(
+        published=published,
+        reasons=dict(sorted(reasons.items())),
+        status=dict(sorted(status.items())),
+    )
+
+
+class _View(Mapping):
+    """An audience's knowledge: the live status of the cells it sees; ``c`` for the others."""
+
+    def __init__(self, status: dict[Key, str], view: frozenset[Key]):
+        self.status, self.view = status, view
+
+    def __getitem__(self, key: Key) -> str:
+        return self.status[key] if key in self.view else CONFIDENTIAL
+
+    def __iter__(self):
+        return iter(self.status)
+
+    def __len__(self) -> int:
+        return len(self.status)
 
 
 def recoverable_cells(
@@ -174,15 +227,38 @@ def recoverable_cells(
     for total, members in groups:
         if published[total] in NO_EQUATION:
             continue
-        row = [Fraction(0)] * len(unknowns)
+        row: dict[int, Fraction] = {}
         if published[total] == CONFIDENTIAL:
-            row[column[total]] += 1
+            row[column[total]] = Fraction(1)
         for member in members:
             if published[member] == CONFIDENTIAL:
-                row[column[member]] -= 1
-        if any(row):
+                row[column[member]] = row.get(column[member], Fraction(0)) - 1
+        if any(row.values()):
             equations.append(row)
-    return {unknowns[pivot] for pivot, row in _reduced_rows(equations) if _is_unit(row)}
+    pinned: set[Key] = set()
+    for part in _independent(equations):  # eliminate each independent block on its own
+        pinned |= {unknowns[pivot] for pivot, row in _reduced_rows(part) if _is_unit(row)}
+    return pinned
+
+
+def _independent(equations: list[dict[int, Fraction]]) -> list[list[dict[int, Fraction]]]:
+    """Equations split into blocks that share no unknown (union-find over their columns)."""
+    parent: dict[int, int] = {}
+
+    def root(c: int) -> int:
+        while parent.setdefault(c, c) != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for row in equations:
+        first, *rest = row
+        for c in rest:
+            parent[root(c)] = root(first)
+    blocks: dict[int, list[dict[int, Fraction]]] = {}
+    for row in equations:
+        blocks.setdefault(root(next(iter(row))), []).append(row)
+    return list(blocks.values())
 
 
 def _index(cells: Mapping[Key, Cell] | Iterable[Cell]) -> dict[Key, Cell]:
@@ -223,6 +299,8 @@ def _primary_status(cell: Cell, threshold: float) -> str:
         return UNAVAILABLE
     if cell.support is None or math.isnan(cell.support):
         raise ValueError(f"cell {cell.key} has a value but no support (workers it rests on)")
+    if is_true_zero(cell):
+        return FIGURE  # rests on nobody: published as 0 (rule 0), never c
     if cell.support < threshold:
         return CONFIDENTIAL
     if cell.flag == LOW_RELIABILITY:
@@ -237,24 +315,26 @@ def _smallest_first(by_key: Mapping[Key, Cell]):
     # (least information lost), then support, then key so ties are broken the same way every time.
     def order(key: Key, status: str) -> tuple:
         cell = by_key[key]
-        return (status != FIGURE, abs(cell.value), cell.support, key)
+        # a true zero hides little (0 <= x <= remainder): the last figure to hide
+        return (status != FIGURE, is_true_zero(cell), abs(cell.value), cell.support, key)
 
     return order
 
 
-def _close_groups(groups, status, by_key, mark) -> bool:
+def _close_groups(groups, status, by_key, mark, mutable) -> bool:
     changed = False
     order = _smallest_first(by_key)
     for total, members in groups:
         if status[total] in NO_EQUATION:
             continue
         unknowns = [k for k in (total, *members) if status[k] == CONFIDENTIAL]
-        if len(unknowns) != 1:
-            continue
+        if len(unknowns) != 1 or not any(k in mutable for k in (total, *members)):
+            continue  # balanced, or all published earlier: nothing this run can change
+        members = [k for k in members if k in mutable]
         figures = [k for k in members if status[k] == FIGURE]
         if figures:
             choice = min(figures, key=lambda k: order(k, FIGURE))
-        elif status[total] in KNOWN:
+        elif status[total] in KNOWN and total in mutable:
             choice = total  # nothing else hides the lone unknown: suppress the total instead
         else:
             weak = [k for k in members if status[k] in KNOWN]
@@ -266,12 +346,12 @@ def _close_groups(groups, status, by_key, mark) -> bool:
     return changed
 
 
-def _close_rates(rates, status, by_key, mark) -> bool:
+def _close_rates(rates, status, by_key, mark, mutable) -> bool:
     changed = False
     order = _smallest_first(by_key)
     for rate in rates:
         inputs = sorted(set(rate.inputs))
-        if not inputs:
+        if not inputs or rate.key not in mutable:
             continue
         if status[rate.key] not in (CONFIDENTIAL, UNAVAILABLE):
             if any(status[k] == CONFIDENTIAL for k in inputs):
@@ -283,41 +363,85 @@ def _close_rates(rates, status, by_key, mark) -> bool:
     return changed
 
 
-def _suppress_around(pinned, groups, status, by_key, mark) -> bool:
-    """Last resort for overlapping groups: hide the totals of the groups a pinned cell is in."""
+def _suppress_around(pinned, groups, status, by_key, mark, mutable) -> bool:
+    """Last resort for overlapping groups: hide the totals of the groups a pinned cell is in;
+    failing that (a pin through equations of earlier months), one member of those groups;
+    failing that, every cell still published in the groups joined to the pinned cell through
+    unknowns (all of them unknown, the new equations say nothing about the old cells)."""
     order = _smallest_first(by_key)
+
+    def open_(keys):
+        return sorted(k for k in keys if k in mutable and status[k] in KNOWN)
+
     for cell in sorted(pinned):
         around = [(t, m) for t, m in groups if cell == t or cell in m]
-        totals = sorted({t for t, _ in around if status[t] in KNOWN})
+        totals = open_(t for t, _ in around)
         if totals:
             for total in totals:
                 mark(total, SECONDARY)
             return True
-        members = {k for _, m in around for k in m if status[k] in KNOWN}
+        members = open_(k for _, m in around for k in m)
         if members:
             mark(min(members, key=lambda k: order(k, status[k])), SECONDARY)
             return True
-    return False
+    component = _component(sorted(pinned)[0], groups, status)
+    cells = open_(k for t, m in component for k in (t, *m))
+    for key in cells:
+        mark(key, SECONDARY)
+    return bool(cells)
 
 
-def _reduced_rows(rows: list[list[Fraction]]) -> list[tuple[int, list[Fraction]]]:
-    """Reduced row echelon form, exactly: (pivot column, row) for every non-zero row."""
-    rows = [list(r) for r in rows]
-    pivots: list[tuple[int, list[Fraction]]] = []
-    width = len(rows[0]) if rows else 0
-    for col in range(width):
-        source = next((r for r in rows if r[col] != 0), None)
-        if source is None:
+def _component(start: Key, groups, status) -> list[AdditiveGroup]:
+    """The groups joined to ``start`` through cells that are unknown."""
+    by_cell: dict[Key, list[int]] = {}
+    for i, (t, m) in enumerate(groups):
+        for k in (t, *m):
+            by_cell.setdefault(k, []).append(i)
+    seen_groups: set[int] = set()
+    todo = [start]
+    seen_cells = {start}
+    while todo:
+        key = todo.pop()
+        for i in by_cell.get(key, []):
+            if i in seen_groups:
+                continue
+            seen_groups.add(i)
+            t, m = groups[i]
+            for k in (t, *m):
+                if status[k] == CONFIDENTIAL and k not in seen_cells:
+                    seen_cells.add(k)
+                    todo.append(k)
+    return [groups[i] for i in sorted(seen_groups)]
+
+
+def _reduced_rows(rows: list[dict[int, Fraction]]) -> list[tuple[int, dict[int, Fraction]]]:
+    """Reduced row echelon form, exactly, over sparse rows (column -> non-zero coefficient):
+    (pivot column, row) for every non-zero row. Rows are 0/+1/-1 sums and stay sparse."""
+    pivots: dict[int, dict[int, Fraction]] = {}
+    for row in rows:
+        row = {c: v for c, v in row.items() if v != 0}
+        for col in sorted(set(row) & set(pivots)):  # reduce against earlier pivots
+            if col in row:
+                factor = row[col]
+                for c, v in pivots[col].items():
+                    row[c] = row.get(c, 0) - factor * v
+                    if row[c] == 0:
+                        del row[c]
+        row = {c: v for c, v in row.items() if v != 0}
+        if not row:
             continue
-        rows.remove(source)
-        source = [x / source[col] for x in source]
-        for other in [*rows, *(r for _, r in pivots)]:
-            if other[col] != 0:
+        col = min(row)
+        row = {c: v / row[col] for c, v in row.items()}
+        for other in pivots.values():  # keep every earlier pivot row reduced
+            if col in other:
                 factor = other[col]
-                other[:] = [a - factor * b for a, b in zip(other, source, strict=True)]
-        pivots.append((col, source))
-    return pivots
+                for c, v in row.items():
+                    other[c] = other.get(c, 0) - factor * v
+                    if other[c] == 0:
+                        del other[c]
+        pivots[col] = row
+    return sorted(pivots.items())
 
 
-def _is_unit(row: list[Fraction]) -> bool:
-    return sum(1 for x in row if x != 0) == 1
+def _is_unit(row: dict[int, Fraction]) -> bool:
+    return len(row) == 1

@@ -21,12 +21,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common.atomic import remove_stale_staging, swap_into_place
-from common.members import Member, councils_covered_on
+from common.members import Member, councils_covered_on, load_members
 from common.periods import PERIOD_PATTERN, period_end
 from common.run_lock import run_lock
 from common.settings import Settings
 from ingest import warehouse
-from publish.extracts import benchmark, coverage, files, packs, partner, register, workbooks
+from publish.extracts import (
+    benchmark,
+    coverage,
+    files,
+    packs,
+    partner,
+    register,
+    suppression,
+    workbooks,
+)
 from publish.extracts.benchmark import BENCHMARK_COLUMNS
 from publish.extracts.ees_screener import ScreeningFailed, assert_screened
 from publish.extracts.files import Output, Publication, pipeline_version
@@ -155,14 +164,47 @@ def publish_members_benchmark(
     )
 
 
+def decide_suppression(
+    month: MonthInputs,
+    threshold: float,
+    partners: tuple[register.Partner, ...] | None = None,
+    agreements: tuple[register.Agreement, ...] | None = None,
+    min_councils_for_region: int = 1,
+) -> suppression.Decisions:
+    """One suppression pattern for every file (publish/extracts/suppression.py): every month
+    of the marts to this one, every partner's extract and every council's pack."""
+    partners = register.load_partners() if partners is None else partners
+    agreements = register.load_register() if agreements is None else agreements
+    frames = month.frames
+    history = frames.council_history if frames.council_history is not None else None
+    history = frames.council_months if history is None else history
+    return suppression.decide(
+        history,
+        month.period,
+        _covered,
+        suppression.audiences(partners, agreements, load_members(), min_councils_for_region),
+        threshold,
+    )
+
+
+def _covered(period: str) -> tuple[Member, ...]:
+    return councils_covered_on(period_end(period))
+
+
 def publish_council_packs(
-    settings: Settings, month: MonthInputs, threshold: float | None = None
+    settings: Settings,
+    month: MonthInputs,
+    threshold: float | None = None,
+    decisions: suppression.Decisions | None = None,
 ) -> Publication:
     threshold = settings.disclosure_threshold if threshold is None else threshold
+    decisions = decisions or decide_suppression(
+        month, threshold, min_councils_for_region=settings.min_councils_for_region
+    )
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
         months, figures, covered = packs.pack_figures(
-            month.frames, council, lambda p: councils_covered_on(period_end(p)), threshold
+            month.frames, council, _covered, threshold, decisions
         )
         content, rows = workbooks.pack_workbook(council, month.period, months, figures, covered)
         outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
@@ -178,7 +220,12 @@ def partner_file_stem(period: str) -> str:
 
 
 def _partner_outputs(
-    month: MonthInputs, who: register.Partner, shared: set[str], threshold: float, minimum: int
+    month: MonthInputs,
+    who: register.Partner,
+    shared: set[str],
+    threshold: float,
+    minimum: int,
+    decisions: suppression.Decisions,
 ):
     period = month.period
     rows_of_month = month.frames.council_months
@@ -191,6 +238,7 @@ def _partner_outputs(
         covers=coverage.sharing_label(who.partner_name),
         min_councils=minimum,
         withheld_covers=coverage.withheld_label(who.partner_name, minimum),
+        decided=decisions.month(period, suppression.partner_region_row(who.partner_code)),
     )
     rows = partner.partner_rows(table)
     stem = partner_file_stem(period)
@@ -258,6 +306,7 @@ def prepare_partner(
     who: register.Partner,
     agreements: tuple[register.Agreement, ...],
     threshold: float | None = None,
+    decisions: suppression.Decisions | None = None,
 ) -> PartnerOutbox:
     """The partner's files and manifest; ScreeningFailed when its EES pair would be rejected.
     The manifest names only what the partner received: the return versions of the councils
@@ -266,9 +315,9 @@ def prepare_partner(
     threshold = settings.disclosure_threshold if threshold is None else threshold
     shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
     if who.extract == "partner":
-        outputs, extra = _partner_outputs(
-            month, who, shared, threshold, settings.min_councils_for_region
-        )
+        minimum = settings.min_councils_for_region
+        decisions = decisions or decide_suppression(month, threshold, None, agreements, minimum)
+        outputs, extra = _partner_outputs(month, who, shared, threshold, minimum, decisions)
     else:
         outputs, extra = _members_outbox_outputs(month, who, shared)
     manifest = {
@@ -294,8 +343,9 @@ def publish_partner(
     who: register.Partner,
     agreements: tuple[register.Agreement, ...],
     threshold: float | None = None,
+    decisions: suppression.Decisions | None = None,
 ) -> Publication:
-    outbox = prepare_partner(settings, month, who, agreements, threshold)
+    outbox = prepare_partner(settings, month, who, agreements, threshold, decisions)
     return _write_outbox(settings, month.period, outbox)
 
 
@@ -325,12 +375,17 @@ def _publish_month(
     threshold = settings.disclosure_threshold if threshold is None else threshold
     partners = register.load_partners() if partners is None else partners
     agreements = register.load_register() if agreements is None else agreements
+    decisions = decide_suppression(
+        month, threshold, partners, agreements, settings.min_councils_for_region
+    )
     # Every partner's files are built and screened first: one that EES would reject fails the
     # month (ScreeningFailed) before any publication is written.
-    outboxes = [prepare_partner(settings, month, w, agreements, threshold) for w in partners]
+    outboxes = [
+        prepare_partner(settings, month, w, agreements, threshold, decisions) for w in partners
+    ]
     publications = [
         publish_members_benchmark(settings, month=month),
-        publish_council_packs(settings, month, threshold),
+        publish_council_packs(settings, month, threshold, decisions),
     ]
     publications += [_write_outbox(settings, month.period, o) for o in outboxes]
     return publications

@@ -21,6 +21,7 @@ from publish.disclosure import (
     SECONDARY,
     Cell,
     column_total_groups,
+    is_true_zero,
     recoverable_cells,
     row_total_groups,
     suppress,
@@ -142,6 +143,9 @@ def test_no_published_figure_rests_on_fewer_workers_than_the_threshold(table):
     cells, groups, threshold = table
     published = suppress(cells, groups, threshold).published
     for key, cell in cells.items():
+        if is_true_zero(cell):  # rule 0: nothing resting on nobody is published as 0
+            assert published[key] in {"0", "0.0", "c"}, key
+            continue
         if published[key] not in SYMBOLS:
             assert cell.support is not None and cell.support >= threshold, key
         if cell.support is not None and cell.support < threshold:
@@ -286,11 +290,19 @@ def test_zero_denominator_is_not_applicable():
     assert suppress(cells).published[("881", "vacancy_rate")] == "z"
 
 
+def test_zero_workers_are_published_as_zero_not_c():
+    """Rule 0: a count of nothing resting on nobody says nothing about anyone."""
+    published = suppress([Cell(("881", "leavers_fte"), 0.0, 0)]).published
+    assert published[("881", "leavers_fte")] == "0.0"
+    published = suppress([Cell(("881", "cases"), 0.0, 0, places=0)]).published
+    assert published[("881", "cases")] == "0"
+
+
 def test_zero_denominator_does_not_reveal_suppressed_inputs():
     inputs = (("881", "vacancy_fte"), ("881", "inpost_fte"))
     cells = [
-        Cell(inputs[0], 0.0, 0),
-        Cell(inputs[1], 0.0, 0),
+        Cell(inputs[0], 0.0, 3, flag="c"),  # withheld
+        Cell(inputs[1], 0.0, 3, flag="c"),
         Cell(("881", "vacancy_rate"), None, 0, "rate", flag="z", inputs=inputs),
     ]
     result = suppress(cells)

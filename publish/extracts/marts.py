@@ -23,6 +23,9 @@ class MartFrames:
     agency_rates: pd.DataFrame | None = None  # fct_agency_rates, the window
     agency_assignment_rates: pd.DataFrame | None = None  # hourly rates only, no agency names
     pay_rates: pd.DataFrame | None = None  # fct_pay_rates, the period
+    # fct_vacancies_council_months, every month up to the period: the suppression panel
+    # (publish/extracts/suppression.py decides each month once, oldest first)
+    council_history: pd.DataFrame | None = None
 
 
 def latest_period(con, window: PlausibleWindow) -> str | None:
@@ -93,7 +96,13 @@ def read_marts(con, period: str) -> MartFrames:
             "ORDER BY council_code, regional_role",
             period,
         )
-    return MartFrames(period, council, region, agency, assignments, pay)
+    history = _read(
+        con,
+        "SELECT * FROM marts.fct_vacancies_council_months WHERE period <= ? "
+        "ORDER BY period, council_code",
+        period,
+    )
+    return MartFrames(period, council, region, agency, assignments, pay, history)
 
 
 def ledger_inputs(con, period: str) -> list[dict[str, object]]:

@@ -1,12 +1,12 @@
 """Per-council packs: "you against the region" over the 12 months to the month, for the
-council's own board. Board papers may be made public, so each month is suppressed exactly as a
-partner extract in which only this council has signed, except that the regional figure sums
-every member with a return (not only the pack's council): every other council is withheld but
-stays in the regional sums, so neither the council's small figures nor anyone else's can be
-derived from the pack. Each month says how many councils its regional figure holds and which
-members sent no return (publish.extracts.coverage), so a missing council is never read as a
-fall. The regional spread (quartiles, minimum, maximum) is left out: over
-unpublished council figures it would give them away.
+council's own board. Board papers may be made public, so each month shows the publication-wide
+decision (publish/extracts/suppression.py: a pack is the view of an audience that sees only
+this council and the region, which sums every member with a return), so neither the council's
+small figures nor anyone else's can be derived from the pack, nor from the pack beside any
+other file. Each month says how many councils its regional figure holds and which members sent
+no return (publish.extracts.coverage), so a missing council is never read as a fall. The
+regional spread (quartiles, minimum, maximum) is left out: over unpublished council figures it
+would give them away.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from publish.extracts import coverage
 from publish.extracts.indicators import PARTNER_INDICATORS
 from publish.extracts.marts import MartFrames
 from publish.extracts.partner import REGION_ROW, build_partner_table
+from publish.extracts.suppression import Decisions
 
 PackFigures = list[tuple[str, str, int, list[str], list[str]]]
 
@@ -35,9 +36,12 @@ def pack_figures(
     council: Member,
     members_on_month: Callable[[str], tuple[Member, ...]],
     threshold: float,
+    decisions: Decisions | None = None,
 ) -> tuple[list[str], PackFigures, list[coverage.Coverage | None]]:
     """(months, per indicator: name, label, places, the council's texts, the region's texts,
-    and per month what the regional figure covers: None for a month the pack has no figures)."""
+    and per month what the regional figure covers: None for a month the pack has no figures).
+    ``decisions``: the publication-wide suppression (publish/extracts/suppression.py), whose
+    region row is the pack's region (every member with a return)."""
     months = window_periods(frames.period)
     covered: list[coverage.Coverage | None] = []
     council_texts: dict[str, list[str]] = {i.name: [] for i in PARTNER_INDICATORS}
@@ -46,12 +50,14 @@ def pack_figures(
         members = members_on_month(month)
         rows = frames.council_months[frames.council_months["period"] == month]
         is_member = any(m.council_code == council.council_code for m in members)
-        if not members or not is_member:
+        outside = decisions is not None and month not in decisions.members  # before the marts
+        if not members or not is_member or outside:
             for i in PARTNER_INDICATORS:
                 council_texts[i.name].append(UNAVAILABLE)
                 region_texts[i.name].append(UNAVAILABLE)
             covered.append(None)
             continue
+        decided = None if decisions is None else decisions.month(month)
         table = build_partner_table(
             month,
             rows,
@@ -60,6 +66,7 @@ def pack_figures(
             threshold,
             covers=month_covers(frames, month),
             region_over={m.council_code for m in members},
+            decided=decided,
         )
         covered.append(table.coverage)
         for i in PARTNER_INDICATORS:

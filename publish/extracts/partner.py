@@ -45,6 +45,7 @@ from publish.disclosure import (
     Disclosure,
     Key,
     column_total_groups,
+    is_true_zero,
     suppress,
 )
 from publish.extracts import coverage, ees
@@ -135,7 +136,12 @@ def _rate_cell(rate: Indicator, row: str, counts: dict[Key, Cell], withheld: boo
     key = (row, rate.name)
     if value is None:
         return Cell(key, None, None, "rate", flag=flag or UNAVAILABLE, inputs=inputs)
-    support = min(counts[k].support for k in inputs)
+    # rule 0: an input that is a true zero (0 resting on nobody) is published as 0, so the
+    # rate rests on its other inputs (0 leavers over 50 in post: a 0% turnover of 50)
+    support = min(
+        (counts[k].support for k in inputs if not is_true_zero(counts[k])),
+        default=0,
+    )
     return Cell(key, value, support, "rate", flag=flag, places=rate.places, inputs=inputs)
 
 
@@ -199,17 +205,29 @@ def build_partner_table(
     region_over: set[str] | None = None,
     min_councils: int = 1,
     withheld_covers: str = "",
+    decided: Disclosure | None = None,
 ) -> PartnerTable:
     """The month's table: rows for the ``shared`` councils and the region. The region sums
     ``region_over`` (default: the shared councils; a pack passes every member), labelled
     ``covers``; with fewer than ``min_councils`` councils in it, it is withheld (``x``),
-    labelled ``withheld_covers``."""
+    labelled ``withheld_covers``. ``decided``: the month's statuses from the publication-wide
+    decision (publish/extracts/suppression.py, its region row being this table's region),
+    which every file shows; None: this table suppressed on its own."""
     members = tuple(sorted(members, key=lambda m: m.council_name))
     region_over = set(shared) if region_over is None else set(region_over)
     in_region = tuple(m for m in members if m.council_code in region_over)
     withheld = len(in_region) < min_councils
     cells, groups = partner_cells(month, members, shared, region_over, withheld)
-    disclosure = suppress(cells, groups, threshold)
+    if decided is None:
+        disclosure = suppress(cells, groups, threshold)
+    else:
+        published = {
+            key: decided.published[key] if key[0] == REGION_ROW or key[0] in shared else "c"
+            for key in cells
+        }
+        disclosure = Disclosure(
+            published, {k: r for k, r in decided.reasons.items() if k in published}
+        )
     published_rows = tuple(m for m in members if m.council_code in shared)
     covered = coverage.month_coverage(
         month, period, in_region, withheld_covers if withheld else covers, withheld

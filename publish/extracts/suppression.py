@@ -1,0 +1,223 @@
+"""One suppression pattern for everything published, month after month (issue 14).
+
+Suppressing each file on its own did not hold across files: the 12-month leavers minus eleven
+published months, two consecutive 12-month figures (L12(m) - L12(m-1) = leavers(m) -
+leavers(m-12)), or two partners' files of one month suppressed over different council sets gave
+back cells published as ``c``. So every cell (council or region x indicator x month) gets one
+status, decided once, and every file shows that status (or leaves the row out):
+
+* the panel: every month in the marts up to the month published, council and regional cells,
+  with every equation a reader can assemble: region = sum of the councils (each month, each
+  count), a council's 12-month leavers = the sum of its 12 monthly leavers (so differences of
+  consecutive 12-month figures too), and rates with the counts they are computed from;
+* the views: each audience's knowledge over every month: a partner sees the region and the
+  councils sharing with it on each month's last day (register), a council's pack sees the region
+  and the council; no view, and not all views side by side, may pin a ``c`` cell or a cell of a
+  council an audience does not receive;
+* month by month, oldest first, earlier months fixed: a month's cells are decided when it is
+  first published, and later months only add suppressions of their own cells, so what was
+  published is never contradicted. The decisions are recomputed from the marts on every run
+  (deterministic: the same marts give the same decisions), not read back from old manifests.
+
+See docs/disclosure.md for the rules and what is still open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from common.members import Member
+from common.periods import month_range, period_end, window_periods
+from common.rounding import CONFIDENTIAL
+from publish.disclosure import AdditiveGroup, Cell, Disclosure, Key, suppress
+from publish.extracts.indicators import PARTNER_INDICATORS
+from publish.extracts.partner import REGION_ROW, partner_cells
+from publish.extracts.register import Agreement, Partner, councils_sharing_with
+
+LEAVERS, LEAVERS_12 = "leavers_fte", "leavers_12_months_fte"
+NAMES = tuple(i.name for i in PARTNER_INDICATORS)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who receives files, which councils' rows it sees each month, and which regional row:
+    a pack's region sums every member with a return (REGION_ROW); a partner's sums only the
+    councils sharing with it (its own row, partner_region_row), or is withheld (x, no
+    equation) with fewer than ``region_minimum`` of them."""
+
+    name: str
+    councils: Callable[[str], set[str]]  # period -> council codes whose rows it receives
+    region_row: str = REGION_ROW
+    region_minimum: int = 1
+
+
+def partner_region_row(partner_code: str) -> str:
+    """The panel row of a partner's own regional figure (over the councils sharing with it)."""
+    return f"{REGION_ROW}:{partner_code}"
+
+
+def panel_key(period: str, row: str, indicator: str) -> Key:
+    return (f"{period}:{row}", indicator)
+
+
+def audiences(
+    partners: Iterable[Partner],
+    agreements: tuple[Agreement, ...],
+    councils: Iterable[Member],
+    min_councils_for_region: int = 1,
+) -> list[Audience]:
+    """Every partner with a DfE-layout extract (its region over the councils sharing with it,
+    withheld below ``min_councils_for_region``), and every council's pack."""
+    result = []
+    for who in sorted(partners, key=lambda p: p.partner_code):
+        if who.extract != "partner":
+            continue  # the members' benchmark stays inside the MoC: not suppressed
+
+        def sharing(period: str, code=who.partner_code) -> set[str]:
+            return councils_sharing_with(code, period_end(period), agreements)
+
+        result.append(
+            Audience(
+                f"partner:{who.partner_code}",
+                sharing,
+                partner_region_row(who.partner_code),
+                min_councils_for_region,
+            )
+        )
+    for code in sorted({m.council_code for m in councils}):
+        result.append(Audience(f"pack:{code}", lambda period, code=code: {code}))
+    return result
+
+
+@dataclass
+class Decisions:
+    """The published text of every cell of the panel, and the suppression reasons."""
+
+    periods: list[str]
+    members: dict[str, tuple[Member, ...]]
+    published: dict[Key, str] = field(default_factory=dict)
+    reasons: dict[Key, str] = field(default_factory=dict)
+    groups: list[AdditiveGroup] = field(default_factory=list)
+    views: dict[str, set[Key]] = field(default_factory=dict)
+
+    def figure(self, period: str, row: str, indicator: str) -> str:
+        return self.published[panel_key(period, row, indicator)]
+
+    def month(self, period: str, region_row: str = REGION_ROW) -> Disclosure:
+        """The month's cells keyed as a partner table is, (row, indicator), with ``region_row``
+        (a partner's own region, or the members' REGION_ROW for a pack) as its REGION_ROW."""
+        prefix = f"{period}:"
+
+        def local(row: str) -> str | None:
+            if not row.startswith(prefix):
+                return None
+            row = row.removeprefix(prefix)
+            if row == region_row:
+                return REGION_ROW
+            return None if row.startswith(REGION_ROW) else row  # another audience's region
+
+        published, reasons = {}, {}
+        for (row, name), text in self.published.items():
+            if (mine := local(row)) is not None:
+                published[(mine, name)] = text
+        for (row, name), reason in self.reasons.items():
+            if (mine := local(row)) is not None:
+                reasons[(mine, name)] = reason
+        return Disclosure(published=published, reasons=reasons)
+
+
+def decide(
+    council_months: pd.DataFrame,
+    period: str,
+    members_on_month: Callable[[str], tuple[Member, ...]],
+    audiences: list[Audience],
+    threshold: float,
+) -> Decisions:
+    """Decide every month of the marts up to ``period``, oldest first, earlier months fixed."""
+    first = min(council_months["period"]) if len(council_months) else period
+    periods = month_range(min(first, period), period)
+    decisions = Decisions(periods, {})
+    cells: dict[Key, Cell] = {}
+    status: dict[Key, str] = {}
+    views: dict[str, set[Key]] = {a.name: set() for a in audiences}
+    for month in periods:
+        members = tuple(sorted(members_on_month(month), key=lambda m: m.council_name))
+        decisions.members[month] = members
+        if not members:
+            continue
+        codes = {m.council_code for m in members}
+        rows = council_months[council_months["period"] == month]
+        month_cells, month_groups = partner_cells(rows, members, codes)
+        rename = {key: panel_key(month, *key) for key in month_cells}
+        for key, cell in month_cells.items():
+            new = rename[key]
+            inputs = tuple(rename[k] for k in cell.inputs)
+            cells[new] = Cell(
+                new, cell.value, cell.support, cell.kind, cell.flag, cell.places, inputs
+            )
+        groups = [(rename[t], [rename[k] for k in m]) for t, m in month_groups]
+        groups += _window_groups(month, codes, cells)
+        for audience in audiences:
+            if audience.region_row != REGION_ROW:
+                groups += _audience_region(month, rows, members, codes, audience, cells)
+        decisions.groups += groups
+        for audience in audiences:
+            seen = (audience.councils(month) & codes) | {audience.region_row}
+            views[audience.name] |= {panel_key(month, row, n) for row in seen for n in NAMES}
+        result = suppress(cells, decisions.groups, threshold, views.values(), status)
+        status = dict(result.status)
+        for key, reason in result.reasons.items():
+            decisions.reasons.setdefault(key, reason)
+        decisions.published = result.published
+    decisions.views = views
+    return decisions
+
+
+def _audience_region(
+    month: str,
+    rows: pd.DataFrame,
+    members: tuple[Member, ...],
+    codes: set[str],
+    audience: Audience,
+    cells: dict[Key, Cell],
+) -> list[AdditiveGroup]:
+    """A partner's own regional row for the month (the councils sharing with it, summed as
+    partner.partner_cells sums them) added to the panel, and its equations: another total
+    over the same council cells, so its files and every other file are decided together."""
+    sharing = audience.councils(month) & codes
+    withheld = len(sharing) < audience.region_minimum
+    own_cells, own_groups = partner_cells(rows, members, sharing, sharing, withheld)
+
+    def renamed(key: Key) -> Key:
+        row, name = key
+        return panel_key(month, audience.region_row if row == REGION_ROW else row, name)
+
+    for key, cell in own_cells.items():
+        if key[0] != REGION_ROW:
+            continue  # the council cells are the panel's own
+        new = renamed(key)
+        inputs = tuple(renamed(k) for k in cell.inputs)
+        cells[new] = Cell(new, cell.value, cell.support, cell.kind, cell.flag, cell.places, inputs)
+    return [(renamed(total), [renamed(k) for k in parts]) for total, parts in own_groups]
+
+
+def _window_groups(month: str, codes: set[str], cells: dict[Key, Cell]) -> list[AdditiveGroup]:
+    """A council's 12-month leavers = the sum of its 12 monthly leavers. A month of the window
+    outside the panel (before the marts or before the council was covered) is a cell nobody
+    receives: unknown to every reader, but still in the equation."""
+    groups = []
+    for code in sorted(codes):
+        total = panel_key(month, code, LEAVERS_12)
+        if cells[total].value is None:
+            continue  # x: no equation
+        members = []
+        for earlier in window_periods(month):
+            key = panel_key(earlier, code, LEAVERS)
+            if key not in cells:
+                cells[key] = Cell(key, None, None, flag=CONFIDENTIAL)
+            members.append(key)
+        groups.append((total, members))
+    return groups
