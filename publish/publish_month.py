@@ -316,7 +316,10 @@ def prepare_partner(
     shared = register.councils_sharing_with(who.partner_code, period_end(month.period), agreements)
     if who.extract == "partner":
         minimum = settings.min_councils_for_region
-        decisions = decisions or decide_suppression(month, threshold, None, agreements, minimum)
+        if decisions is None:  # on its own: decided with every partner we know, this one too
+            known = {p.partner_code: p for p in (*register.load_partners(), who)}
+            partners = tuple(known.values())
+            decisions = decide_suppression(month, threshold, partners, agreements, minimum)
         outputs, extra = _partner_outputs(month, who, shared, threshold, minimum, decisions)
     else:
         outputs, extra = _members_outbox_outputs(month, who, shared)
