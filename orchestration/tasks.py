@@ -102,11 +102,20 @@ def period_to_publish(requested: str | None, logical_date: dt.datetime | None, s
 
 
 def publish_task(period: str | None = None) -> list[str]:
-    from publish.publish_month import publish_month, published_files
+    """Publish the month. A month that cannot be published (no returns for it yet, outside
+    the window) fails the task at once, with its one-line reason and no retries: retrying
+    minutes later finds the same marts, and a run retrying holds up the publications that new
+    marts trigger (one run of the DAG at a time)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from publish.publish_month import NothingToPublish, publish_month, published_files
 
     settings = load_settings()
     with _run_lock(settings, "publish_benchmarks"):
-        publications = publish_month(settings, period or None)
+        try:
+            publications = publish_month(settings, period or None)
+        except NothingToPublish as nothing:
+            raise AirflowFailException(str(nothing)) from nothing
     return [str(path) for path in published_files(publications)]
 
 

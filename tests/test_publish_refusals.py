@@ -103,3 +103,17 @@ def test_the_latest_month_is_read_within_the_window_on_the_day(settings):
 def test_a_month_with_returns_is_still_published(settings, capsys):
     assert main(["publish", "--period", PERIOD]) == 0
     assert f"Published {PERIOD}:" in capsys.readouterr().out
+
+
+def test_the_airflow_task_fails_at_once_without_retries_when_there_is_nothing_to_publish(
+    settings,
+):
+    """A scheduled run for a month with no returns: retrying finds the same marts and holds up
+    the publications new marts trigger, so the task fails without retries, saying why."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from orchestration.tasks import publish_task
+
+    with pytest.raises(AirflowFailException, match="no returns for that month"):
+        publish_task("2025-09")
+    assert not settings.published_dir.exists()
