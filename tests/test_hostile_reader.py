@@ -23,9 +23,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from warehouse_helpers import ledger_rows
 
 from common.settings import load_settings
-from ingest import ledger, pipeline, warehouse
+from ingest import pipeline, warehouse
 from samples.census import census_file_name, census_xml_bytes
 from samples.establishment import establishment_frame
 from samples.return_files import return_filename, write_return
@@ -107,14 +108,6 @@ def _many_elements_census(count: int) -> bytes:
     return census.replace(b"</Message>", b"<Note/>" * count + b"</Message>")
 
 
-def _ledger(settings) -> pd.DataFrame:
-    con = warehouse.connect(settings.warehouse_path, read_only=True)
-    try:
-        return ledger.read_ledger(con).set_index("relative_path", drop=False)
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def hostile_batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
@@ -183,7 +176,7 @@ def hostile_batch(tmp_path_factory):
 
 
 def _entry(batch, key: str) -> pd.Series:
-    return _ledger(batch["settings"]).loc[batch["files"][key]]
+    return ledger_rows(batch["settings"]).loc[batch["files"][key]]
 
 
 def _assert_rejected(batch, key: str, *words: str) -> None:
@@ -198,7 +191,7 @@ def test_the_normal_files_of_the_batch_are_loaded(hostile_batch):
     for key in ("normal_csv", "normal_xlsx"):
         assert _entry(hostile_batch, key)["status"] == "accepted", key
     assert hostile_batch["summary"].failed == []
-    every = set(_ledger(hostile_batch["settings"])["relative_path"])
+    every = set(ledger_rows(hostile_batch["settings"])["relative_path"])
     assert set(hostile_batch["files"].values()) == every, "every file has one ledger row"
     assert hostile_batch["outside"].joinpath("southend-on-sea").is_dir(), "left alone"
 
@@ -240,7 +233,9 @@ def test_a_link_to_a_file_outside_the_bucket_is_not_followed(hostile_batch):
 
 def test_a_linked_folder_is_not_followed(hostile_batch):
     _assert_rejected(hostile_batch, "folder_link", "link (shortcut) to a folder")
-    assert not any("elsewhere" in p for p in _ledger(hostile_batch["settings"])["relative_path"])
+    assert not any(
+        "elsewhere" in p for p in ledger_rows(hostile_batch["settings"])["relative_path"]
+    )
 
 
 def test_a_utf16_csv_is_accepted(hostile_batch):
@@ -285,7 +280,7 @@ def test_a_reader_that_dies_or_runs_out_of_memory_fails_only_its_file(tmp_path):
     bad = _drop(bucket, "essex/essex_2025-03_return.xlsx", _workbook_bytes("881", tmp_path, stray))
     good = _csv_return(bucket, "821", "luton")
     pipeline.ingest_new_files(settings)
-    entries = _ledger(settings)
+    entries = ledger_rows(settings)
     bad_entry = entries.loc[bad.relative_to(bucket).as_posix()]
     assert bad_entry["status"] == "rejected"
     assert "900 MB of memory" in bad_entry["message"], bad_entry["message"]
@@ -305,7 +300,7 @@ def test_the_reader_starts_whatever_main_module_the_process_has(tmp_path, monkey
     bucket = Path(settings.bucket_url)
     good = _csv_return(bucket, "821", "luton")
     pipeline.ingest_new_files(settings)
-    assert _ledger(settings).loc[good.relative_to(bucket).as_posix(), "status"] == "accepted"
+    assert ledger_rows(settings).loc[good.relative_to(bucket).as_posix(), "status"] == "accepted"
 
 
 def test_a_reader_that_runs_too_long_is_stopped(tmp_path):
@@ -313,7 +308,7 @@ def test_a_reader_that_runs_too_long_is_stopped(tmp_path):
     bucket = Path(settings.bucket_url)
     slow = _csv_return(bucket, "821", "luton")
     pipeline.ingest_new_files(settings)
-    entry = _ledger(settings).loc[slow.relative_to(bucket).as_posix()]
+    entry = ledger_rows(settings).loc[slow.relative_to(bucket).as_posix()]
     assert entry["status"] == "rejected"
     assert "took longer than 0.2 seconds" in entry["message"]
 
@@ -337,7 +332,7 @@ def test_a_bug_on_our_side_keeps_the_hash_is_retried_and_is_not_the_council_s_fa
     monkeypatch.setattr(parse_worker.ParseWorker, "read", buggy)
     first = pipeline.ingest_new_files(settings)
     assert [e.relative_path for e in first.failed] == [victim.relative_to(bucket).as_posix()]
-    entries = _ledger(settings)
+    entries = ledger_rows(settings)
     failed = entries.loc[victim.relative_to(bucket).as_posix()]
     assert failed["status"] == "failed" and len(failed["sha256"]) == 64
     assert "problem on our side" in failed["message"]

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from warehouse_helpers import ledger_rows
 
-from ingest import ledger, pipeline, warehouse
+from ingest import pipeline, warehouse
 from samples.census import census_xml_bytes
 from samples.establishment import establishment_frame
 from samples.faults import UNMAPPED_GRADE, write_demo_bad_file
@@ -50,14 +51,6 @@ def _drop(bucket: Path, relative: str, data: bytes, minutes: int) -> Path:
 def _establishment_return(bucket: Path, code: str, slug: str, fmt: str) -> Path:
     frame = establishment_frame(code, PERIOD, seed=SEED)
     return write_return(frame, bucket / slug / return_filename(slug, PERIOD, fmt), fmt)
-
-
-def _ledger(settings) -> pd.DataFrame:
-    con = warehouse.connect(settings.warehouse_path, read_only=True)
-    try:
-        return ledger.read_ledger(con).set_index("relative_path", drop=False)
-    finally:
-        con.close()
 
 
 def _query(settings, sql: str) -> pd.DataFrame:
@@ -128,7 +121,7 @@ def _rel(batch, key: str) -> str:
 
 
 def test_mixed_batch_statuses(mixed_batch):
-    entries = _ledger(mixed_batch["settings"])
+    entries = ledger_rows(mixed_batch["settings"])
     status = entries["status"].to_dict()
     assert status[_rel(mixed_batch, "luton")] == "accepted"
     assert status[_rel(mixed_batch, "bedford")] == "accepted"
@@ -160,7 +153,7 @@ def test_mixed_batch_statuses(mixed_batch):
 
 def test_accepted_rows_are_loaded_into_raw(mixed_batch):
     settings = mixed_batch["settings"]
-    entries = _ledger(settings)
+    entries = ledger_rows(settings)
     loaded = _query(
         settings,
         "select council_code, file_sha256, count(*) as n, sum(permanent_fte) as permanent, "
@@ -182,7 +175,7 @@ def test_accepted_rows_are_loaded_into_raw(mixed_batch):
 
 
 def test_unfinished_uploads_are_ignored_and_every_other_file_is_in_the_ledger_once(mixed_batch):
-    entries = _ledger(mixed_batch["settings"])
+    entries = ledger_rows(mixed_batch["settings"])
     assert not entries["file_name"].isin(IN_PROGRESS).any()
     assert entries["relative_path"].is_unique
     assert set(entries["relative_path"]) == _bucket_files(mixed_batch["bucket"])
@@ -190,7 +183,7 @@ def test_unfinished_uploads_are_ignored_and_every_other_file_is_in_the_ledger_on
 
 def test_feedback_is_written_for_every_processed_file(mixed_batch):
     bucket = mixed_batch["bucket"]
-    entries = _ledger(mixed_batch["settings"])
+    entries = ledger_rows(mixed_batch["settings"])
     for relative, entry in entries.iterrows():
         folder = relative.split("/")[0] if "/" in relative else "_unassigned"
         base = bucket / folder / "feedback" / f"{entry['file_name']}.feedback"
@@ -207,7 +200,7 @@ def test_raw_bytes_are_archived_by_sha256(mixed_batch):
     bucket = mixed_batch["bucket"]
     archive = settings.data_dir / "archive"
     assert settings.archive_url == str(archive)
-    entries = _ledger(settings)
+    entries = ledger_rows(settings)
     hashed = entries[entries["sha256"] != ""]
     assert len(hashed) == len(entries), "even the file that broke on our side keeps its hash"
     for relative, entry in hashed.iterrows():
@@ -221,7 +214,7 @@ def test_raw_bytes_are_archived_by_sha256(mixed_batch):
 
 def test_rerun_finds_nothing_new_but_retries_what_failed_on_our_side(mixed_batch):
     settings = mixed_batch["settings"]
-    before = _ledger(settings)
+    before = ledger_rows(settings)
     rows_before = _query(settings, "select count(*) as n from raw.establishment")["n"].item()
     summary = pipeline.ingest_new_files(settings)
     crashing = _rel(mixed_batch, "crashing")
@@ -255,7 +248,7 @@ def test_versions_supersede_and_a_rejected_resubmission_keeps_the_accepted_one(d
     _landed(corrected, 10)
     summary = pipeline.ingest_new_files(settings)
     assert [e.status for e in summary.entries] == ["accepted"]
-    entries = _ledger(settings)
+    entries = ledger_rows(settings)
     first_rel, corrected_rel = f"{slug}/{first.name}", f"{slug}/{corrected.name}"
     assert entries.loc[first_rel, "status"] == "superseded"
     assert "Superseded by version 2" in entries.loc[first_rel, "message"]
@@ -267,7 +260,7 @@ def test_versions_supersede_and_a_rejected_resubmission_keeps_the_accepted_one(d
     bad = _landed(write_demo_bad_file(bucket, PERIOD, seed=SEED), 20)
     summary = pipeline.ingest_new_files(settings)
     assert [e.status for e in summary.entries] == ["rejected"]
-    entries = _ledger(settings)
+    entries = ledger_rows(settings)
     bad_rel = f"{slug}/{bad.name}"
     assert (entries.loc[bad_rel, "status"], entries.loc[bad_rel, "version"]) == ("rejected", 3)
     assert entries.loc[bad_rel, "rows_loaded"] == 0
@@ -313,7 +306,7 @@ def test_a_file_is_superseded_only_when_every_table_it_delivered_has_a_later_ver
 
     establishment = send_csv("establishment", 10)
     pipeline.ingest_new_files(data_settings)
-    entries = _ledger(data_settings)
+    entries = ledger_rows(data_settings)
     workbook_rel = f"{slug}/{workbook.name}"
     assert entries.loc[workbook_rel, "status"] == "accepted"
     assert (
@@ -325,7 +318,7 @@ def test_a_file_is_superseded_only_when_every_table_it_delivered_has_a_later_ver
     pay_scales = send_csv("pay_scales", 30)
     summary = pipeline.ingest_new_files(data_settings)
     assert [e.status for e in summary.entries] == ["accepted", "accepted"]
-    entries = _ledger(data_settings)
+    entries = ledger_rows(data_settings)
     assert entries.loc[workbook_rel, "status"] == "superseded"
     assert entries.loc[workbook_rel, "message"].endswith(
         f"Superseded by version 1 ({pay_scales.name})."
@@ -378,7 +371,7 @@ def test_months_outside_the_plausible_window_are_rejected_with_the_window_named(
     out_of_window_batch,
 ):
     batch = out_of_window_batch
-    entries = _ledger(batch["settings"])
+    entries = ledger_rows(batch["settings"])
     assert entries.loc[_rel(batch, "good"), "status"] == "accepted"
     assert entries.loc[_rel(batch, "next"), "status"] == "accepted"  # the month after today's
     for key, said in (

@@ -15,9 +15,9 @@ import math
 import os
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from openpyxl import Workbook
+from warehouse_helpers import ledger_rows
 
 from common.members import member_for_folder, members_named_in
 from ingest import ledger, pipeline, warehouse
@@ -291,15 +291,7 @@ def batch(tmp_path_factory):
             path.write_bytes(data)
             os.utime(path, (BASE_TIME + 60 * minutes, BASE_TIME + 60 * minutes))
         pipeline.ingest_new_files(settings, today=dt.date(2025, 6, 1))
-        yield settings, _ledger(settings)
-
-
-def _ledger(settings) -> pd.DataFrame:
-    con = warehouse.connect(settings.warehouse_path, read_only=True)
-    try:
-        return ledger.read_ledger(con).set_index("relative_path", drop=False)
-    finally:
-        con.close()
+        yield settings, ledger_rows(settings)
 
 
 @pytest.mark.parametrize("relative", list(BATCH), ids=lambda p: p[:60])
@@ -364,7 +356,7 @@ def test_a_corrected_file_with_the_same_size_and_time_is_a_new_version(batch):
     assert [e.relative_path for e in summary.entries] == ["luton/luton_2025-03_establishment.csv"]
     (entry,) = summary.entries
     assert entry.version == 2 and entry.sha256 != before.loc[entry.relative_path, "sha256"]
-    after = _ledger(settings)
+    after = ledger_rows(settings)
     assert len(after) == len(before) + 1
     # Nothing changed since: the next poll reads nothing.
     assert pipeline.ingest_new_files(settings, today=dt.date(2025, 6, 1)).entries == []

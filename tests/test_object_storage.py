@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import posixpath
 
-import pandas as pd
 import pytest
+from warehouse_helpers import ledger_rows
 
 from common.settings import load_settings
 from ingest import ledger, pipeline, warehouse
@@ -28,14 +28,6 @@ ARCHIVE_PREFIX = "raw"
 PERIODS = ["2025-01", "2025-02"]
 COUNCILS = ["822", "821"]  # Bedford sends Excel, Luton CSV
 SEED = 7
-
-
-def _ledger(settings) -> pd.DataFrame:
-    con = warehouse.connect(settings.warehouse_path, read_only=True)
-    try:
-        return ledger.read_ledger(con).set_index("relative_path", drop=False)
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +106,7 @@ def test_archive_url_setting():
 
 
 def test_every_uploaded_file_has_one_ledger_row_with_its_status(s3_run):
-    entries = _ledger(s3_run["settings"])
+    entries = ledger_rows(s3_run["settings"])
     assert sorted(entries.index) == sorted(s3_run["uploaded"])
     assert entries.index.is_unique
     for relative in s3_run["good"]:
@@ -141,7 +133,7 @@ def test_accepted_rows_reach_the_warehouse(s3_run):
 
 def test_feedback_is_written_in_the_councils_feedback_folder_in_s3(s3_run):
     fs, root = s3_run["fs"], s3_run["drop_root"]
-    entries = _ledger(s3_run["settings"])
+    entries = ledger_rows(s3_run["settings"])
     for relative, entry in entries.iterrows():
         council, name = relative.split("/")
         base = f"{root}/{council}/feedback/{name}.feedback"
@@ -154,7 +146,7 @@ def test_feedback_is_written_in_the_councils_feedback_folder_in_s3(s3_run):
 
 def test_raw_bytes_are_archived_in_s3_by_sha256(s3_run):
     fs = s3_run["fs"]
-    entries = _ledger(s3_run["settings"])
+    entries = ledger_rows(s3_run["settings"])
     archived = fs.find(f"{ARCHIVE_BUCKET}/{ARCHIVE_PREFIX}")
     assert len(archived) == len(s3_run["uploaded"])
     assert not [path for path in archived if path.endswith(".writing")]
@@ -174,4 +166,4 @@ def test_second_run_finds_nothing_new_and_a_later_upload_is_picked_up(s3_run):
     third = pipeline.ingest_new_files(settings)
     assert [e.relative_path for e in third.entries] == [f"luton/{later[0].name}"]
     assert third.entries[0].status in ledger.ACCEPTED_STATUSES
-    assert len(_ledger(settings)) == len(s3_run["uploaded"]) + 1
+    assert len(ledger_rows(settings)) == len(s3_run["uploaded"]) + 1

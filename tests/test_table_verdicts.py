@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from warehouse_helpers import ledger_rows
 
-from ingest import ledger, pipeline, warehouse
+from ingest import pipeline, warehouse
 from ingest.feedback import SUMMARY_SHEET
 from ingest.table_verdicts import TableVerdicts, judge_tables
 from ingest.validate import Problem
@@ -102,14 +103,6 @@ def _query(settings, sql: str, params=None) -> pd.DataFrame:
         con.close()
 
 
-def _ledger(settings) -> pd.DataFrame:
-    con = warehouse.connect(settings.warehouse_path, read_only=True)
-    try:
-        return ledger.read_ledger(con).set_index("file_name", drop=False)
-    finally:
-        con.close()
-
-
 def _tables_delivered(settings, ledger_id: int) -> set[str]:
     rows = _query(
         settings, "select table_name from raw.file_tables where ledger_id = ?", [ledger_id]
@@ -163,7 +156,7 @@ def batches(tmp_path_factory):
 
 
 def test_a_broken_workforce_sheet_is_left_out_and_the_ledger_says_so(batches):
-    entries = _ledger(batches["settings"])
+    entries = ledger_rows(batches["settings"], index="file_name")
     entry = entries.loc[batches["corrected"].name]
     assert entry["status"] == "accepted_with_warnings"
     assert entry["error_count"] >= 1
@@ -178,7 +171,7 @@ def test_a_broken_workforce_sheet_is_left_out_and_the_ledger_says_so(batches):
 
 def test_only_the_good_sheets_reach_raw_and_file_tables(batches):
     settings = batches["settings"]
-    entries = _ledger(settings)
+    entries = ledger_rows(settings, index="file_name")
     first_id = int(entries.loc[batches["first"].name, "ledger_id"])
     corrected_id = int(entries.loc[batches["corrected"].name, "ledger_id"])
     assert _tables_delivered(settings, first_id) == set(ALL_TABLES)
@@ -218,7 +211,7 @@ def test_the_feedback_names_the_table_not_loaded(batches):
 
 def test_an_error_in_a_required_sheet_still_rejects_the_whole_workbook(batches):
     settings = batches["settings"]
-    entry = _ledger(settings).loc[batches["luton"].name]
+    entry = ledger_rows(settings, index="file_name").loc[batches["luton"].name]
     assert entry["status"] == "rejected"
     assert entry["rows_loaded"] == 0
     assert entry["message"].startswith("Rejected:")
@@ -230,7 +223,7 @@ def test_an_error_in_a_required_sheet_still_rejects_the_whole_workbook(batches):
 
 def test_the_earlier_workforce_table_stays_current_in_dbt(batches):
     settings = batches["settings"]
-    entries = _ledger(settings)
+    entries = ledger_rows(settings, index="file_name")
     first_id = int(entries.loc[batches["first"].name, "ledger_id"])
     corrected_id = int(entries.loc[batches["corrected"].name, "ledger_id"])
     run_dbt(settings, "run", "--select", "+int_return_versions_current", stream=False)
@@ -252,7 +245,7 @@ def test_an_unreadable_workforce_sheet_is_left_out_too(batches):
     """Wrong columns in the optional sheet are an error in that table, not in the workbook."""
     settings = batches["settings"]
     name = batches["essex"].name
-    entry = _ledger(settings).loc[name]
+    entry = ledger_rows(settings, index="file_name").loc[name]
     assert entry["status"] == "accepted_with_warnings"
     assert entry["message"].startswith("Accepted in part: the workforce table was NOT loaded")
     assert _tables_delivered(settings, int(entry["ledger_id"])) == set(REQUIRED_TABLES)

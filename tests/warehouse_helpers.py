@@ -12,8 +12,9 @@ import duckdb
 import pandas as pd
 
 from common.settings import Settings, load_settings
+from ingest import ledger
 from ingest.return_contract import ReturnTable
-from ingest.warehouse import append_rows, ensure_warehouse_tables
+from ingest.warehouse import append_rows, connect, ensure_warehouse_tables
 from transform.dbt_runner import UNIT_TESTS_EXCLUDED, run_dbt, run_dbt_build
 
 DBT_TIMEOUT_SECONDS = 600
@@ -101,3 +102,13 @@ def council_month(warehouse_path: Path, council_code: str, period: str) -> pd.Se
     )
     assert len(mart) == 1
     return mart.iloc[0]
+
+
+def ledger_rows(settings: Settings, index: str = "relative_path") -> pd.DataFrame:
+    """Every ledger row of the settings' warehouse (read-only), indexed by ``index`` (kept as a
+    column too)."""
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        return ledger.read_ledger(con).set_index(index, drop=False)
+    finally:
+        con.close()
