@@ -28,6 +28,18 @@ GEOGRAPHY_COLUMNS = [
     "la_name",
 ]
 STANDARD_COLUMNS = TIME_COLUMNS + GEOGRAPHY_COLUMNS
+# The columns of an EES metadata file (.meta.csv), in the standard's order: what the partner
+# extract writes and the screener requires.
+META_COLUMNS = (
+    "col_name",
+    "col_type",
+    "label",
+    "indicator_grouping",
+    "indicator_unit",
+    "indicator_dp",
+    "filter_hint",
+    "filter_grouping_column",
+)
 # Spelled out, not calendar.month_name: that follows the machine's locale.
 MONTHS = (
     "January",

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from publish.extracts.ees import MONTHS  # the one spelling of the months
+from publish.extracts.ees import META_COLUMNS, MONTHS  # MONTHS: the one spelling of the months
 
 # What the screener expects of the two files -------------------------------------------------
 
@@ -42,16 +42,7 @@ REQUIRED_DATA_COLUMNS = (
     "country_code",
     "country_name",
 )
-REQUIRED_META_COLUMNS = (
-    "col_name",
-    "col_type",
-    "label",
-    "indicator_grouping",
-    "indicator_unit",
-    "indicator_dp",
-    "filter_hint",
-    "filter_grouping_column",
-)
+REQUIRED_META_COLUMNS = META_COLUMNS
 OPTIONAL_META_COLUMNS = ("filter_default", "parent_filter")
 COL_TYPES = ("Filter", "Indicator")
 INDICATOR_UNITS = ("", "%", "pp", "£", "£m", "numberstring")

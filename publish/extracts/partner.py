@@ -261,16 +261,7 @@ def partner_rows(table: PartnerTable) -> list[list[str]]:
     return rows
 
 
-META_COLUMNS = [
-    "col_name",
-    "col_type",
-    "label",
-    "indicator_grouping",
-    "indicator_unit",
-    "indicator_dp",
-    "filter_hint",
-    "filter_grouping_column",
-]
+META_COLUMNS = list(ees.META_COLUMNS)
 DICTIONARY_COLUMNS = ["col_name", "col_type", "label", "unit", "decimal_places", "description"]
 
 
