@@ -72,7 +72,6 @@ BENCHMARK_COLUMNS = [
     "regional_maximum",
     *coverage.COLUMNS,
 ]
-MOC_MEMBERS_LABEL = coverage.MOC_MEMBERS_LABEL  # a month with no regional row still has members
 SPREAD = ("minimum", "lower_quartile", "median", "upper_quartile", "maximum")
 COUNT_WINDOW_SUFFIX = "_12_month_mean"
 RATE_WINDOW_SUFFIX = "_12_months"
@@ -354,17 +353,13 @@ def benchmark_lines(frames: MartFrames, members: Iterable[Member]) -> list[Bench
     ]
 
 
-def regional_figure_covers(frames: MartFrames) -> str:
-    """What the month's regional figure covers, as the region mart labels it: 'MoC members', or
-    before the MoC '<region> councils' (fct_vacancies_region_months.coverage_label)."""
-    regions = frames.region_months[frames.region_months["period"] == frames.period]
-    return MOC_MEMBERS_LABEL if regions.empty else str(regions["coverage_label"].iloc[0])
-
-
 def month_coverage(frames: MartFrames, members: Iterable[Member]) -> coverage.Coverage:
     """Which of ``members`` the month's regional figure holds and which sent no return."""
     return coverage.month_coverage(
-        frames.council_months, frames.period, members, regional_figure_covers(frames)
+        frames.council_months,
+        frames.period,
+        members,
+        coverage.region_mart_label(frames.region_months, frames.period),
     )
 
 

@@ -36,6 +36,14 @@ MISSING_DESCRIPTION = (
 )
 
 
+def region_mart_label(region_months: pd.DataFrame, period: str) -> str:
+    """What ``period``'s regional figure covers, as the region mart labels it: 'MoC members',
+    or before the MoC '<region> councils' (fct_vacancies_region_months.coverage_label); a
+    month with no regional row still has members."""
+    regions = region_months[region_months["period"] == period]
+    return MOC_MEMBERS_LABEL if regions.empty else str(regions["coverage_label"].iloc[0])
+
+
 def sharing_label(partner_name: str) -> str:
     """What a partner's regional figure covers: only the councils that signed for it."""
     return f"MoC councils sharing with {partner_name}"

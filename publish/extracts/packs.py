@@ -25,12 +25,6 @@ from publish.extracts.suppression import Decisions
 PackFigures = list[tuple[str, str, int, list[str], list[str]]]
 
 
-def month_covers(frames: MartFrames, month: str) -> str:
-    """What the month's regional figure covers, as the region mart labels it."""
-    regions = frames.region_months[frames.region_months["period"] == month]
-    return coverage.MOC_MEMBERS_LABEL if regions.empty else str(regions["coverage_label"].iloc[0])
-
-
 def pack_figures(
     frames: MartFrames,
     council: Member,
@@ -64,7 +58,7 @@ def pack_figures(
             members,
             {council.council_code},
             threshold,
-            covers=month_covers(frames, month),
+            covers=coverage.region_mart_label(frames.region_months, month),
             region_over={m.council_code for m in members},
             decided=decided,
         )
