@@ -129,7 +129,7 @@ def read_month(
 def _members(period: str) -> tuple[Member, ...]:
     """The councils the month's extracts name: its members, or before the MoC the region's
     councils (common.members.councils_covered_on)."""
-    members = councils_covered_on(period_end(period))
+    members = _covered(period)
     if not members:
         raise NothingToPublish(f"Nothing to publish for {period}: members.csv lists no council.")
     return members
@@ -188,6 +188,7 @@ def decide_suppression(
 
 
 def _covered(period: str) -> tuple[Member, ...]:
+    """The councils a month's figures cover (common.members.councils_covered_on)."""
     return councils_covered_on(period_end(period))
 
 
