@@ -51,7 +51,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Literal
 
 from common.rounding import (
@@ -130,6 +129,7 @@ def suppress(
     threshold: float = DEFAULT_DISCLOSURE_THRESHOLD,
     views: Iterable[Iterable[Key]] | None = None,
     fixed: Mapping[Key, str] | None = None,
+    aggregates: frozenset[Key] = frozenset(),
 ) -> Disclosure:
     """Apply primary, secondary and derived suppression; return the text of every cell.
 
@@ -138,6 +138,10 @@ def suppress(
     all views together, may pin one. None: a single view of every cell (one table).
     ``fixed``: the status (``c``, ``x``, ``z``, ``u``, ``low`` or ``figure``) of cells already
     published: kept as they are; only the other cells are suppressed to protect them.
+    ``aggregates``: totals (regional rows) that a file publishes to some audience. An audience
+    that does not receive one but can work it out from cells it sees learns nothing those cells
+    do not already tell it, so an aggregate a file publishes is protected only where its own
+    status is ``c``; every other cell outside a view is protected wherever it is pinned.
     """
     by_key = _index(cells)
     groups = _checked_groups(additive_groups, by_key)
@@ -157,26 +161,33 @@ def suppress(
     else:
         audiences = [frozenset(v) for v in views]
         audiences = [frozenset().union(*audiences), *audiences]  # all files side by side first
-    seen = [_View(status, view) for view in audiences]
+    seen = [_View(status, view, aggregates) for view in audiences]
     unfixable: set[tuple[int, Key]] = set()
 
     def mark(key: Key, reason: str) -> None:
         status[key] = CONFIDENTIAL
         reasons[key] = reason
 
+    # A group none of whose cells may change was settled when its cells were published: it
+    # cannot leave a lone unknown that this run could hide. It still takes part in the audit.
+    open_groups = [(t, m) for t, m in groups if t in mutable or any(k in mutable for k in m)]
     while True:
-        if any(_close_groups(groups, s, by_key, mark, mutable & s.view) for s in seen):
+        if any(_close_groups(open_groups, s, by_key, mark, mutable & s.view) for s in seen):
             continue
         if _close_rates(rates, status, by_key, mark, mutable):
             continue
         changed = False
         for i, view in enumerate(seen):
-            pinned = recoverable_cells(view, groups) - {k for j, k in unfixable if j == i}
-            if pinned:
-                changed = _suppress_around(pinned, groups, view, by_key, mark, mutable)
-                if not changed:
-                    unfixable |= {(i, k) for k in pinned}  # earlier publications: nothing left
+            pinned = recoverable_cells(view, groups, touching=mutable)
+            pinned -= {k for j, k in unfixable if j == i}
+            pinned = {k for k in pinned if view.protects(k)}
+            if not pinned:
+                continue
+            if _suppress_around(pinned, groups, view, by_key, mark, mutable):
+                changed = True
                 break
+            # pinned by earlier publications alone: nothing left to hide; audit the other views
+            unfixable |= {(i, k) for k in pinned}
         if not changed:
             break  # fixed point (or nothing left that could be suppressed)
 
@@ -196,8 +207,13 @@ def suppress(
 class _View(Mapping):
     """An audience's knowledge: the live status of the cells it sees; ``c`` for the others."""
 
-    def __init__(self, status: dict[Key, str], view: frozenset[Key]):
-        self.status, self.view = status, view
+    def __init__(self, status: dict[Key, str], view: frozenset[Key], aggregates: frozenset[Key]):
+        self.status, self.view, self.aggregates = status, view, aggregates
+
+    def protects(self, key: Key) -> bool:
+        """Whether working ``key`` out would give this audience something away: not so for an
+        aggregate another file publishes (a sum of cells, see suppress)."""
+        return key in self.view or key not in self.aggregates or self.status[key] == CONFIDENTIAL
 
     def __getitem__(self, key: Key) -> str:
         return self.status[key] if key in self.view else CONFIDENTIAL
@@ -210,13 +226,21 @@ class _View(Mapping):
 
 
 def recoverable_cells(
-    published: Mapping[Key, str], additive_groups: Iterable[AdditiveGroup]
+    published: Mapping[Key, str],
+    additive_groups: Iterable[AdditiveGroup],
+    touching: frozenset[Key] | None = None,
 ) -> set[Key]:
     """The ``c`` cells whose exact value the groups' equations pin, given every other cell.
 
     Each group with a total that is not ``x``/``z`` is an equation over its ``c`` cells; a cell is
     pinned when its unit vector lies in the row space of those equations, i.e. when some pivot
     row of the reduced row echelon form has no other non-zero entry.
+
+    ``touching``: solve only the independent blocks holding an equation from a group with one of
+    these cells. suppress() passes the cells it may still change: a block made only of groups
+    whose every cell is fixed was solved when those cells were published, its equations and
+    unknowns are unchanged since, and nothing in it can be changed now, so solving it again
+    would only repeat that answer.
     """
     groups = [(total, list(members)) for total, members in additive_groups]
     unknowns = sorted(
@@ -227,22 +251,27 @@ def recoverable_cells(
     for total, members in groups:
         if published[total] in NO_EQUATION:
             continue
-        row: dict[int, Fraction] = {}
+        row: dict[int, int] = {}
         if published[total] == CONFIDENTIAL:
-            row[column[total]] = Fraction(1)
+            row[column[total]] = 1
         for member in members:
             if published[member] == CONFIDENTIAL:
-                row[column[member]] = row.get(column[member], Fraction(0)) - 1
+                row[column[member]] = row.get(column[member], 0) - 1
         if any(row.values()):
-            equations.append(row)
+            live = touching is None or total in touching or any(m in touching for m in members)
+            equations.append((row, live))
     pinned: set[Key] = set()
-    for part in _independent(equations):  # eliminate each independent block on its own
-        pinned |= {unknowns[pivot] for pivot, row in _reduced_rows(part) if _is_unit(row)}
+    for part in _independent([row for row, _ in equations]):  # each block on its own
+        if not any(equations[i][1] for i in part):
+            continue
+        rows = [equations[i][0] for i in part]
+        pinned |= {unknowns[pivot] for pivot, row in _reduced_rows(rows) if _is_unit(row)}
     return pinned
 
 
-def _independent(equations: list[dict[int, Fraction]]) -> list[list[dict[int, Fraction]]]:
-    """Equations split into blocks that share no unknown (union-find over their columns)."""
+def _independent(equations: list[dict[int, int]]) -> list[list[int]]:
+    """The equations (by position) split into blocks that share no unknown (union-find over
+    their columns)."""
     parent: dict[int, int] = {}
 
     def root(c: int) -> int:
@@ -255,9 +284,9 @@ def _independent(equations: list[dict[int, Fraction]]) -> list[list[dict[int, Fr
         first, *rest = row
         for c in rest:
             parent[root(c)] = root(first)
-    blocks: dict[int, list[dict[int, Fraction]]] = {}
-    for row in equations:
-        blocks.setdefault(root(next(iter(row))), []).append(row)
+    blocks: dict[int, list[int]] = {}
+    for i, row in enumerate(equations):
+        blocks.setdefault(root(next(iter(row))), []).append(i)
     return list(blocks.values())
 
 
@@ -330,6 +359,8 @@ def _close_groups(groups, status, by_key, mark, mutable) -> bool:
         unknowns = [k for k in (total, *members) if status[k] == CONFIDENTIAL]
         if len(unknowns) != 1 or not any(k in mutable for k in (total, *members)):
             continue  # balanced, or all published earlier: nothing this run can change
+        if not status.protects(unknowns[0]):
+            continue  # an aggregate published elsewhere: worked out, it tells nothing new
         members = [k for k in members if k in mutable]
         figures = [k for k in members if status[k] == FIGURE]
         if figures:
@@ -384,11 +415,14 @@ def _suppress_around(pinned, groups, status, by_key, mark, mutable) -> bool:
         if members:
             mark(min(members, key=lambda k: order(k, status[k])), SECONDARY)
             return True
-    component = _component(sorted(pinned)[0], groups, status)
-    cells = open_(k for t, m in component for k in (t, *m))
-    for key in cells:
-        mark(key, SECONDARY)
-    return bool(cells)
+    for cell in sorted(pinned):  # the first pinned cell whose component can still be hidden
+        component = _component(cell, groups, status)
+        cells = open_(k for t, m in component for k in (t, *m))
+        for key in cells:
+            mark(key, SECONDARY)
+        if cells:
+            return True
+    return False
 
 
 def _component(start: Key, groups, status) -> list[AdditiveGroup]:
@@ -414,34 +448,43 @@ def _component(start: Key, groups, status) -> list[AdditiveGroup]:
     return [groups[i] for i in sorted(seen_groups)]
 
 
-def _reduced_rows(rows: list[dict[int, Fraction]]) -> list[tuple[int, dict[int, Fraction]]]:
-    """Reduced row echelon form, exactly, over sparse rows (column -> non-zero coefficient):
-    (pivot column, row) for every non-zero row. Rows are 0/+1/-1 sums and stay sparse."""
-    pivots: dict[int, dict[int, Fraction]] = {}
+def _reduced_rows(rows: list[dict[int, int]]) -> list[tuple[int, dict[int, int]]]:
+    """Reduced row echelon form, exactly, over sparse integer rows (column -> non-zero
+    coefficient): (pivot column, row) for every non-zero row, each row scaled to whole numbers
+    with no common factor. Fraction-free: ``a*row - b*pivot`` rather than division keeps every
+    step in Python integers (exact, and several times faster than Fraction), and scaling a row
+    never changes which unknowns it pins. Rows are 0/+1/-1 sums and stay sparse."""
+    pivots: dict[int, dict[int, int]] = {}
     for row in rows:
         row = {c: v for c, v in row.items() if v != 0}
         for col in sorted(set(row) & set(pivots)):  # reduce against earlier pivots
             if col in row:
-                factor = row[col]
-                for c, v in pivots[col].items():
-                    row[c] = row.get(c, 0) - factor * v
-                    if row[c] == 0:
-                        del row[c]
-        row = {c: v for c, v in row.items() if v != 0}
+                row = _eliminate(row, pivots[col], col)
         if not row:
             continue
         col = min(row)
-        row = {c: v / row[col] for c, v in row.items()}
-        for other in pivots.values():  # keep every earlier pivot row reduced
+        for key, other in pivots.items():  # keep every earlier pivot row reduced
             if col in other:
-                factor = other[col]
-                for c, v in row.items():
-                    other[c] = other.get(c, 0) - factor * v
-                    if other[c] == 0:
-                        del other[c]
+                pivots[key] = _eliminate(other, row, col)
         pivots[col] = row
     return sorted(pivots.items())
 
 
-def _is_unit(row: dict[int, Fraction]) -> bool:
+def _eliminate(row: dict[int, int], pivot: dict[int, int], col: int) -> dict[int, int]:
+    """``row`` with column ``col`` cleared by a whole-number multiple of ``pivot``, divided by
+    the common factor of what is left, sign fixed so the lowest column is positive."""
+    scale, factor = pivot[col], row[col]
+    result = {c: scale * v for c, v in row.items()}
+    for c, v in pivot.items():
+        result[c] = result.get(c, 0) - factor * v
+    result = {c: v for c, v in result.items() if v != 0}
+    if not result:
+        return result
+    divisor = math.gcd(*result.values())
+    if result[min(result)] < 0:
+        divisor = -divisor
+    return {c: v // divisor for c, v in result.items()}
+
+
+def _is_unit(row: dict[int, int]) -> bool:
     return len(row) == 1

@@ -63,6 +63,11 @@ def panel_key(period: str, row: str, indicator: str) -> Key:
     return (f"{period}:{row}", indicator)
 
 
+def _row(key: Key) -> str:
+    """The table row of a panel key: a council code, REGION_ROW or a partner's region row."""
+    return key[0].split(":", 1)[1]
+
+
 def audiences(
     partners: Iterable[Partner],
     agreements: tuple[Agreement, ...],
@@ -167,7 +172,10 @@ def decide(
         for audience in audiences:
             seen = (audience.councils(month) & codes) | {audience.region_row}
             views[audience.name] |= {panel_key(month, row, n) for row in seen for n in NAMES}
-        result = suppress(cells, decisions.groups, threshold, views.values(), status)
+        regional = frozenset(k for k in cells if _row(k).startswith(REGION_ROW))
+        result = suppress(
+            cells, decisions.groups, threshold, views.values(), status, aggregates=regional
+        )
         status = dict(result.status)
         for key, reason in result.reasons.items():
             decisions.reasons.setdefault(key, reason)
