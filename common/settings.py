@@ -175,6 +175,13 @@ class Settings:
         return plausible_window(self.earliest_period, today)
 
     @property
+    def suppression_store(self) -> Path:
+        """Earlier publications' suppression decisions (publish/extracts/decision_store.py):
+        under the data folder, private to the pipeline, never in what is published (the
+        published folder may be synced to readers as it is)."""
+        return self.data_dir / "publish_state" / "suppression_decisions.json"
+
+    @property
     def bucket_is_local(self) -> bool:
         return is_local_url(self.bucket_url)
 

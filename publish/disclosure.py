@@ -191,17 +191,22 @@ def suppress(
         if not changed:
             break  # fixed point (or nothing left that could be suppressed)
 
-    published = {
-        key: publish_figure(by_key[key].value, by_key[key].places)
-        if status[key] == FIGURE
-        else status[key]
-        for key in sorted(by_key)
-    }
+    published = {key: published_text(by_key[key], status[key]) for key in sorted(by_key)}
     return Disclosure(
         published=published,
         reasons=dict(sorted(reasons.items())),
         status=dict(sorted(status.items())),
     )
+
+
+def published_text(cell: Cell, status: str) -> str:
+    """What a file shows for ``cell`` with ``status``: its rounded figure, or the symbol."""
+    return publish_figure(cell.value, cell.places) if status == FIGURE else status
+
+
+def primary_status(cell: Cell, threshold: float) -> str:
+    """The status rule 1 alone gives ``cell`` (before any secondary suppression)."""
+    return _primary_status(cell, threshold)
 
 
 class _View(Mapping):

@@ -29,6 +29,7 @@ from ingest import warehouse
 from publish.extracts import (
     benchmark,
     coverage,
+    decision_store,
     files,
     packs,
     partner,
@@ -170,9 +171,11 @@ def decide_suppression(
     partners: tuple[register.Partner, ...] | None = None,
     agreements: tuple[register.Agreement, ...] | None = None,
     min_councils_for_region: int = 1,
+    stored: suppression.Stored | None = None,
 ) -> suppression.Decisions:
     """One suppression pattern for every file (publish/extracts/suppression.py): every month
-    of the marts to this one, every partner's extract and every council's pack."""
+    of the marts to this one, every partner's extract and every council's pack, building on
+    the ``stored`` decisions of earlier publications (publish/extracts/decision_store.py)."""
     partners = register.load_partners() if partners is None else partners
     agreements = register.load_register() if agreements is None else agreements
     frames = month.frames
@@ -184,6 +187,14 @@ def decide_suppression(
         _covered,
         suppression.audiences(partners, agreements, load_members(), min_councils_for_region),
         threshold,
+        stored,
+    )
+
+
+def _stored(settings: Settings, threshold: float) -> suppression.Stored | None:
+    """Earlier publications' decisions under these disclosure settings, if any."""
+    return decision_store.load(
+        settings.suppression_store, threshold, settings.min_councils_for_region
     )
 
 
@@ -200,7 +211,10 @@ def publish_council_packs(
 ) -> Publication:
     threshold = settings.disclosure_threshold if threshold is None else threshold
     decisions = decisions or decide_suppression(
-        month, threshold, min_councils_for_region=settings.min_councils_for_region
+        month,
+        threshold,
+        min_councils_for_region=settings.min_councils_for_region,
+        stored=_stored(settings, threshold),
     )
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
@@ -320,7 +334,8 @@ def prepare_partner(
         if decisions is None:  # on its own: decided with every partner we know, this one too
             known = {p.partner_code: p for p in (*register.load_partners(), who)}
             partners = tuple(known.values())
-            decisions = decide_suppression(month, threshold, partners, agreements, minimum)
+            stored = _stored(settings, threshold)
+            decisions = decide_suppression(month, threshold, partners, agreements, minimum, stored)
         outputs, extra = _partner_outputs(month, who, shared, threshold, minimum, decisions)
     else:
         outputs, extra = _members_outbox_outputs(month, who, shared)
@@ -379,9 +394,9 @@ def _publish_month(
     threshold = settings.disclosure_threshold if threshold is None else threshold
     partners = register.load_partners() if partners is None else partners
     agreements = register.load_register() if agreements is None else agreements
-    decisions = decide_suppression(
-        month, threshold, partners, agreements, settings.min_councils_for_region
-    )
+    minimum = settings.min_councils_for_region
+    stored = _stored(settings, threshold)
+    decisions = decide_suppression(month, threshold, partners, agreements, minimum, stored)
     # Every partner's files are built and screened first: one that EES would reject fails the
     # month (ScreeningFailed) before any publication is written.
     outboxes = [
@@ -392,6 +407,8 @@ def _publish_month(
         publish_council_packs(settings, month, threshold, decisions),
     ]
     publications += [_write_outbox(settings, month.period, o) for o in outboxes]
+    # Stored last: a run killed before this point decides the same again from the same marts.
+    decision_store.save(settings.suppression_store, decisions, threshold, minimum, stored)
     return publications
 
 

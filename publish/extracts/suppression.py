@@ -32,7 +32,14 @@ import pandas as pd
 from common.members import Member
 from common.periods import month_range, period_end, window_periods
 from common.rounding import CONFIDENTIAL
-from publish.disclosure import AdditiveGroup, Cell, Disclosure, Key, suppress
+from publish.disclosure import (
+    AdditiveGroup,
+    Cell,
+    Disclosure,
+    Key,
+    published_text,
+    suppress,
+)
 from publish.extracts.indicators import PARTNER_INDICATORS
 from publish.extracts.partner import REGION_ROW, partner_cells
 from publish.extracts.register import Agreement, Partner, councils_sharing_with
@@ -107,6 +114,9 @@ class Decisions:
     reasons: dict[Key, str] = field(default_factory=dict)
     groups: list[AdditiveGroup] = field(default_factory=list)
     views: dict[str, set[Key]] = field(default_factory=dict)
+    status: dict[Key, str] = field(default_factory=dict)  # internal: figure/c/x/z/u/low
+    cells: dict[Key, Cell] = field(default_factory=dict)
+    revised: list[str] = field(default_factory=list)  # stored months whose figures changed
 
     def figure(self, period: str, row: str, indicator: str) -> str:
         return self.published[panel_key(period, row, indicator)]
@@ -140,8 +150,15 @@ def decide(
     members_on_month: Callable[[str], tuple[Member, ...]],
     audiences: list[Audience],
     threshold: float,
+    stored: Stored | None = None,
 ) -> Decisions:
-    """Decide every month of the marts up to ``period``, oldest first, earlier months fixed."""
+    """Decide every month of the marts up to ``period``, oldest first, earlier months fixed.
+
+    ``stored``: the decisions of earlier publications (publish/extracts/decision_store.py). A
+    month whose every cell is as it was when stored keeps its stored statuses without being
+    decided again (the cost of a publication is then the new month's, not the history's). A
+    month a late or revised return changed is decided again around the cells it published as
+    ``c``, which stay ``c``: what was hidden is never shown later."""
     first = min(council_months["period"]) if len(council_months) else period
     periods = month_range(min(first, period), period)
     decisions = Decisions(periods, {})
@@ -149,6 +166,7 @@ def decide(
     status: dict[Key, str] = {}
     views: dict[str, set[Key]] = {a.name: set() for a in audiences}
     for month in periods:
+        before = set(cells)
         members = tuple(sorted(members_on_month(month), key=lambda m: m.council_name))
         decisions.members[month] = members
         if not members:
@@ -172,16 +190,62 @@ def decide(
         for audience in audiences:
             seen = (audience.councils(month) & codes) | {audience.region_row}
             views[audience.name] |= {panel_key(month, row, n) for row in seen for n in NAMES}
+        new = [k for k in cells if k not in before]
+        kept, hidden = _from_store(stored, cells, new)
+        if kept is not None:
+            status.update(kept)
+            decisions.reasons.update({k: stored.reasons[k] for k in new if k in stored.reasons})
+            continue
+        if hidden:
+            decisions.revised.append(month)
         regional = frozenset(k for k in cells if _row(k).startswith(REGION_ROW))
         result = suppress(
-            cells, decisions.groups, threshold, views.values(), status, aggregates=regional
+            cells,
+            decisions.groups,
+            threshold,
+            views.values(),
+            {**status, **hidden},
+            aggregates=regional,
         )
         status = dict(result.status)
         for key, reason in result.reasons.items():
             decisions.reasons.setdefault(key, reason)
-        decisions.published = result.published
-    decisions.views = views
+    decisions.views, decisions.status, decisions.cells = views, status, cells
+    decisions.published = {k: published_text(cells[k], status[k]) for k in sorted(cells)}
     return decisions
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Earlier publications' decisions: each cell's status, reason (``c`` cells) and the
+    fingerprint of the cell it was decided on (publish/extracts/decision_store.py)."""
+
+    status: dict[Key, str]
+    reasons: dict[Key, str]
+    fingerprints: dict[Key, str]
+
+
+def fingerprint(cell: Cell) -> str:
+    """What a decision rests on: the cell's value, support, kind, flag, places and inputs."""
+    return repr((cell.value, cell.support, cell.kind, cell.flag, cell.places, cell.inputs))
+
+
+def _from_store(
+    stored: Stored | None, cells: dict[Key, Cell], new: list[Key]
+) -> tuple[dict[Key, str] | None, dict[Key, str]]:
+    """(every status of a month's ``new`` cells, when each is stored for the same cell; else
+    None and the stored ``c`` cells that still have a value, kept hidden when the month is
+    decided again)."""
+    if stored is None or not new:
+        return None, {}
+    if all(stored.fingerprints.get(k) == fingerprint(cells[k]) for k in new):
+        return {k: stored.status[k] for k in new}, {}
+    hidden = {
+        k: CONFIDENTIAL
+        for k in new
+        if stored.status.get(k) == CONFIDENTIAL and cells[k].value is not None
+    }
+    return None, hidden
 
 
 def _audience_region(
