@@ -17,6 +17,10 @@ Rules, applied until nothing changes (a fixed point):
    lost; if no member is published as a figure, the total; failing that, a ``low`` or ``u``
    member. A cell suppressed in one group may leave another group with one unknown, hence the
    fixed point.
+2b. Bounds. Counts are never negative, so with a group's total published its ``c`` members lie
+   between 0 and their sum. That sum must be at least the protection of each primary member
+   (``protection``: what ``threshold`` workers like it would make); when it is not, one more
+   member is suppressed (``_widen_groups``).
 3. Derived, rates. A rate lists the count cells it is computed from (``inputs``). If any input is
    ``c``, the rate is ``c``: a published rate and the other inputs would give the input back
    (v = r * p / (1 - r) for a vacancy rate). If the rate is ``c`` and every input is published,
@@ -36,9 +40,9 @@ published elsewhere), so neither ever protects a ``c``. ``x`` members contribute
 total (regional totals leave missing councils out) and a total that is ``x`` or ``z`` gives no
 equation.
 
-Known open inferences, not closed here: bounds. Counts are non-negative, so a suppressed cell
-lies between 0 and its group's remainder; there is no minimum protection interval, and when the
-remainder is small the suppressed cells are pinned to a narrow range. Also, per-cell reasons
+Known open inferences, not closed here: bounds across overlapping groups. Rule 2b widens each
+group on its own; several groups together can still bound a cell more narrowly (a linear
+programme over all of them, which tests/test_disclosure_bounds.py runs). Also, per-cell reasons
 (primary or secondary) must stay internal: a partner who knew which ``c`` were primary would know
 those rest on fewer than the threshold. Publish ``Disclosure.reason_counts()`` instead.
 
@@ -175,6 +179,8 @@ def suppress(
         if any(_close_groups(open_groups, s, by_key, mark, mutable & s.view) for s in seen):
             continue
         if _close_rates(rates, status, by_key, mark, mutable):
+            continue
+        if _widen_groups(open_groups, seen[0], by_key, mark, mutable, threshold):
             continue
         changed = False
         for i, view in enumerate(seen):
@@ -377,6 +383,53 @@ def _close_groups(groups, status, by_key, mark, mutable) -> bool:
             if not weak:
                 continue  # the lone unknown is the only cell with a value: nothing to recover it
             choice = min(weak, key=lambda k: order(k, status[k]))
+        mark(choice, SECONDARY)
+        changed = True
+    return changed
+
+
+def protection(cell: Cell, threshold: float) -> float:
+    """How wide the interval a reader can bound a primary ``c`` cell to must stay: what
+    ``threshold`` workers like the cell's would make (5 leavers of 0.9 FTE: 4.5 FTE), so the
+    bounds say no more than ``c`` itself does ("fewer than the threshold"). 0 for a cell that
+    is not primary (secondary cells protect others; their own size is no secret)."""
+    if cell.kind != "count" or cell.value is None or not cell.support:
+        return 0.0
+    if cell.support >= threshold or is_true_zero(cell):
+        return 0.0
+    return threshold * abs(cell.value) / cell.support
+
+
+def _widen_groups(groups, status, by_key, mark, mutable, threshold) -> bool:
+    """Rule 2b, bounds: counts are not negative, so with a group's total published its ``c``
+    members lie between 0 and their sum R. Where R is narrower than the protection of a
+    primary member, one more member is suppressed: the smallest published one that closes the
+    gap, else the largest (and again, to a fixed point). The exact interval over all the
+    equations together is audited in tests (tests/test_disclosure_bounds.py)."""
+    changed = False
+    order = _smallest_first(by_key)
+    for total, members in groups:
+        if status[total] not in KNOWN:
+            continue  # a hidden or missing total bounds nothing from above
+        unknowns = [k for k in members if status[k] == CONFIDENTIAL]
+        needed = max((protection(by_key[k], threshold) for k in unknowns), default=0.0)
+        if not needed:
+            continue
+        width = sum(abs(by_key[k].value or 0.0) for k in unknowns)
+        if width >= needed:
+            continue
+        figures = [k for k in members if k in mutable and status[k] == FIGURE]
+        if not figures:
+            if total not in mutable:
+                continue  # all published earlier: nothing this run can change
+            choice = total  # hiding the total removes the upper bound
+        else:
+            closing = [k for k in figures if width + abs(by_key[k].value) >= needed]
+            choice = (
+                min(closing, key=lambda k: order(k, FIGURE))
+                if closing
+                else max(figures, key=lambda k: (abs(by_key[k].value), k))
+            )
         mark(choice, SECONDARY)
         changed = True
     return changed

@@ -387,11 +387,13 @@ def test_a_suppressed_rate_takes_one_input_with_it_and_that_cascades_to_the_tota
 def test_overlapping_groups_that_still_pin_a_cell_get_their_totals_suppressed():
     # Two 2x2 blocks of primaries joined by one "bridge" cell (r1, c): every row and column has
     # two or more c's, yet r1 + r2 - col a - col b pins (r1, c). The audit must catch it.
+    # (2.0 on 4 workers: each pair of c's spans 4.0 >= its protection 2.5, so rule 2b, bounds,
+    # has nothing to add and the pattern reaches the audit as it is.)
     rows, columns = ["r1", "r2", "r3", "r4"], ["a", "b", "c", "d"]
     small = {("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "b"), ("r3", "c"), ("r3", "d")}
     small |= {("r4", "c"), ("r4", "d"), ("r1", "c")}
     cells = {
-        (r, col): Cell((r, col), 2.0 if (r, col) in small else 50.0, 2 if (r, col) in small else 50)
+        (r, col): Cell((r, col), 2.0 if (r, col) in small else 50.0, 4 if (r, col) in small else 50)
         for r in rows
         for col in columns
     }
