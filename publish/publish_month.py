@@ -257,7 +257,11 @@ def _partner_outputs(
         data_csv,
         meta_csv,
         files.csv_output(f"{stem}.data_dictionary.csv", partner.DICTIONARY_COLUMNS, dictionary),
-        Output(f"{stem}.parquet", files.parquet_bytes(partner.PARTNER_COLUMNS, rows), len(rows)),
+        Output(
+            f"{stem}.parquet",
+            files.parquet_bytes(partner.PARTNER_COLUMNS, rows, partner.COLUMN_PLACES),
+            len(rows),
+        ),
     ]
     extra = {
         "disclosure_threshold": threshold,

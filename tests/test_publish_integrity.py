@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
+from support.published_files import csv_rows, parquet_as_text
 from support.sample_marts import sample_frames, write_warehouse
 
 from common.members import members_on
@@ -208,8 +209,9 @@ def test_a_month_with_a_council_missing_is_flagged_in_every_file(first):
     assert set(table["councils_missing_from_regional_figure_count"]) == {"1"}
     assert set(table["councils_in_regional_figure"]) == {str(len(members) - 1)}
     parquet = pq.read_table(dfe / f"{stem}.parquet")
-    assert all(pa.types.is_string(f.type) for f in parquet.schema)
-    assert parquet.column("councils_missing_from_regional_figure_count").to_pylist() == list(
+    counted = parquet.column("councils_missing_from_regional_figure_count")
+    assert counted.type == pa.decimal128(18, 0)
+    assert [str(v) for v in counted.to_pylist()] == list(
         table["councils_missing_from_regional_figure_count"]
     )
     meta = _frame_of(dfe / f"{stem}.meta.csv").set_index("col_name")
@@ -281,19 +283,23 @@ def test_a_members_partner_not_everyone_signed_for_gets_no_regional_row(settings
 
 
 def test_the_parquet_copy_holds_the_csv(first):
+    """Typed, the same figures: read back with pyarrow and with DuckDB, every figure and symbol
+    is the CSV's text."""
     publications, _ = first
     folder = publications[2].folder
     stem = partner_file_stem(PERIOD)
-    with open(folder / f"{stem}.csv", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = csv_rows(folder / f"{stem}.csv")
+    assert parquet_as_text(folder / f"{stem}.parquet") == rows
     con = duckdb.connect()
     try:
-        relation = con.execute(f"SELECT * FROM '{folder / stem}.parquet'")
-        header = [d[0] for d in relation.description]
-        parquet = [list(r) for r in relation.fetchall()]
+        path = folder / f"{stem}.parquet"
+        relation = con.execute(f"SELECT inpost_fte, inpost_fte_symbol FROM '{path}'")
+        assert [str(d[1]) for d in relation.description] == ["DECIMAL(18,1)", "VARCHAR"]
+        typed = relation.fetchall()
     finally:
         con.close()
-    assert [header, *parquet] == rows
+    column = rows[0].index("inpost_fte")
+    assert [symbol or str(figure) for figure, symbol in typed] == [r[column] for r in rows[1:]]
 
 
 def test_the_members_outbox_holds_the_benchmark_of_the_signed_councils(first):
