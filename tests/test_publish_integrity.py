@@ -27,7 +27,7 @@ from support.sample_marts import sample_frames, write_warehouse
 from common.members import members_on
 from common.periods import period_end
 from common.settings import load_settings
-from publish.extracts import coverage, register
+from publish.extracts import coverage, register, time_series
 from publish.extracts.indicators import PARTNER_INDICATORS
 from publish.publish_month import partner_file_stem, publish_month, publish_partner, read_month
 
@@ -88,13 +88,13 @@ def test_everything_for_the_month_is_published(first):
         ("partner_extract", "near-region"),
         ("members_extract", "board"),
     ]
-    stem = partner_file_stem(PERIOD)
+    stem, series = partner_file_stem(PERIOD), time_series.stem(PERIOD)
+    suffixes = (".csv", ".meta.csv", ".data_dictionary.csv", ".parquet")
     for outbox in ("dfe", "near-region"):
         folder = f"outbox/{outbox}/{PERIOD}"
         assert {n for n in contents if n.startswith(folder)} == {
-            f"{folder}/{stem}{suffix}"
-            for suffix in (".csv", ".meta.csv", ".data_dictionary.csv", ".parquet")
-        } | {f"{folder}/manifest.json"}
+            f"{folder}/{name}{suffix}" for name in (stem, series) for suffix in suffixes
+        } | {f"{folder}/{series}.footnotes.csv", f"{folder}/manifest.json"}
     packs = [n for n in contents if n.startswith("council_packs/") and n.endswith(".xlsx")]
     assert len(packs) == len(members_on(period_end(PERIOD)))
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -128,6 +130,36 @@ def file_entry(output: Output) -> dict[str, object]:
 
 def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def read_published(folder: Path, name: str) -> bytes | None:
+    """The bytes of file ``name`` of an earlier publication ``folder`` as its manifest lists
+    them (same sha256), or None: no such publication or file, a link or anything but a regular
+    file (an outbox may be synced: what is there now is not ours unless it checks out), or
+    bytes its manifest does not list."""
+    manifest = _regular_file(folder / MANIFEST)
+    content = _regular_file(folder / name)
+    if manifest is None or content is None:
+        return None
+    try:
+        entries = json.loads(manifest)["files"]
+        listed = {e["name"]: e["sha256"] for e in entries}
+    except (ValueError, KeyError, TypeError):
+        return None
+    return content if listed.get(name) == hashlib.sha256(content).hexdigest() else None
+
+
+def _regular_file(path: Path) -> bytes | None:
+    if path.parent.is_symlink():
+        return None
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None  # not there, or a link (ELOOP)
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return None
+        return file.read()
 
 
 def publish_folder(
