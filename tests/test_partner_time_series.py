@@ -35,7 +35,7 @@ from common.rounding import SYMBOLS
 from common.settings import load_settings
 from publish.extracts import ees, register, time_series
 from publish.extracts.ees_screener import screen
-from publish.extracts.files import SYMBOL_SUFFIX, parquet_bytes
+from publish.extracts.files import SYMBOL_SUFFIX, csv_bytes, parquet_bytes, read_published
 from publish.extracts.marts import MartFrames
 from publish.extracts.partner import COLUMN_PLACES, PARTNER_COLUMNS
 from publish.publish_month import partner_file_stem, publish_month
@@ -261,3 +261,42 @@ def test_a_month_revised_after_it_was_published_is_footnoted(settings, published
     )
     assert list(february.columns) == list(monthly.columns)
     assert not february.equals(monthly), "the time series carries the revised figures"
+
+
+def _month_rows(settings, partner, period) -> list[list[str]]:
+    return csv_rows(_outbox(settings, partner, period) / f"{partner_file_stem(period)}.csv")
+
+
+def test_a_revision_is_a_changed_cell_not_a_changed_layout(settings, published):
+    (header, *rows) = _month_rows(settings, PARTNERS[0], "2025-02")
+    as_published = csv_bytes(header, rows)
+    assert time_series.revised_periods({"2025-02": rows}, {"2025-02": as_published}) == []
+    changed = [list(r) for r in rows]
+    column = header.index("inpost_fte")
+    changed[-1][column] = "1.0" if changed[-1][column] == "c" else "c"
+    assert time_series.revised_periods({"2025-02": changed}, {"2025-02": as_published}) == [
+        "2025-02"
+    ]
+    fewer = csv_bytes(header[:-1], [r[:-1] for r in rows])  # an earlier pipeline's columns
+    assert time_series.revised_periods({"2025-02": rows}, {"2025-02": fewer}) == []
+    one_less = csv_bytes(header, rows[:-1])  # a council's row it did not have
+    assert time_series.revised_periods({"2025-02": rows}, {"2025-02": one_less}) == ["2025-02"]
+    for unreadable in (None, b"\xff\xfe", b"not,a,partner,file\n"):
+        assert time_series.revised_periods({"2025-02": changed}, {"2025-02": unreadable}) == []
+
+
+def test_only_a_file_its_manifest_lists_is_read_back(settings, published, tmp_path):
+    source = _outbox(settings, PARTNERS[0], "2025-02")
+    name = f"{partner_file_stem('2025-02')}.csv"
+    assert read_published(source, name) == (source / name).read_bytes()
+    copy = tmp_path / "2025-02"
+    shutil.copytree(source, copy)
+    (copy / name).write_bytes((source / name).read_bytes() + b"x\n")
+    assert read_published(copy, name) is None, "not the bytes its manifest lists"
+    (copy / name).unlink()
+    (copy / name).symlink_to(source / name)
+    assert read_published(copy, name) is None, "a link is not followed"
+    linked = tmp_path / "linked"
+    linked.symlink_to(source, target_is_directory=True)
+    assert read_published(linked, name) is None
+    assert read_published(tmp_path / "nowhere", name) is None

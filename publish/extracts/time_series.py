@@ -110,8 +110,9 @@ def footnote_rows(tables: list[PartnerTable], revised: list[str]) -> list[list[s
             [
                 f"All indicators, {months}",
                 f"Revised: the figures for {months} differ from those first published in this "
-                "partner's monthly file for the month, because a council's return arrived late "
-                "or was corrected. The figures in this file replace them.",
+                "partner's monthly file for the month: the month's data changed after it was "
+                "published (for example a late or corrected return). The figures in this file "
+                "replace them.",
             ]
         )
     return [[str(number), *note] for number, note in enumerate(notes, start=1)]
