@@ -287,7 +287,7 @@ def _partner_outputs(
     rows = partner.partner_rows(table)
     outputs = _ees_outputs(partner_file_stem(period), rows, partner.dictionary_rows(table), who)
     series, revised = _time_series_outputs(
-        settings, month, who, agreements, (threshold, minimum, decisions), table
+        settings, month, who, agreements, threshold, minimum, decisions, table
     )
     extra = {
         "disclosure_threshold": threshold,
@@ -302,13 +302,14 @@ def _time_series_outputs(
     month: MonthInputs,
     who: register.Partner,
     agreements: tuple[register.Agreement, ...],
-    decided: tuple[float, int, suppression.Decisions],
+    threshold: float,
+    minimum: int,
+    decisions: suppression.Decisions,
     table: partner.PartnerTable,
 ) -> tuple[list[Output], list[str]]:
     """The time series to the month (publish/extracts/time_series.py): every published month's
     table from the same decision as its monthly file (``table``: this month's), and the months
     revised since their monthly file in this partner's outbox, read from there only."""
-    threshold, minimum, decisions = decided
     history = _history(month.frames)
     periods = time_series.series_periods(decisions.periods, set(history["period"]), _covered)
     tables = [
