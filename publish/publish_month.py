@@ -7,8 +7,9 @@ swap replaced by a write-then-pointer scheme, see publish/extracts/files.py):
 * ``members_benchmark/<period>/``  CSV (tidy) + Excel workbook + manifest, members only;
 * ``council_packs/<period>/``      one workbook per council + manifest, suppressed;
 * ``outbox/<outbox>/<period>/``    per partner (partners.csv): the DfE-layout extract (CSV,
-  ``.meta.csv``, data dictionary, Parquet) with disclosure control, or for a body inside the
-  MoC the members' benchmark CSV; + manifest.
+  ``.meta.csv``, data dictionary, typed Parquet) with disclosure control and the partner's
+  time series to the month (the same files and its footnotes), or for a body inside the MoC
+  the members' benchmark CSV; + manifest.
 
 The same inputs give byte-identical files (no clock time anywhere; workbooks stamped with the
 period's last day; Parquet written on one thread).
@@ -19,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from common.atomic import remove_stale_staging, swap_into_place
 from common.members import Member, councils_covered_on, load_members
@@ -35,6 +38,7 @@ from publish.extracts import (
     partner,
     register,
     suppression,
+    time_series,
     workbooks,
 )
 from publish.extracts.benchmark import BENCHMARK_COLUMNS
@@ -178,11 +182,8 @@ def decide_suppression(
     the ``stored`` decisions of earlier publications (publish/extracts/decision_store.py)."""
     partners = register.load_partners() if partners is None else partners
     agreements = register.load_register() if agreements is None else agreements
-    frames = month.frames
-    history = frames.council_history if frames.council_history is not None else None
-    history = frames.council_months if history is None else history
     return suppression.decide(
-        history,
+        _history(month.frames),
         month.period,
         _covered,
         suppression.audiences(partners, agreements, load_members(), min_councils_for_region),
@@ -234,19 +235,21 @@ def partner_file_stem(period: str) -> str:
     return f"moc_workforce_{period.replace('-', '_')}"
 
 
-def _partner_outputs(
-    month: MonthInputs,
+def _partner_table(
+    council_months: pd.DataFrame,
+    period: str,
     who: register.Partner,
-    shared: set[str],
+    agreements: tuple[register.Agreement, ...],
     threshold: float,
     minimum: int,
     decisions: suppression.Decisions,
-):
-    period = month.period
-    rows_of_month = month.frames.council_months
-    table = partner.build_partner_table(
+) -> partner.PartnerTable:
+    """A month's partner table: the councils sharing with the partner on the month's last day,
+    every cell as the publication-wide decision has it."""
+    shared = register.councils_sharing_with(who.partner_code, period_end(period), agreements)
+    return partner.build_partner_table(
         period,
-        rows_of_month[rows_of_month["period"] == period],
+        council_months[council_months["period"] == period],
         _members(period),
         shared,
         threshold,
@@ -255,29 +258,101 @@ def _partner_outputs(
         withheld_covers=coverage.withheld_label(who.partner_name, minimum),
         decided=decisions.month(period, suppression.partner_region_row(who.partner_code)),
     )
-    rows = partner.partner_rows(table)
-    stem = partner_file_stem(period)
-    meta = partner.meta_rows()
-    dictionary = partner.dictionary_rows(table)
+
+
+def _ees_outputs(
+    stem: str, rows: list[list[str]], dictionary: list[list[str]], who: register.Partner
+) -> list[Output]:
+    """An EES data file, its metadata, data dictionary and typed Parquet copy; the pair is
+    screened as the DfE screens it before an EES upload (ScreeningFailed)."""
     data_csv = files.csv_output(f"{stem}.csv", partner.PARTNER_COLUMNS, rows)
-    meta_csv = files.csv_output(f"{stem}.meta.csv", partner.META_COLUMNS, meta)
-    # The bytes that would leave, screened as the DfE screens them before an EES upload.
+    meta_csv = files.csv_output(f"{stem}.meta.csv", partner.META_COLUMNS, partner.meta_rows())
     assert_screened(
         data_csv.content,
         meta_csv.content,
         f"Not published: {who.partner_code}'s extract {data_csv.name}",
     )
-    outputs = [
+    return [
         data_csv,
         meta_csv,
         files.csv_output(f"{stem}.data_dictionary.csv", partner.DICTIONARY_COLUMNS, dictionary),
-        Output(f"{stem}.parquet", files.parquet_bytes(partner.PARTNER_COLUMNS, rows), len(rows)),
+        Output(
+            f"{stem}.parquet",
+            files.parquet_bytes(partner.PARTNER_COLUMNS, rows, partner.COLUMN_PLACES),
+            len(rows),
+        ),
     ]
+
+
+def _partner_outputs(
+    settings: Settings,
+    month: MonthInputs,
+    who: register.Partner,
+    agreements: tuple[register.Agreement, ...],
+    threshold: float,
+    minimum: int,
+    decisions: suppression.Decisions,
+):
+    """The month's EES files, then the partner's time series to the month."""
+    period = month.period
+    table = _partner_table(
+        month.frames.council_months, period, who, agreements, threshold, minimum, decisions
+    )
+    rows = partner.partner_rows(table)
+    outputs = _ees_outputs(partner_file_stem(period), rows, partner.dictionary_rows(table), who)
+    series, revised = _time_series_outputs(
+        settings, month, who, agreements, threshold, minimum, decisions, table
+    )
     extra = {
         "disclosure_threshold": threshold,
         "suppression": table.disclosure.reason_counts(),
+        "revised_periods": revised,
     }
-    return outputs, extra
+    return outputs + series, extra
+
+
+def _time_series_outputs(
+    settings: Settings,
+    month: MonthInputs,
+    who: register.Partner,
+    agreements: tuple[register.Agreement, ...],
+    threshold: float,
+    minimum: int,
+    decisions: suppression.Decisions,
+    table: partner.PartnerTable,
+) -> tuple[list[Output], list[str]]:
+    """The time series to the month (publish/extracts/time_series.py): every published month's
+    table from the same decision as its monthly file (``table``: this month's), and the months
+    revised since their monthly file in this partner's outbox, read from there only."""
+    history = _history(month.frames)
+    periods = time_series.series_periods(decisions.periods, set(history["period"]), _covered)
+    tables = [
+        table
+        if p == month.period
+        else _partner_table(history, p, who, agreements, threshold, minimum, decisions)
+        for p in periods
+    ]
+    rows = {t.period: partner.partner_rows(t) for t in tables}
+    outbox = settings.published_dir / "outbox" / who.outbox
+    earlier = {  # the month published is not among them: its earlier file is being replaced
+        p: files.read_published(outbox / p, f"{partner_file_stem(p)}.csv")
+        for p in periods
+        if p != month.period
+    }
+    revised = time_series.revised_periods({p: rows[p] for p in earlier}, earlier)
+    stem = time_series.stem(month.period)
+    dictionary = partner.dictionary_rows(footnote=time_series.dictionary_footnote(stem))
+    outputs = _ees_outputs(stem, [r for p in periods for r in rows[p]], dictionary, who)
+    footnotes = time_series.footnote_rows(tables, revised)
+    outputs.append(
+        files.csv_output(f"{stem}.footnotes.csv", time_series.FOOTNOTE_COLUMNS, footnotes)
+    )
+    return outputs, revised
+
+
+def _history(frames: MartFrames) -> pd.DataFrame:
+    """Every month of the marts up to the period (the suppression panel's months)."""
+    return frames.council_months if frames.council_history is None else frames.council_history
 
 
 def _members_outbox_outputs(month: MonthInputs, who: register.Partner, shared: set[str]):
@@ -336,7 +411,9 @@ def prepare_partner(
             partners = tuple(known.values())
             stored = _stored(settings, threshold)
             decisions = decide_suppression(month, threshold, partners, agreements, minimum, stored)
-        outputs, extra = _partner_outputs(month, who, shared, threshold, minimum, decisions)
+        outputs, extra = _partner_outputs(
+            settings, month, who, agreements, threshold, minimum, decisions
+        )
     else:
         outputs, extra = _members_outbox_outputs(month, who, shared)
     manifest = {

@@ -60,7 +60,9 @@ def _pairs(outbox: Path) -> list[tuple[Path, Path]]:
 
 def test_every_partner_file_published_passes_the_screener(outboxes):
     pairs = [pair for outbox in outboxes for pair in _pairs(outbox)]
-    assert len(pairs) == 6  # dfe, lga and the south east, in both publications
+    # dfe, lga and the south east, in both publications: the month's file and the time series
+    assert len(pairs) == 12
+    assert len([d for d, _ in pairs if "_time_series_to_" in d.name]) == 6
     for data, meta in pairs:
         assert screen(data, meta) == [], data
     symbols = set(pd.read_csv(pairs[-1][0], dtype=str).iloc[:, 10:].stack())

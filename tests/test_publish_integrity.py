@@ -21,12 +21,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
+from support.published_files import csv_rows, parquet_as_text
 from support.sample_marts import sample_frames, write_warehouse
 
 from common.members import members_on
 from common.periods import period_end
 from common.settings import load_settings
-from publish.extracts import coverage, register
+from publish.extracts import coverage, register, time_series
 from publish.extracts.indicators import PARTNER_INDICATORS
 from publish.publish_month import partner_file_stem, publish_month, publish_partner, read_month
 
@@ -87,13 +88,13 @@ def test_everything_for_the_month_is_published(first):
         ("partner_extract", "near-region"),
         ("members_extract", "board"),
     ]
-    stem = partner_file_stem(PERIOD)
+    stem, series = partner_file_stem(PERIOD), time_series.stem(PERIOD)
+    suffixes = (".csv", ".meta.csv", ".data_dictionary.csv", ".parquet")
     for outbox in ("dfe", "near-region"):
         folder = f"outbox/{outbox}/{PERIOD}"
         assert {n for n in contents if n.startswith(folder)} == {
-            f"{folder}/{stem}{suffix}"
-            for suffix in (".csv", ".meta.csv", ".data_dictionary.csv", ".parquet")
-        } | {f"{folder}/manifest.json"}
+            f"{folder}/{name}{suffix}" for name in (stem, series) for suffix in suffixes
+        } | {f"{folder}/{series}.footnotes.csv", f"{folder}/manifest.json"}
     packs = [n for n in contents if n.startswith("council_packs/") and n.endswith(".xlsx")]
     assert len(packs) == len(members_on(period_end(PERIOD)))
 
@@ -208,8 +209,9 @@ def test_a_month_with_a_council_missing_is_flagged_in_every_file(first):
     assert set(table["councils_missing_from_regional_figure_count"]) == {"1"}
     assert set(table["councils_in_regional_figure"]) == {str(len(members) - 1)}
     parquet = pq.read_table(dfe / f"{stem}.parquet")
-    assert all(pa.types.is_string(f.type) for f in parquet.schema)
-    assert parquet.column("councils_missing_from_regional_figure_count").to_pylist() == list(
+    counted = parquet.column("councils_missing_from_regional_figure_count")
+    assert counted.type == pa.decimal128(18, 0)
+    assert [str(v) for v in counted.to_pylist()] == list(
         table["councils_missing_from_regional_figure_count"]
     )
     meta = _frame_of(dfe / f"{stem}.meta.csv").set_index("col_name")
@@ -281,19 +283,23 @@ def test_a_members_partner_not_everyone_signed_for_gets_no_regional_row(settings
 
 
 def test_the_parquet_copy_holds_the_csv(first):
+    """Typed, the same figures: read back with pyarrow and with DuckDB, every figure and symbol
+    is the CSV's text."""
     publications, _ = first
     folder = publications[2].folder
     stem = partner_file_stem(PERIOD)
-    with open(folder / f"{stem}.csv", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = csv_rows(folder / f"{stem}.csv")
+    assert parquet_as_text(folder / f"{stem}.parquet") == rows
     con = duckdb.connect()
     try:
-        relation = con.execute(f"SELECT * FROM '{folder / stem}.parquet'")
-        header = [d[0] for d in relation.description]
-        parquet = [list(r) for r in relation.fetchall()]
+        path = folder / f"{stem}.parquet"
+        relation = con.execute(f"SELECT inpost_fte, inpost_fte_symbol FROM '{path}'")
+        assert [str(d[1]) for d in relation.description] == ["DECIMAL(18,1)", "VARCHAR"]
+        typed = relation.fetchall()
     finally:
         con.close()
-    assert [header, *parquet] == rows
+    column = rows[0].index("inpost_fte")
+    assert [symbol or str(figure) for figure, symbol in typed] == [r[column] for r in rows[1:]]
 
 
 def test_the_members_outbox_holds_the_benchmark_of_the_signed_councils(first):

@@ -84,7 +84,7 @@ class Coverage:
 
     def sentence(self) -> str:
         """In words, for an About sheet or a footnote."""
-        month = " ".join(reversed(ees.time_columns(self.period)))
+        month = ees.month_label(self.period)
         if self.withheld:
             return f"{month}: {self.covers}; the regional row is x."
         total = len(self.included) + len(self.missing)

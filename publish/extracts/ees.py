@@ -77,6 +77,11 @@ def time_columns(period: str) -> list[str]:
     return [year, MONTHS[int(month) - 1]]
 
 
+def month_label(period: str) -> str:
+    """'2025-03' -> 'March 2025': a month in words (footnotes, About sheets)."""
+    return " ".join(reversed(time_columns(period)))
+
+
 def region_geography(member: Member) -> list[str]:
     return [
         REGIONAL,

@@ -48,7 +48,7 @@ from publish.disclosure import (
     is_true_zero,
     suppress,
 )
-from publish.extracts import coverage, ees
+from publish.extracts import coverage, ees, files
 from publish.extracts.indicators import (
     PARTNER_COUNTS,
     PARTNER_INDICATORS,
@@ -65,11 +65,27 @@ PARTNER_COLUMNS = [
     *(i.name for i in PARTNER_INDICATORS),
     *COVERAGE_COUNTS,
 ]
+# The numeric columns (every indicator, the coverage counts too) and their decimal places: the
+# .meta.csv's indicator_dp and the typed Parquet copy's DECIMAL(18, places).
+COLUMN_PLACES = {
+    **{i.name: i.places for i in PARTNER_INDICATORS},
+    **dict.fromkeys(COVERAGE_COUNTS, 0),
+}
 REGION_ROW = "region"
 SYMBOLS_TEXT = (
     "c suppressed (fewer than the threshold of workers, or to protect such a figure); "
     "x unavailable; z not applicable (zero denominator); low rounds to zero but is not zero; "
     "u low reliability"
+)
+COVERAGE_LABELS = {
+    coverage.COUNCILS_IN: "Councils in regional figure",
+    coverage.MISSING_COUNT: "Councils missing from regional figure",
+}
+PARQUET_TEXT = (
+    "In the Parquet copy this column is a number, DECIMAL(18, {places}) (exactly the figure of "
+    "the CSV), null where the CSV has a symbol; the symbol is in {name}"
+    + files.SYMBOL_SUFFIX
+    + " (null where the figure is published)."
 )
 
 
@@ -265,13 +281,17 @@ META_COLUMNS = list(ees.META_COLUMNS)
 DICTIONARY_COLUMNS = ["col_name", "col_type", "label", "unit", "decimal_places", "description"]
 
 
+REGIONAL_ROW_TEXT = (
+    "The regional row sums only the MoC councils that share their data with this partner "
+    "(the councils listed in the extract), from their components (rates are computed from "
+    "the sums, never averaged); it is not the whole MoC region."
+)
+
+
 def regional_footnote(table: PartnerTable) -> str:
-    """What the regional row is, in words (the EES footnote of the regional figures)."""
-    return (
-        "The regional row sums only the MoC councils that share their data with this partner "
-        "(the councils listed in the extract), from their components (rates are computed from "
-        "the sums, never averaged); it is not the whole MoC region. " + table.coverage.sentence()
-    )
+    """What the regional row is, in words, and the month's coverage (the EES footnote of the
+    regional figures)."""
+    return f"{REGIONAL_ROW_TEXT} {table.coverage.sentence()}"
 
 
 def meta_rows() -> list[list[str]]:
@@ -284,65 +304,50 @@ def meta_rows() -> list[list[str]]:
             i.label,
             "Counts" if i.kind == "count" else "Rates",
             i.unit,
-            str(i.places),
+            str(COLUMN_PLACES[i.name]),
             "",
             "",
         ]
         for i in PARTNER_INDICATORS
     ]
-    rows.append(
-        [coverage.COUNCILS_IN, "Indicator", "Councils in regional figure", "Coverage", "", "0"]
-        + ["", ""]
-    )
-    rows.append(
-        [
-            coverage.MISSING_COUNT,
-            "Indicator",
-            "Councils missing from regional figure",
-            "Coverage",
-            "",
-            "0",
-            "",
-            "",
-        ]
-    )
+    for name in COVERAGE_COUNTS:
+        places = str(COLUMN_PLACES[name])
+        rows.append([name, "Indicator", COVERAGE_LABELS[name], "Coverage", "", places, "", ""])
     return rows
 
 
-def dictionary_rows(table: PartnerTable | None = None) -> list[list[str]]:
-    """Every column of the extract, the standard ones included, with the symbols used; the
-    coverage columns carry the month's footnote on the regional row (``table``)."""
-    footnote = "" if table is None else " " + regional_footnote(table)
+def dictionary_rows(
+    table: PartnerTable | None = None, footnote: str | None = None
+) -> list[list[str]]:
+    """Every column of the extract, the standard ones included, with the symbols used and how
+    the typed Parquet copy holds each number; the coverage columns carry the month's footnote
+    on the regional row (``table``), or ``footnote`` instead (a time series: where its
+    footnotes are)."""
+    if footnote is None:
+        footnote = "" if table is None else regional_footnote(table)
+    footnote = f" {footnote}" if footnote else ""
     rows = [
         [name, "Time" if name in ees.TIME_COLUMNS else "Geography", name, "", "", text]
         for name, text in ees.STANDARD_DESCRIPTIONS.items()
     ]
     for i in PARTNER_INDICATORS:
-        text = f"{i.description} Symbols: {SYMBOLS_TEXT}."
-        rows.append([i.name, "Indicator", i.label, i.unit, str(i.places), text])
-    rows.append(
-        [
-            coverage.COUNCILS_IN,
-            "Indicator",
-            "Councils in regional figure",
-            "",
-            "0",
-            "How many councils the regional row sums (those sharing with this partner that sent "
-            "a return for the month); x when there is no regional figure. The same on every row."
-            + footnote,
-        ]
-    )
-    rows.append(
-        [
-            coverage.MISSING_COUNT,
-            "Indicator",
-            "Councils missing from regional figure",
-            "",
-            "0",
-            "How many councils sharing with this partner sent no return for the month. "
-            + coverage.MISSING_DESCRIPTION
-            + " Which councils: the footnote on councils_in_regional_figure. The same on every "
-            "row.",
-        ]
-    )
+        text = f"{i.description} Symbols: {SYMBOLS_TEXT}. {_parquet_text(i.name)}"
+        rows.append([i.name, "Indicator", i.label, i.unit, str(COLUMN_PLACES[i.name]), text])
+    descriptions = {
+        coverage.COUNCILS_IN: "How many councils the regional row sums (those sharing with this "
+        "partner that sent a return for the month); x when there is no regional figure. The "
+        "same on every row of a month." + footnote,
+        coverage.MISSING_COUNT: "How many councils sharing with this partner sent no return for "
+        "the month. "
+        + coverage.MISSING_DESCRIPTION
+        + " Which councils: the footnote on councils_in_regional_figure. The same on every "
+        "row of a month.",
+    }
+    for name in COVERAGE_COUNTS:
+        text = f"{descriptions[name]} {_parquet_text(name)}"
+        rows.append([name, "Indicator", COVERAGE_LABELS[name], "", str(COLUMN_PLACES[name]), text])
     return rows
+
+
+def _parquet_text(name: str) -> str:
+    return PARQUET_TEXT.format(places=COLUMN_PLACES[name], name=name)

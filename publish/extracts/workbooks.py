@@ -265,7 +265,7 @@ def pack_workbook(
         ],
     )
     sheet = workbook.create_sheet(PACK_SHEET)
-    month_labels = [" ".join(reversed(ees.time_columns(m))) for m in months]
+    month_labels = [ees.month_label(m) for m in months]
     headings = ["Indicator", "Indicator name", "Figures for", *month_labels]
     _headings(sheet, headings, [44, 30, 26, *([11] * len(months))])
     sheet.freeze_panes = "D2"
