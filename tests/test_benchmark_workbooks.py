@@ -15,7 +15,7 @@ from support.sample_marts import sample_frames
 
 from common.members import members_on
 from common.periods import period_end
-from common.rounding import SYMBOLS
+from common.rounding import SYMBOL_MEANINGS, SYMBOLS
 from publish.extracts import benchmark, ees, packs, workbooks
 
 PERIOD = "2025-03"
@@ -230,3 +230,13 @@ def test_a_pack_says_how_many_councils_each_month_holds_and_who_is_missing(frame
     ][0]
     month = frames.council_months[frames.council_months["period"] == PERIOD]
     assert region[-1].value == pytest.approx(round(month["permanent_fte"].sum(), 1))
+
+
+def test_the_about_sheet_states_the_symbol_legend_once(benchmark_xlsx):
+    content, _, _ = benchmark_xlsx
+    about = [
+        [c.value for c in row] for row in load_workbook(io.BytesIO(content))["About"].iter_rows()
+    ]
+    for symbol, meaning in SYMBOL_MEANINGS:
+        assert about.count([symbol, meaning]) == 1
+        assert sum(meaning in str(cell) for row in about for cell in row) == 1

@@ -38,7 +38,7 @@ import pandas as pd
 
 from common.members import Member
 from common.periods import WINDOW_MONTHS
-from common.rounding import CONFIDENTIAL, UNAVAILABLE
+from common.rounding import CONFIDENTIAL, SYMBOL_MEANINGS, UNAVAILABLE
 from publish.disclosure import (
     AdditiveGroup,
     Cell,
@@ -66,11 +66,7 @@ PARTNER_COLUMNS = [
     *COVERAGE_COUNTS,
 ]
 REGION_ROW = "region"
-SYMBOLS_TEXT = (
-    "c suppressed (fewer than the threshold of workers, or to protect such a figure); "
-    "x unavailable; z not applicable (zero denominator); low rounds to zero but is not zero; "
-    "u low reliability"
-)
+SYMBOL = "Symbol"  # the data dictionary's col_type of a legend row
 
 
 @dataclass(frozen=True)
@@ -310,15 +306,16 @@ def meta_rows() -> list[list[str]]:
 
 
 def dictionary_rows(table: PartnerTable | None = None) -> list[list[str]]:
-    """Every column of the extract, the standard ones included, with the symbols used; the
-    coverage columns carry the month's footnote on the regional row (``table``)."""
+    """Every column of the extract, the standard ones included, then the symbol legend once
+    (a row of col_type Symbol per symbol, common.rounding.SYMBOL_MEANINGS); the coverage
+    columns carry the month's footnote on the regional row (``table``)."""
     footnote = "" if table is None else " " + regional_footnote(table)
     rows = [
         [name, "Time" if name in ees.TIME_COLUMNS else "Geography", name, "", "", text]
         for name, text in ees.STANDARD_DESCRIPTIONS.items()
     ]
     for i in PARTNER_INDICATORS:
-        text = f"{i.description} Symbols: {SYMBOLS_TEXT}."
+        text = f"{i.description} A symbol instead of a number: see the {SYMBOL} rows."
         rows.append([i.name, "Indicator", i.label, i.unit, str(i.places), text])
     rows.append(
         [
@@ -345,4 +342,6 @@ def dictionary_rows(table: PartnerTable | None = None) -> list[list[str]]:
             "row.",
         ]
     )
+    # the symbol legend, once, from its one home
+    rows += [[symbol, SYMBOL, symbol, "", "", text] for symbol, text in SYMBOL_MEANINGS]
     return rows

@@ -1,7 +1,8 @@
 """The Excel files: the members' benchmark (one sheet per theme) and the per-council packs.
 
 Numbers are number cells, rounded as published (half away from zero) and formatted to their
-decimal places; symbols (c, x, z, low, u) are text cells. Headers are frozen, with a filter, and
+decimal places; symbols are text cells, and the About sheet's legend is
+common.rounding.SYMBOL_MEANINGS. Headers are frozen, with a filter, and
 the council column comes first so an officer can find their own rows; the regional rows are
 bold. Every text cell goes through feedback.excel_safe. Bytes are reproducible:
 template.workbook_bytes with a timestamp derived from the period (its last day), never now().
@@ -22,7 +23,7 @@ from common.labels import code_label
 from common.members import Member
 from common.periods import period_end
 from common.reference import seed_rows
-from common.rounding import SYMBOLS, round_half_away
+from common.rounding import SYMBOL_MEANINGS, SYMBOLS, round_half_away
 from publish.extracts import ees
 from publish.extracts.benchmark import BenchmarkLine, Figure
 from publish.extracts.coverage import COUNCILS_IN, MISSING, Coverage
@@ -53,16 +54,6 @@ _BOLD = Font(bold=True)
 _HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REGION_FILL = PatternFill("solid", fgColor="F2F2F2")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-SYMBOL_NOTES = [
-    (
-        "c",
-        "Suppressed: rests on fewer workers than the threshold, or would give such a figure away",
-    ),
-    ("x", "Unavailable: e.g. no return for the month, or not every month of the window"),
-    ("z", "Not applicable: e.g. a zero denominator"),
-    ("low", "Rounds to zero but is not zero"),
-    ("u", "Low reliability: e.g. more agency cover than vacancies"),
-]
 
 
 def workbook_timestamp(period: str) -> dt.datetime:
@@ -122,7 +113,7 @@ def _about(workbook: Workbook, title: str, period: str, lines: list[tuple[str, s
     _put(sheet, 2, 1, "Month")
     _put(sheet, 2, 2, period)
     row = 4
-    for label, text in [*lines, ("Symbols", ""), *SYMBOL_NOTES]:
+    for label, text in [*lines, ("Symbols", ""), *SYMBOL_MEANINGS]:
         _put(sheet, row, 1, label).font = _BOLD if not text else Font()
         _put(sheet, row, 2, text).alignment = _WRAP
         row += 1
