@@ -202,10 +202,11 @@ def publish_council_packs(
     decisions = decisions or decide_suppression(
         month, threshold, min_councils_for_region=settings.min_councils_for_region
     )
+    agency = packs.agency_decisions(month.frames, _covered, threshold)  # one for every pack
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
         months, lines, covered = packs.pack_figures(
-            month.frames, council, _covered, threshold, decisions
+            month.frames, council, _covered, threshold, decisions, agency
         )
         content, rows = workbooks.pack_workbook(
             council, month.period, months, lines, covered, threshold

@@ -33,7 +33,7 @@ from common.members import Member
 from common.periods import window_periods
 from common.reference import seed_rows
 from common.rounding import UNAVAILABLE
-from publish.disclosure import AdditiveGroup, Cell, Key, column_total_groups
+from publish.disclosure import AdditiveGroup, Cell, Disclosure, Key, column_total_groups
 from publish.extracts import benchmark, coverage
 from publish.extracts.indicators import (
     ALL_ROLES,
@@ -46,6 +46,8 @@ from publish.extracts.indicators import (
 from publish.extracts.marts import MartFrames
 from publish.extracts.partner import REGION_ROW, build_partner_table
 from publish.extracts.suppression import Decisions, decide_agency_month
+
+AgencyDecisions = dict[str, Disclosure]  # period -> the month's agency cells, decided
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,14 @@ def pack_figures(
     members_on_month: Callable[[str], tuple[Member, ...]],
     threshold: float,
     decisions: Decisions | None = None,
+    agency: AgencyDecisions | None = None,
 ) -> tuple[list[str], list[PackLine], list[coverage.Coverage | None]]:
     """(months, the pack's lines: workforce, then agency and pay when the marts hold them,
     and per month what the regional figure covers: None for a month the pack has no figures).
     ``decisions``: the publication-wide suppression (publish/extracts/suppression.py), whose
     region row is the pack's region (every member with a return); None: each month's
-    workforce table suppressed on its own."""
+    workforce table suppressed on its own. ``agency``: the agency months decided once for
+    every pack (agency_decisions); None: decided here, to the same result."""
     months = window_periods(frames.period)
     members = {month: members_on_month(month) for month in months}
     shown = {
@@ -85,7 +89,7 @@ def pack_figures(
     )
     lines = [
         *workforce,
-        *_agency_lines(frames, council, months, members, shown, threshold),
+        *_agency_lines(frames, council, months, members_on_month, shown, threshold, agency),
         *_pay_lines(frames, council, months, members, shown),
     ]
     return months, lines, covered
@@ -159,14 +163,17 @@ def agency_cells(
     medians). A council with no rows has no agency figures for the month (``x``)."""
     codes = sorted(m.council_code for m in members)
     rates = rates[rates["council_code"].isin(codes)]
+    rates_of = dict(tuple(rates.groupby("council_code")))
+    assignments_of = {}
     if assignments is not None:
         assignments = assignments[assignments["council_code"].isin(codes)]
+        assignments_of = dict(tuple(assignments.groupby("council_code")))
     cells: dict[Key, Cell] = {}
     for indicator in PACK_AGENCY:
         for code in codes:
-            mine = None if assignments is None else assignments[assignments["council_code"] == code]
             key = (code, indicator.name)
-            cells[key] = _agency_cell(indicator, rates[rates["council_code"] == code], mine, key)
+            mine = None if assignments is None else assignments_of.get(code, assignments[:0])
+            cells[key] = _agency_cell(indicator, rates_of.get(code, rates[:0]), mine, key)
         key = (REGION_ROW, indicator.name)
         cells[key] = _agency_cell(indicator, rates, assignments, key)
     additive = [i.name for i in PACK_AGENCY if i.kind == "count"]
@@ -186,24 +193,40 @@ def _agency_cell(
     return Cell(key, float(value), support, places=indicator.places)
 
 
-def _agency_lines(frames, council, months, members, shown, threshold) -> list[PackLine]:
+def agency_decisions(
+    frames: MartFrames, members_on_month: Callable[[str], tuple[Member, ...]], threshold: float
+) -> AgencyDecisions:
+    """Every month of the window with members, its agency cells (agency_cells) decided by
+    suppression.decide_agency_month: the one decision every pack shows. Empty without the
+    agency marts."""
+    if frames.agency_rates is None:
+        return {}
+    rates, assignments = frames.agency_rates, frames.agency_assignment_rates
+    decided = {}
+    for month in window_periods(frames.period):
+        members = members_on_month(month)
+        if not members:
+            continue
+        of_month = None if assignments is None else assignments[assignments["period"] == month]
+        cells, groups = agency_cells(rates[rates["period"] == month], of_month, members)
+        decided[month] = decide_agency_month(cells, groups, threshold)
+    return decided
+
+
+def _agency_lines(frames, council, months, members_on_month, shown, threshold, agency):
     if frames.agency_rates is None:
         return []
-    rates, assignments = frames.agency_rates, frames.agency_assignment_rates
+    if agency is None:
+        agency = agency_decisions(frames, members_on_month, threshold)
     council_texts: dict[str, list[str]] = {i.name: [] for i in PACK_AGENCY}
     region_texts: dict[str, list[str]] = {i.name: [] for i in PACK_AGENCY}
     for month in months:
-        if not shown[month]:
-            for i in PACK_AGENCY:
-                council_texts[i.name].append(UNAVAILABLE)
-                region_texts[i.name].append(UNAVAILABLE)
-            continue
-        of_month = None if assignments is None else assignments[assignments["period"] == month]
-        cells, groups = agency_cells(rates[rates["period"] == month], of_month, members[month])
-        decided = decide_agency_month(cells, groups, threshold)
+        decided = agency.get(month) if shown[month] else None
         for i in PACK_AGENCY:
-            council_texts[i.name].append(decided.published[(council.council_code, i.name)])
-            region_texts[i.name].append(decided.published[(REGION_ROW, i.name)])
+            mine = None if decided is None else decided.published[(council.council_code, i.name)]
+            region = None if decided is None else decided.published[(REGION_ROW, i.name)]
+            council_texts[i.name].append(mine or UNAVAILABLE)
+            region_texts[i.name].append(region or UNAVAILABLE)
     return [_line(i, ALL_ROLES, council_texts[i.name], region_texts[i.name]) for i in PACK_AGENCY]
 
 

@@ -168,14 +168,20 @@ HOURS_A_MONTH = 37 * 52.143 / 12
 
 
 def agency_marts(
-    periods: list[str], codes: list[str], seed: int = 0, small: float = 0.3
+    periods: list[str],
+    codes: list[str],
+    seed: int = 0,
+    small: float = 0.3,
+    tiny: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(fct_agency_rates, fct_agency_assignment_months' hourly rates) for the councils and
-    months: a share ``small`` of councils have a handful of assignments or none, the others
-    a few dozen; some assignments above the cap, some of those without sign-off. The rates
-    mart is summarised from the assignments as dbt does (medians: continuous quantiles)."""
+    months: a share ``small`` of councils, and those in ``tiny``, have a handful of
+    assignments or none, the others a few dozen; some assignments above the cap, some of
+    those without sign-off. The rates mart is summarised from the assignments as dbt does
+    (medians: continuous quantiles; a council-role with no assignment has no row)."""
     rng = np.random.default_rng(seed)
     sizes = {c: (0, 4) if rng.random() < small else (3, 20) for c in codes}
+    sizes |= {c: (0, 2) for c in tiny}
     assignments = []
     for period in periods:
         for code in codes:
