@@ -276,7 +276,8 @@ def pack_workbook(
         _bold_row(sheet, row, len(headings))
         row += 1
     data = workbook.create_sheet(CHART_DATA_SHEET)
-    _put(data, 1, 1, _CHART_DATA_NOTE).alignment = Alignment(wrap_text=False)
+    _put(data, 1, 1, _CHART_DATA_NOTE)
+    data.column_dimensions["A"].width = 40
     data_row = 3
     chart_column = get_column_letter(first_month + len(months) + 1)
     for theme, title in PACK_SECTIONS.items():
@@ -389,8 +390,9 @@ def _pack_about(
 
 
 _CHART_DATA_NOTE = (
-    "The figures each chart plots, as on the first sheet; a symbol (c, x, z, low, u: see the "
-    "About sheet) is a blank cell here, so the chart shows a gap, never a zero."
+    "The figures each chart plots, as on the first sheet; a symbol ("
+    + ", ".join(symbol for symbol, _ in SYMBOL_MEANINGS)
+    + ": see the About sheet) is a blank cell here, so the chart shows a gap, never a zero."
 )
 
 
