@@ -1,16 +1,33 @@
-"""DfE publication conventions: round half away from zero, and symbols for missing figures."""
+"""DfE publication conventions: round half away from zero, and symbols for missing figures
+(their legend, SYMBOL_MEANINGS, lives here and only here)."""
 
 from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-NOT_APPLICABLE = "z"  # e.g. a zero denominator
-UNAVAILABLE = "x"  # e.g. the council sent no return for the month
+NOT_APPLICABLE = "z"
+UNAVAILABLE = "x"
 CONFIDENTIAL = "c"  # suppressed by disclosure control (publish.disclosure)
-LOW = "low"  # rounds to zero but is not zero
-LOW_RELIABILITY = "u"  # published figure judged unreliable (e.g. inconsistent components)
-SYMBOLS = frozenset({CONFIDENTIAL, UNAVAILABLE, NOT_APPLICABLE, LOW, LOW_RELIABILITY})
+LOW = "low"
+LOW_RELIABILITY = "u"
+# The symbol legend, the one home of what each symbol means: every file that explains its
+# symbols (workbook About sheets, the partner's data dictionary) writes it from here, once.
+SYMBOL_MEANINGS: tuple[tuple[str, str], ...] = (
+    (
+        CONFIDENTIAL,
+        "Suppressed (confidential): rests on fewer workers or agency assignments than the "
+        "disclosure threshold, or would let such a figure be worked out",
+    ),
+    (
+        UNAVAILABLE,
+        "Unavailable: e.g. no return for the month, or not every month of a 12-month window",
+    ),
+    (NOT_APPLICABLE, "Not applicable: e.g. a zero denominator"),
+    (LOW, "Rounds to zero but is not zero"),
+    (LOW_RELIABILITY, "Low reliability: e.g. more agency cover than vacancies"),
+)
+SYMBOLS = frozenset(symbol for symbol, _ in SYMBOL_MEANINGS)
 
 
 def round_half_away(value: float, places: int = 1) -> Decimal:

@@ -217,12 +217,15 @@ def publish_council_packs(
         min_councils_for_region=settings.min_councils_for_region,
         stored=_stored(settings, threshold),
     )
+    agency = packs.agency_decisions(month.frames, _covered, threshold)  # one for every pack
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
-        months, figures, covered = packs.pack_figures(
-            month.frames, council, _covered, threshold, decisions
+        months, lines, covered = packs.pack_figures(
+            month.frames, council, _covered, threshold, decisions, agency
         )
-        content, rows = workbooks.pack_workbook(council, month.period, months, figures, covered)
+        content, rows = workbooks.pack_workbook(
+            council, month.period, months, lines, covered, threshold
+        )
         outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
     target = settings.published_dir / "council_packs" / month.period
     manifest = {"inputs": month.inputs, "disclosure_threshold": threshold}

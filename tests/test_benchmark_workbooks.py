@@ -15,7 +15,7 @@ from support.sample_marts import sample_frames
 
 from common.members import members_on
 from common.periods import period_end
-from common.rounding import SYMBOLS
+from common.rounding import SYMBOL_MEANINGS, SYMBOLS
 from publish.extracts import benchmark, ees, packs, workbooks
 
 PERIOD = "2025-03"
@@ -137,12 +137,12 @@ def test_a_council_pack_suppresses_small_figures(frames, members):
     book = load_workbook(io.BytesIO(content))
     sheet = book[workbooks.PACK_SHEET]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["Indicator", "Indicator name", "Figures for"]
-    assert header[3:] == [f"{ees.MONTHS[int(m[5:]) - 1]} {m[:4]}" for m in months]
-    assert len(header) == 3 + 12 and header[-1] == "March 2025"
+    assert header[:4] == ["Indicator", "Indicator name", "Figures for", "Regional role"]
+    assert header[4:] == [f"{ees.MONTHS[int(m[5:]) - 1]} {m[:4]}" for m in months]
+    assert len(header) == 4 + 12 and header[-1] == "March 2025"
     council_rows = [r for r in sheet.iter_rows(min_row=2) if r[2].value == council.council_name]
     inpost = [r for r in council_rows if r[1].value == "inpost_fte"][0]
-    assert {c.value for c in inpost[3:]} == {"c"}, "2 FTE rests on fewer than 5 workers"
+    assert {c.value for c in inpost[4:]} == {"c"}, "2 FTE rests on fewer than 5 workers"
     region_rows = [r for r in sheet.iter_rows(min_row=2) if r[2].value != council.council_name]
     assert all(r[0].font.b for r in region_rows)
     calamine = CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -214,7 +214,7 @@ def test_a_pack_says_how_many_councils_each_month_holds_and_who_is_missing(frame
     content, _ = workbooks.pack_workbook(council, PERIOD, months, figures, covered)
     book = load_workbook(io.BytesIO(content))
     rows = {
-        row[1].value: [c.value for c in row[3:]]
+        row[1].value: [c.value for c in row[4:]]
         for row in book[workbooks.PACK_SHEET].iter_rows(min_row=2)
         if row[1].value in ("councils_in_regional_figure", "councils_missing_from_regional_figure")
     }
@@ -230,3 +230,13 @@ def test_a_pack_says_how_many_councils_each_month_holds_and_who_is_missing(frame
     ][0]
     month = frames.council_months[frames.council_months["period"] == PERIOD]
     assert region[-1].value == pytest.approx(round(month["permanent_fte"].sum(), 1))
+
+
+def test_the_about_sheet_states_the_symbol_legend_once(benchmark_xlsx):
+    content, _, _ = benchmark_xlsx
+    about = [
+        [c.value for c in row] for row in load_workbook(io.BytesIO(content))["About"].iter_rows()
+    ]
+    for symbol, meaning in SYMBOL_MEANINGS:
+        assert about.count([symbol, meaning]) == 1
+        assert sum(meaning in str(cell) for row in about for cell in row) == 1

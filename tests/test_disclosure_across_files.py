@@ -74,12 +74,12 @@ def _published_files(history, periods, members_on, partners, agreements, decided
         window = history[history["period"].isin(window_periods(period))]
         frames = MartFrames(period, window, pd.DataFrame({"period": [], "coverage_label": []}))
         for council in members:
-            months, figures, _ = pack_figures(frames, council, members_on, 5, decisions)
+            months, lines, _ = pack_figures(frames, council, members_on, 5, decisions)
             file = out.setdefault(f"pack:{council.council_code}", {})
-            for name, _, _, mine, region in figures:
-                for month, a, b in zip(months, mine, region, strict=True):
-                    file[(month, council.council_code, name)] = a
-                    file[(month, REGION_ROW, name)] = b
+            for line in lines:  # the workforce section: no agency or pay marts here
+                for month, a, b in zip(months, line.council, line.region, strict=True):
+                    file[(month, council.council_code, line.name)] = a
+                    file[(month, REGION_ROW, line.name)] = b
     return out
 
 

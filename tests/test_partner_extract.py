@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from common.members import load_members
-from common.rounding import SYMBOLS
+from common.rounding import SYMBOL_MEANINGS, SYMBOLS
 from common.settings import disclosure_threshold, min_councils_for_region
 from publish.disclosure import is_true_zero, recoverable_cells
 from publish.extracts import ees, files
@@ -26,6 +26,7 @@ from publish.extracts.partner import (
     META_COLUMNS,
     PARTNER_COLUMNS,
     REGION_ROW,
+    SYMBOL,
     build_partner_table,
     dictionary_rows,
     meta_rows,
@@ -201,8 +202,22 @@ def test_the_metadata_describes_every_column_of_the_extract():
     assert filters == []  # one month's coverage has one level: a footnote, not a filter
     assert all(m["filter_hint"] for m in meta if m["col_type"] == "Filter")
     assert {m["indicator_unit"] for m in meta} <= {"", "%", "£"}
-    assert [d["col_name"] for d in dictionary] == PARTNER_COLUMNS
+    columns = [d for d in dictionary if d["col_type"] != SYMBOL]
+    assert [d["col_name"] for d in columns] == PARTNER_COLUMNS
     assert all(d["description"] and d["label"] for d in dictionary)
+
+
+def test_the_data_dictionary_states_the_symbol_legend_once():
+    """One row per symbol, from the legend's one home; no other row repeats a meaning."""
+    dictionary = list(
+        csv.DictReader(io.StringIO(files.csv_bytes(DICTIONARY_COLUMNS, dictionary_rows()).decode()))
+    )
+    legend = [(d["col_name"], d["description"]) for d in dictionary if d["col_type"] == SYMBOL]
+    assert legend == list(SYMBOL_MEANINGS)
+    others = " ".join(d["description"] for d in dictionary if d["col_type"] != SYMBOL)
+    for _, meaning in SYMBOL_MEANINGS:
+        assert meaning not in others
+    assert "suppressed" not in others.lower()
 
 
 def test_decimal_places_in_the_extract_match_the_metadata():

@@ -15,11 +15,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
-from common.members import load_members
+from common.members import load_members, members_by_code
+from common.reference import seed_rows
 from common.rounding import round_half_away
 from common.settings import load_settings
 from ingest import ledger, pipeline, warehouse
+from publish.extracts import workbooks
 from publish.extracts.indicators import BY_NAME, PARTNER_INDICATORS, RATES, rate_value
 from publish.publish_month import (
     BENCHMARK_COLUMNS,
@@ -260,3 +263,27 @@ def test_publish_month_publishes_packs_and_partner_extracts(settings):
     )
     window = [r for r in benchmark if r["indicator"] == "vacancy_rate_fte_12_months"]
     assert {r["value"] for r in window} == {"x"}, "no council has 12 months of returns"
+
+
+def test_packs_from_the_marts_have_agency_and_pay_sections_and_charts(settings):
+    """The packs from a real dbt build: an agency and a pay section beside the workforce,
+    a chart each, roles by name, and the same bytes when published again."""
+    (packs,) = [p for p in publish_month(settings, PERIOD) if p.kind == "council_packs"]
+    first = {path.name: path.read_bytes() for path in packs.files}
+    (again,) = [p for p in publish_month(settings, PERIOD) if p.kind == "council_packs"]
+    assert {path.name: path.read_bytes() for path in again.files} == first
+    roles = {row["role_name"] for row in seed_rows("regional_roles")}
+    for name, content in first.items():
+        if not name.endswith(".xlsx"):
+            continue
+        sheet = load_workbook(io.BytesIO(content))[workbooks.PACK_SHEET]
+        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        assert [r[0] for r in rows if r[0] in workbooks.PACK_SECTIONS.values()] == list(
+            workbooks.PACK_SECTIONS.values()
+        ), name
+        assert len(sheet._charts) == 3, name
+        assignments = [r for r in rows if r[1] == "agency_assignments"]
+        missing = name.startswith(members_by_code()[MISSING].council_slug)
+        assert len(assignments) == 2 and (assignments[0][-1] == "x") == missing, name
+        pay_roles = {r[3] for r in rows if r[1] == "salary_midpoint"}
+        assert pay_roles and pay_roles <= roles, name

@@ -8,7 +8,8 @@ One module per job, data flowing one way (marts -> frames -> tables -> files):
 * ``benchmark``   the members' benchmark (named councils, no suppression);
 * ``partner``     the partner extract in the DfE open-data layout, with disclosure control;
 * ``ees_screener`` the DfE's EES screening rules, run on every partner data/meta pair;
-* ``packs``       one "you against the region" table per council, suppressed like a partner's;
+* ``packs``       one "you against the region" pack per council: workforce (suppressed like a
+  partner's), agency (every role, suppression.decide_agency_month) and pay (per role);
 * ``workbooks``   the Excel files of the benchmark and the packs;
 * ``register``    partners and the data-sharing register (dbt seeds);
 * ``files``       bytes (CSV, Parquet), checksums, manifests and atomic publication.

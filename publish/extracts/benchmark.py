@@ -264,6 +264,27 @@ def _median(values: pd.Series) -> float | None:
     return None if values.empty else float(values.quantile(0.5))
 
 
+MEDIAN_OF_ASSIGNMENTS = {  # an hourly median's regional figure: over every assignment
+    "hourly_pay_rate_median": "hourly_pay_rate",
+    "hourly_charge_rate_median": "hourly_charge_rate",
+}
+
+
+def agency_value(
+    indicator: Indicator, rows: pd.DataFrame, assignments: pd.DataFrame | None
+) -> float | None:
+    """An agency indicator over some councils and roles of a month: the regional figure (the
+    member councils' rows) or a council's over every role (a pack). ``rows``: their
+    fct_agency_rates rows; ``assignments``: their fct_agency_assignment_months rows. Counts
+    and spend summed, an hourly median over every assignment, any other value the median of
+    the rows."""
+    if indicator.kind == "count":
+        return float(rows[indicator.source].sum())
+    if indicator.source in MEDIAN_OF_ASSIGNMENTS and assignments is not None:
+        return _median(assignments[MEDIAN_OF_ASSIGNMENTS[indicator.source]])
+    return _median(rows[indicator.source])
+
+
 def agency_lines(frames: MartFrames, members: Iterable[Member]) -> list[BenchmarkLine]:
     if frames.agency_rates is None:
         return []
@@ -271,10 +292,8 @@ def agency_lines(frames: MartFrames, members: Iterable[Member]) -> list[Benchmar
     window = frames.agency_rates
     month = window[window["period"] == frames.period]
     assignments = frames.agency_assignment_rates
-    medians = {
-        "hourly_pay_rate_median": "hourly_pay_rate",
-        "hourly_charge_rate_median": "hourly_charge_rate",
-    }
+    if assignments is not None:
+        assignments = assignments[assignments["period"] == frames.period]
     lines = []
     for role in sorted(month["regional_role"].unique()):
         rows = {r.council_code: r for _, r in month[month["regional_role"] == role].iterrows()}
@@ -288,16 +307,13 @@ def agency_lines(frames: MartFrames, members: Iterable[Member]) -> list[Benchmar
             present = month[
                 (month["regional_role"] == role) & month["council_code"].isin(list(councils))
             ]
-            if indicator.kind == "count":
-                region_value = float(present[indicator.source].sum())
-            elif indicator.source in medians and assignments is not None:
+            same = None
+            if assignments is not None:
                 same = assignments[
                     (assignments["regional_role"] == role)
                     & assignments["council_code"].isin(list(councils))
                 ]
-                region_value = _median(same[medians[indicator.source]])
-            else:
-                region_value = _median(present[indicator.source])
+            region_value = agency_value(indicator, present, same)
             region = MISSING if region_value is None else Figure(region_value)
             lines.append(_line(indicator, role, region, councils, len(present)))
         spend = AGENCY_SPEND
@@ -323,23 +339,33 @@ def agency_lines(frames: MartFrames, members: Iterable[Member]) -> list[Benchmar
     return lines
 
 
+def pay_figures(
+    rows: pd.DataFrame, members: Iterable[Member], indicator: Indicator
+) -> tuple[dict[str, Figure], Figure]:
+    """(each member's figure, the regional figure) of a pay indicator from the fct_pay_rates
+    ``rows`` of one month and role: the council's own scale (x without one), and the regional
+    figure the median of the member councils' figures (x when none has one)."""
+    by_council = {r.council_code: r for _, r in rows.iterrows()}
+    councils = {}
+    for member in members:
+        row = by_council.get(member.council_code)
+        value = None if row is None else _number(row[indicator.source])
+        councils[member.council_code] = MISSING if value is None else Figure(value)
+    numbers = pd.Series([f.value for f in councils.values() if f.is_number], dtype=float)
+    return councils, MISSING if numbers.empty else Figure(float(numbers.quantile(0.5)))
+
+
 def pay_lines(frames: MartFrames, members: Iterable[Member]) -> list[BenchmarkLine]:
     if frames.pay_rates is None:
         return []
     members = list(members)
-    pay = frames.pay_rates
+    pay = frames.pay_rates[frames.pay_rates["period"] == frames.period]
     lines = []
     for role in sorted(pay["regional_role"].unique()):
-        rows = {r.council_code: r for _, r in pay[pay["regional_role"] == role].iterrows()}
         for indicator in PAY:
-            councils = {}
-            for member in members:
-                row = rows.get(member.council_code)
-                value = None if row is None else _number(row[indicator.source])
-                councils[member.council_code] = MISSING if value is None else Figure(value)
-            numbers = pd.Series([f.value for f in councils.values() if f.is_number], dtype=float)
-            region = MISSING if numbers.empty else Figure(float(numbers.quantile(0.5)))
-            lines.append(_line(indicator, role, region, councils, len(numbers)))
+            councils, region = pay_figures(pay[pay["regional_role"] == role], members, indicator)
+            included = sum(f.is_number for f in councils.values())
+            lines.append(_line(indicator, role, region, councils, included))
     return lines
 
 

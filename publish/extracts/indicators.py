@@ -37,7 +37,9 @@ class Indicator:
     places: int = 1
     unit: str = ""  # EES indicator_unit: "", "%", "£"
     theme: Theme = "vacancies"
-    support: str | None = None  # mart headcount column the figure rests on; None: ceil(FTE)
+    # mart column counting what the figure rests on (workers; agency: assignments), summed
+    # over the rows a figure sums; None: ceil(FTE)
+    support: str | None = None
     numerator: str | None = None  # rates: the count indicators they are computed from
     denominator: tuple[str, ...] = ()
     scale: float = 100.0
@@ -250,6 +252,7 @@ AGENCY = (
         "count",
         0,
         theme="agency",
+        support="assignment_count",
         description="Agency assignments open in the month.",
     ),
     Indicator(
@@ -260,6 +263,7 @@ AGENCY = (
         2,
         "£",
         "agency",
+        support="assignment_count",
         description="Median hourly pay rate to the worker; the regional figure is the "
         "median over every assignment in the region.",
     ),
@@ -271,6 +275,7 @@ AGENCY = (
         2,
         "£",
         "agency",
+        support="assignment_count",
         description="Median hourly charge rate; the regional figure is the median over "
         "every assignment in the region.",
     ),
@@ -281,6 +286,7 @@ AGENCY = (
         "count",
         0,
         theme="agency",
+        support="above_cap_count",
         description="Assignments paid above the cap in force.",
     ),
     Indicator(
@@ -290,6 +296,7 @@ AGENCY = (
         "count",
         0,
         theme="agency",
+        support="breaches_not_signed_off",
         description="Assignments above the cap without the DCS's sign-off.",
     ),
     Indicator(
@@ -300,6 +307,7 @@ AGENCY = (
         0,
         "£",
         "agency",
+        support="assignment_count",
         description="Hours x hourly charge rate, pounds.",
     ),
     Indicator(
@@ -310,6 +318,7 @@ AGENCY = (
         0,
         "£",
         "agency",
+        support="assignment_count",
         description="Median charge rate x 37 hours x 52.143 weeks, pounds.",
     ),
 )
@@ -322,6 +331,9 @@ PAY = (
         0,
         "£",
         "pay",
+        description="The lowest point of the pay scale of the role's grades, a year, full time at"
+        " 37 hours a week; the regional figure is the median of the member councils' "
+        "figures.",
     ),
     Indicator(
         "salary_maximum",
@@ -331,6 +343,9 @@ PAY = (
         0,
         "£",
         "pay",
+        description="The highest point of the pay scale of the role's grades, a year, full time "
+        "at 37 hours a week; the regional figure is the median of the member "
+        "councils' figures.",
     ),
     Indicator(
         "salary_midpoint",
@@ -340,6 +355,9 @@ PAY = (
         0,
         "£",
         "pay",
+        description="Halfway between the scale's minimum and maximum, a year, full time at 37 "
+        "hours a week; the regional figure is the median of the member councils' "
+        "figures.",
     ),
     Indicator(
         "total_reward",
@@ -349,6 +367,8 @@ PAY = (
         0,
         "£",
         "pay",
+        description="The salary midpoint plus the market supplement and retention payment; the "
+        "regional figure is the median of the member councils' figures.",
     ),
     Indicator(
         "agency_cost_gap",
@@ -358,8 +378,30 @@ PAY = (
         0,
         "£",
         "pay",
+        description="Annualised agency cost at the median charge minus total reward: what an "
+        "agency worker costs a year more than a permanent one.",
     ),
 )
+
+
+AGENCY_BY_NAME = {i.name: i for i in AGENCY}
+PAY_BY_NAME = {i.name: i for i in PAY}
+# A council's pack (may be public): its agency figures over every role (counts and spend rest
+# on the assignments, medians on the assignments they are taken over; suppressed as
+# suppression.decide_agency_month says), and its pay scales per role (council pay policy,
+# published as they are).
+PACK_AGENCY = tuple(
+    AGENCY_BY_NAME[n]
+    for n in (
+        "agency_assignments",
+        "agency_above_cap",
+        "agency_breaches_not_signed_off",
+        "agency_spend",
+        "agency_hourly_pay_median",
+        "agency_hourly_charge_median",
+    )
+)
+PACK_PAY = tuple(PAY_BY_NAME[n] for n in ("salary_minimum", "salary_midpoint", "salary_maximum"))
 
 
 def ceil_support(fte: float) -> int:

@@ -21,8 +21,9 @@ class MartFrames:
     council_months: pd.DataFrame  # fct_vacancies_council_months, the 12 months to the period
     region_months: pd.DataFrame  # fct_vacancies_region_months, same months
     agency_rates: pd.DataFrame | None = None  # fct_agency_rates, the window
-    agency_assignment_rates: pd.DataFrame | None = None  # hourly rates only, no agency names
-    pay_rates: pd.DataFrame | None = None  # fct_pay_rates, the period
+    # fct_agency_assignment_months, the window: hourly rates only, no agency names or keys
+    agency_assignment_rates: pd.DataFrame | None = None
+    pay_rates: pd.DataFrame | None = None  # fct_pay_rates, the window
     # fct_vacancies_council_months, every month up to the period: the suppression panel
     # (publish/extracts/suppression.py decides each month once, oldest first)
     council_history: pd.DataFrame | None = None
@@ -85,16 +86,16 @@ def read_marts(con, period: str) -> MartFrames:
         assignments = _read(
             con,
             "SELECT council_code, period, regional_role, hourly_pay_rate, hourly_charge_rate "
-            "FROM marts.fct_agency_assignment_months WHERE period = ? "
-            "ORDER BY council_code, regional_role, hourly_pay_rate, hourly_charge_rate",
-            period,
+            "FROM marts.fct_agency_assignment_months WHERE list_contains(?, period) "
+            "ORDER BY period, council_code, regional_role, hourly_pay_rate, hourly_charge_rate",
+            periods,
         )
     if _has_table(con, "fct_pay_rates"):
         pay = _read(
             con,
-            "SELECT * FROM marts.fct_pay_rates WHERE period = ? "
-            "ORDER BY council_code, regional_role",
-            period,
+            "SELECT * FROM marts.fct_pay_rates WHERE list_contains(?, period) "
+            "ORDER BY period, council_code, regional_role",
+            periods,
         )
     history = _read(
         con,

@@ -38,7 +38,7 @@ import pandas as pd
 
 from common.members import Member
 from common.periods import WINDOW_MONTHS
-from common.rounding import CONFIDENTIAL, UNAVAILABLE
+from common.rounding import CONFIDENTIAL, SYMBOL_MEANINGS, UNAVAILABLE
 from publish.disclosure import (
     AdditiveGroup,
     Cell,
@@ -72,11 +72,6 @@ COLUMN_PLACES = {
     **dict.fromkeys(COVERAGE_COUNTS, 0),
 }
 REGION_ROW = "region"
-SYMBOLS_TEXT = (
-    "c suppressed (fewer than the threshold of workers, or to protect such a figure); "
-    "x unavailable; z not applicable (zero denominator); low rounds to zero but is not zero; "
-    "u low reliability"
-)
 COVERAGE_LABELS = {
     coverage.COUNCILS_IN: "Councils in regional figure",
     coverage.MISSING_COUNT: "Councils missing from regional figure",
@@ -87,6 +82,7 @@ PARQUET_TEXT = (
     + files.SYMBOL_SUFFIX
     + " (null where the figure is published)."
 )
+SYMBOL = "Symbol"  # the data dictionary's col_type of a legend row
 
 
 @dataclass(frozen=True)
@@ -319,10 +315,11 @@ def meta_rows() -> list[list[str]]:
 def dictionary_rows(
     table: PartnerTable | None = None, footnote: str | None = None
 ) -> list[list[str]]:
-    """Every column of the extract, the standard ones included, with the symbols used and how
-    the typed Parquet copy holds each number; the coverage columns carry the month's footnote
-    on the regional row (``table``), or ``footnote`` instead (a time series: where its
-    footnotes are)."""
+    """Every column of the extract, the standard ones included, and how the typed Parquet copy
+    holds each number, then the symbol legend once (a row of col_type Symbol per symbol,
+    common.rounding.SYMBOL_MEANINGS); the coverage columns carry the month's footnote on the
+    regional row (``table``), or ``footnote`` instead (a time series: where its footnotes
+    are)."""
     if footnote is None:
         footnote = "" if table is None else regional_footnote(table)
     footnote = f" {footnote}" if footnote else ""
@@ -331,7 +328,10 @@ def dictionary_rows(
         for name, text in ees.STANDARD_DESCRIPTIONS.items()
     ]
     for i in PARTNER_INDICATORS:
-        text = f"{i.description} Symbols: {SYMBOLS_TEXT}. {_parquet_text(i.name)}"
+        text = (
+            f"{i.description} A symbol instead of a number: see the {SYMBOL} rows. "
+            + _parquet_text(i.name)
+        )
         rows.append([i.name, "Indicator", i.label, i.unit, str(COLUMN_PLACES[i.name]), text])
     descriptions = {
         coverage.COUNCILS_IN: "How many councils the regional row sums (those sharing with this "
@@ -346,6 +346,8 @@ def dictionary_rows(
     for name in COVERAGE_COUNTS:
         text = f"{descriptions[name]} {_parquet_text(name)}"
         rows.append([name, "Indicator", COVERAGE_LABELS[name], "", str(COLUMN_PLACES[name]), text])
+    # the symbol legend, once, from its one home
+    rows += [[symbol, SYMBOL, symbol, "", "", text] for symbol, text in SYMBOL_MEANINGS]
     return rows
 
 

@@ -33,6 +33,7 @@ from common.members import Member
 from common.periods import month_range, period_end, window_periods
 from common.rounding import CONFIDENTIAL
 from publish.disclosure import (
+    SECONDARY,
     AdditiveGroup,
     Cell,
     Disclosure,
@@ -293,3 +294,32 @@ def _window_groups(month: str, codes: set[str], cells: dict[Key, Cell]) -> list[
             members.append(key)
         groups.append((total, members))
     return groups
+
+
+def decide_agency_month(
+    cells: dict[Key, Cell], groups: list[AdditiveGroup], threshold: float
+) -> Disclosure:
+    """A month of the packs' agency figures (publish.extracts.packs.agency_cells): cells keyed
+    (row, indicator), a row per member council and REGION_ROW; ``groups``: each additive
+    indicator's region = sum of the councils. These cells are outside the panel above: no
+    other file publishes agency figures, and no equation ties them to another month or to a
+    workforce cell (a month's assignments are a stock; no 12-month sum is published), so each
+    month is decided on its own, the same in every pack and every publication.
+
+    The rule (docs/disclosure.md): a council's figure rests on its own support only (primary:
+    fewer than ``threshold`` assignments is ``c``; a zero resting on none is 0), so its board
+    sees its own figures whatever its neighbours'; a regional total is ``c`` whenever any
+    council in it is. Each total is then the only equation over its councils, and holds
+    either no unknown or the total itself among its unknowns, so no council's figure, nor any
+    sum of them (a small group), can be worked out, whatever files are put side by side.
+    A median is in no equation: published on its support alone."""
+    primary = suppress(cells, (), threshold)
+    status = dict(primary.status or {})
+    reasons = dict(primary.reasons)
+    for total, members in sorted(groups):
+        if status[total] != CONFIDENTIAL and any(status[m] == CONFIDENTIAL for m in members):
+            status[total] = CONFIDENTIAL
+            reasons[total] = SECONDARY
+    # every status fixed: suppress only writes the texts, and its audit finds nothing to pin
+    decided = suppress(cells, groups, threshold, fixed=status)
+    return Disclosure(decided.published, dict(sorted(reasons.items())), decided.status)

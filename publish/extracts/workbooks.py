@@ -1,7 +1,8 @@
 """The Excel files: the members' benchmark (one sheet per theme) and the per-council packs.
 
 Numbers are number cells, rounded as published (half away from zero) and formatted to their
-decimal places; symbols (c, x, z, low, u) are text cells. Headers are frozen, with a filter, and
+decimal places; symbols are text cells, and the About sheet's legend is
+common.rounding.SYMBOL_MEANINGS. Headers are frozen, with a filter, and
 the council column comes first so an officer can find their own rows; the regional rows are
 bold. Every text cell goes through feedback.excel_safe. Bytes are reproducible:
 template.workbook_bytes with a timestamp derived from the period (its last day), never now().
@@ -13,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -22,11 +25,12 @@ from common.labels import code_label
 from common.members import Member
 from common.periods import period_end
 from common.reference import seed_rows
-from common.rounding import SYMBOLS, round_half_away
+from common.rounding import SYMBOL_MEANINGS, SYMBOLS, round_half_away
 from publish.extracts import ees
 from publish.extracts.benchmark import BenchmarkLine, Figure
 from publish.extracts.coverage import COUNCILS_IN, MISSING, Coverage
 from publish.extracts.indicators import AGENCY, ALL_ROLES, PAY, THEMES, WORKFORCE
+from publish.extracts.packs import PackLine
 
 ALL_ROLES_NAME = "All roles"
 BY_NAME_ALL = {i.name: i for i in (*WORKFORCE, *AGENCY, *PAY)}
@@ -53,16 +57,6 @@ _BOLD = Font(bold=True)
 _HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REGION_FILL = PatternFill("solid", fgColor="F2F2F2")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-SYMBOL_NOTES = [
-    (
-        "c",
-        "Suppressed: rests on fewer workers than the threshold, or would give such a figure away",
-    ),
-    ("x", "Unavailable: e.g. no return for the month, or not every month of the window"),
-    ("z", "Not applicable: e.g. a zero denominator"),
-    ("low", "Rounds to zero but is not zero"),
-    ("u", "Low reliability: e.g. more agency cover than vacancies"),
-]
 
 
 def workbook_timestamp(period: str) -> dt.datetime:
@@ -122,7 +116,7 @@ def _about(workbook: Workbook, title: str, period: str, lines: list[tuple[str, s
     _put(sheet, 2, 1, "Month")
     _put(sheet, 2, 2, period)
     row = 4
-    for label, text in [*lines, ("Symbols", ""), *SYMBOL_NOTES]:
+    for label, text in [*lines, ("Symbols", ""), *SYMBOL_MEANINGS]:
         _put(sheet, row, 1, label).font = _BOLD if not text else Font()
         _put(sheet, row, 2, text).alignment = _WRAP
         row += 1
@@ -130,18 +124,19 @@ def _about(workbook: Workbook, title: str, period: str, lines: list[tuple[str, s
     sheet.column_dimensions["B"].width = 100
 
 
-def _definitions(lines: list[BenchmarkLine]) -> list[tuple[str, str]]:
-    """One About-sheet row per indicator the workbook holds: its name, then its label, unit
-    and definition, so the workbook explains itself without our repository."""
+def _definitions(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """One About-sheet row per indicator the workbook holds (``entries``: name, label, unit):
+    its name, then its label, unit and definition, so the workbook explains itself without
+    our repository."""
     rows, seen = [], set()
-    for line in lines:
-        if line.indicator in seen:
+    for name, label, unit in entries:
+        if name in seen:
             continue
-        seen.add(line.indicator)
-        base = BY_NAME_ALL.get(line.indicator) or BY_NAME_ALL.get(_base_name(line.indicator))
+        seen.add(name)
+        base = BY_NAME_ALL.get(name) or BY_NAME_ALL.get(_base_name(name))
         definition = base.description if base is not None else ""
-        unit = {"%": " Unit: per cent.", "£": " Unit: pounds."}.get(line.unit, "")
-        rows.append((line.indicator, f"{line.label}. {definition}{unit}".strip()))
+        unit_text = {"%": " Unit: per cent.", "£": " Unit: pounds."}.get(unit, "")
+        rows.append((name, f"{label}. {definition}{unit_text}".strip()))
     return rows
 
 
@@ -181,7 +176,7 @@ def benchmark_workbook(
             ("Regional figure", covered.sentence()),
             ("Find your rows", "Filter the Council column (the first) on your council's name."),
             ("Definitions", ""),
-            *_definitions(lines),
+            *_definitions((line.indicator, line.label, line.unit) for line in lines),
         ],
     )
     total = 0
@@ -227,21 +222,111 @@ def benchmark_workbook(
     return workbook_bytes(workbook, workbook_timestamp(period)), total
 
 
+PACK_SECTIONS: dict[str, str] = {  # a pack's sections, by indicator theme, in order
+    "vacancies": "Workforce",
+    "agency": "Agency: every role together",
+    "pay": "Pay scales: per regional role",
+}
+# The indicator each section's chart plots, council against region: the vacancy rate, the
+# agency rate (the DfE's measure of agency use) and the salary midpoint of the first role.
+PACK_CHARTS: dict[str, str] = {
+    "vacancies": "vacancy_rate_fte",
+    "agency": "agency_rate_fte",
+    "pay": "salary_midpoint",
+}
+CHART_DATA_SHEET = "Chart data"
+_CHART_WIDTH_CM, _CHART_HEIGHT_CM = 13.0, 6.5
+
+
 def pack_workbook(
     member: Member,
     period: str,
     months: list[str],
-    figures: list[tuple[str, str, int, list[str], list[str]]],
+    lines: list[PackLine],
     covered: list[Coverage | None],
+    threshold: float | None = None,
 ) -> tuple[bytes, int]:
-    """(xlsx bytes, data rows) of one council's pack. ``figures``: per indicator its name,
-    label, places, and the council's and the region's published texts for each month;
+    """(xlsx bytes, data rows) of one council's pack. ``lines``: per indicator (and pay role)
+    the council's and the region's published texts for each month, in sections by theme;
     ``covered``: per month what the regional figure covers (None: no figures that month),
     written as the first two rows (how many councils, which are missing) and, for the months
-    with a council missing, in words on the About sheet."""
+    with a council missing, in words on the About sheet. Each section has a small line chart
+    of one indicator, council against region (PACK_CHARTS), plotted from the Chart data
+    sheet, where symbols are blank cells: a gap in the line, never a zero."""
     workbook = Workbook()
+    _pack_about(workbook, member, period, lines, covered, threshold)
+    sheet = workbook.create_sheet(PACK_SHEET)
+    month_labels = [ees.month_label(m) for m in months]
+    headings = ["Indicator", "Indicator name", "Figures for", "Regional role", *month_labels]
+    _headings(sheet, headings, [44, 30, 26, 22, *([11] * len(months))])
+    sheet.freeze_panes = "E2"
+    first_month = 5
+    region_label = f"{member.region_name} (region)"
+    coverage_rows = (
+        ("Councils in regional figure", COUNCILS_IN, lambda c: len(c.included)),
+        ("Councils missing from regional figure", MISSING, lambda c: c.missing_text),
+    )
+    row = 2
+    for label, name, value in coverage_rows:
+        _put(sheet, row, 1, label)
+        _put(sheet, row, 2, name)
+        _put(sheet, row, 3, region_label)
+        for column, month in enumerate(covered, start=first_month):
+            _put(sheet, row, column, "x" if month is None else value(month))
+        _bold_row(sheet, row, len(headings))
+        row += 1
+    data = workbook.create_sheet(CHART_DATA_SHEET)
+    _put(data, 1, 1, _CHART_DATA_NOTE)
+    data.column_dimensions["A"].width = 40
+    data_row = 3
+    chart_column = get_column_letter(first_month + len(months) + 1)
+    for theme, title in PACK_SECTIONS.items():
+        section = [line for line in lines if line.theme == theme]
+        if not section:
+            continue
+        _put(sheet, row, 1, title)
+        _bold_row(sheet, row, len(headings))
+        for column in range(1, len(headings) + 1):
+            sheet.cell(row=row, column=column).fill = _HEADING_FILL
+        section_row = row
+        row += 1
+        for line in section:
+            role = role_name(line.role)
+            for who, texts, bold in (
+                (member.council_name, line.council, False),
+                (region_label, line.region, True),
+            ):
+                _put(sheet, row, 1, line.label)
+                _put(sheet, row, 2, line.name)
+                _put(sheet, row, 3, who)
+                _put(sheet, row, 4, role)
+                for column, text in enumerate(texts, start=first_month):
+                    _put(sheet, row, column, text, line.places, line.unit)
+                if bold:
+                    _bold_row(sheet, row, len(headings))
+                row += 1
+        charted = next((line for line in lines if line.name == PACK_CHARTS[theme]), None)
+        if charted is not None:
+            chart, data_row = _pack_chart(
+                data, data_row, charted, month_labels, member.council_name, region_label
+            )
+            sheet.add_chart(chart, f"{chart_column}{section_row}")
+    return workbook_bytes(workbook, workbook_timestamp(period)), row - 2
+
+
+def _pack_about(
+    workbook: Workbook,
+    member: Member,
+    period: str,
+    lines: list[PackLine],
+    covered: list[Coverage | None],
+    threshold: float | None,
+) -> None:
     gaps = [c.sentence() for c in covered if c is not None and c.missing]
     latest = covered[-1].sentence() if covered and covered[-1] is not None else ""
+    fewer = "the disclosure threshold" if threshold is None else f"{threshold:g}"
+    themes = {line.theme for line in lines}
+    sections = [title for theme, title in PACK_SECTIONS.items() if theme in themes]
     _about(
         workbook,
         f"{member.council_name}: you against the region, the 12 months to {period}",
@@ -253,6 +338,12 @@ def pack_workbook(
                 "figures are suppressed (c) as in the extracts that leave the MoC.",
             ),
             (
+                "Sections",
+                f"{'; '.join(sections)}. Each indicator has the council's row and the "
+                "region's (bold), month by month, and each section a small chart of one of "
+                f"them, council against region, plotted from the '{CHART_DATA_SHEET}' sheet.",
+            ),
+            (
                 "Region",
                 f"{member.region_name}: all member councils with a return, summed; for a "
                 "month before the MoC, every council of the region with a return. The first "
@@ -262,40 +353,89 @@ def pack_workbook(
             ),
             ("Regional figure", latest),
             *(("Council missing", text) for text in gaps if text != latest),
+            *(
+                [
+                    (
+                        "Agency figures",
+                        "The agency assignments open in the month, every role together. A "
+                        f"count or spend resting on fewer than {fewer} assignments, and a "
+                        f"median hourly rate over fewer than {fewer}, is c; a count of none "
+                        "is 0. The regional figures are over the member councils with "
+                        "assignments in the month: counts and spend summed, medians over all "
+                        "their assignments. A regional count or spend is c in any month in "
+                        "which one of those councils' is, so that no council's figure can be "
+                        "worked out from the region's and the other packs.",
+                    )
+                ]
+                if "agency" in themes
+                else []
+            ),
+            *(
+                [
+                    (
+                        "Pay figures",
+                        "Each regional role's pay scale in force at the month's end, a year, "
+                        "full time at 37 hours a week: the council's own (pay policy, not "
+                        "anyone's pay, so published as it is), beside the median of the "
+                        "member councils' scales for the role.",
+                    )
+                ]
+                if "pay" in themes
+                else []
+            ),
+            ("Definitions", ""),
+            *_definitions((line.name, line.label, line.unit) for line in lines),
         ],
     )
-    sheet = workbook.create_sheet(PACK_SHEET)
-    month_labels = [ees.month_label(m) for m in months]
-    headings = ["Indicator", "Indicator name", "Figures for", *month_labels]
-    _headings(sheet, headings, [44, 30, 26, *([11] * len(months))])
-    sheet.freeze_panes = "D2"
-    region_label = f"{member.region_name} (region)"
-    coverage_rows = (
-        ("Councils in regional figure", COUNCILS_IN, lambda c: len(c.included)),
-        ("Councils missing from regional figure", MISSING, lambda c: c.missing_text),
-    )
-    row = 2
-    for label, name, value in coverage_rows:
-        _put(sheet, row, 1, label)
-        _put(sheet, row, 2, name)
-        _put(sheet, row, 3, region_label)
-        for column, month in enumerate(covered, start=4):
-            _put(sheet, row, column, "x" if month is None else value(month))
-        for column in range(1, len(headings) + 1):
-            sheet.cell(row=row, column=column).font = _BOLD
-        row += 1
-    for name, label, places, council, region in figures:
-        for who, texts, bold in (
-            (member.council_name, council, False),
-            (region_label, region, True),
-        ):
-            _put(sheet, row, 1, label)
-            _put(sheet, row, 2, name)
-            _put(sheet, row, 3, who)
-            for column, text in enumerate(texts, start=4):
-                _put(sheet, row, column, text, places)
-            if bold:
-                for column in range(1, len(headings) + 1):
-                    sheet.cell(row=row, column=column).font = _BOLD
-            row += 1
-    return workbook_bytes(workbook, workbook_timestamp(period)), row - 2
+
+
+_CHART_DATA_NOTE = (
+    "The figures each chart plots, as on the first sheet; a symbol ("
+    + ", ".join(symbol for symbol, _ in SYMBOL_MEANINGS)
+    + ": see the About sheet) is a blank cell here, so the chart shows a gap, never a zero."
+)
+
+
+def _bold_row(sheet: Worksheet, row: int, columns: int) -> None:
+    for column in range(1, columns + 1):
+        sheet.cell(row=row, column=column).font = _BOLD
+
+
+def _pack_chart(
+    data: Worksheet,
+    row: int,
+    line: PackLine,
+    month_labels: list[str],
+    council_name: str,
+    region_label: str,
+) -> tuple[LineChart, int]:
+    """A line chart of ``line`` (council and region over the months) and its block on the
+    Chart data sheet from ``row``: a title row, the months, the council, the region. Returns
+    the chart and the next free row."""
+    role = "" if line.role == ALL_ROLES else f", {role_name(line.role)}"
+    title = f"{line.label}{role}"
+    _put(data, row, 1, title).font = _BOLD
+    _put(data, row + 1, 1, "Figures for").font = _BOLD
+    for column, label in enumerate(month_labels, start=2):
+        _put(data, row + 1, column, label).font = _BOLD
+    for offset, (who, texts) in enumerate(
+        ((council_name, line.council), (region_label, line.region)), start=2
+    ):
+        _put(data, row + offset, 1, who)
+        for column, text in enumerate(texts, start=2):
+            if text not in SYMBOLS:
+                _put(data, row + offset, column, text, line.places, line.unit)
+    last = 1 + len(month_labels)
+    chart = LineChart()
+    chart.title = title
+    chart.width, chart.height = _CHART_WIDTH_CM, _CHART_HEIGHT_CM
+    chart.display_blanks = "gap"
+    chart.y_axis.title = {"%": "Per cent", "£": "Pounds"}.get(line.unit, "")
+    chart.y_axis.number_format = number_format(line.places, line.unit)
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl 3.1 hides the axes otherwise
+    values = Reference(data, min_col=1, max_col=last, min_row=row + 2, max_row=row + 3)
+    chart.add_data(values, from_rows=True, titles_from_data=True)
+    months = Reference(data, min_col=2, max_col=last, min_row=row + 1)
+    for series in chart.series:  # the months are text: a string reference, not a number one
+        series.cat = AxDataSource(strRef=StrRef(f=str(months)))
+    return chart, row + 5

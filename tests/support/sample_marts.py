@@ -5,6 +5,7 @@ with a return), so extracts can be built and published without an ingest or a db
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 
@@ -161,6 +162,92 @@ def random_records(
     return records
 
 
+AGENCY_ROLES = ("social_worker", "senior_social_worker", "team_manager")
+PAY_ROLES = ("social_worker", "senior_social_worker", "advanced_practitioner", "team_manager")
+HOURS_A_MONTH = 37 * 52.143 / 12
+
+
+def agency_marts(
+    periods: list[str],
+    codes: list[str],
+    seed: int = 0,
+    small: float = 0.3,
+    tiny: Iterable[str] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(fct_agency_rates, fct_agency_assignment_months' hourly rates) for the councils and
+    months: a share ``small`` of councils, and those in ``tiny``, have a handful of
+    assignments or none, the others a few dozen; some assignments above the cap, some of
+    those without sign-off. The rates mart is summarised from the assignments as dbt does
+    (medians: continuous quantiles; a council-role with no assignment has no row)."""
+    rng = np.random.default_rng(seed)
+    sizes = {c: (0, 4) if rng.random() < small else (3, 20) for c in codes}
+    sizes |= {c: (0, 2) for c in tiny}
+    assignments = []
+    for period in periods:
+        for code in codes:
+            for role in AGENCY_ROLES:
+                for _ in range(int(rng.integers(*sizes[code]))):
+                    pay = round(float(rng.uniform(28, 45)), 2)
+                    above = pay > 40
+                    assignments.append(
+                        {
+                            "council_code": code,
+                            "period": period,
+                            "regional_role": role,
+                            "hourly_pay_rate": pay,
+                            "hourly_charge_rate": round(pay * float(rng.uniform(1.2, 1.4)), 2),
+                            "is_above_cap": above,
+                            "is_breach_not_signed_off": above and bool(rng.random() < 0.5),
+                        }
+                    )
+    frame = pd.DataFrame(assignments)
+    frame["monthly_spend"] = frame["hourly_charge_rate"] * HOURS_A_MONTH
+    rates = (
+        frame.groupby(["council_code", "period", "regional_role"], sort=True)
+        .agg(
+            assignment_count=("hourly_pay_rate", "size"),
+            hourly_pay_rate_median=("hourly_pay_rate", "median"),
+            hourly_charge_rate_median=("hourly_charge_rate", "median"),
+            above_cap_count=("is_above_cap", "sum"),
+            breaches_not_signed_off=("is_breach_not_signed_off", "sum"),
+            agency_spend=("monthly_spend", "sum"),
+        )
+        .reset_index()
+    )
+    rates["annualised_agency_cost_at_median"] = rates["hourly_charge_rate_median"] * 37 * 52.143
+    columns = ["council_code", "period", "regional_role", "hourly_pay_rate", "hourly_charge_rate"]
+    return rates, frame[columns].sort_values(columns).reset_index(drop=True)
+
+
+def pay_marts(periods: list[str], codes: list[str], seed: int = 0) -> pd.DataFrame:
+    """fct_pay_rates for the councils and months: each council's scale per role, raised by a
+    pay award every April."""
+    rng = np.random.default_rng(seed)
+    records = []
+    for code in codes:
+        base = {
+            role: 32_000 + 6_000 * i + float(rng.uniform(-2_000, 2_000))
+            for i, role in enumerate(PAY_ROLES)
+        }
+        for period in periods:
+            award = 1.03 ** (int(period[:4]) - 2024 + (int(period[5:]) >= 4))
+            for role, minimum in base.items():
+                low, high = round(minimum * award), round(minimum * award * 1.15)
+                records.append(
+                    {
+                        "council_code": code,
+                        "period": period,
+                        "regional_role": role,
+                        "salary_min_at_standard_hours": float(low),
+                        "salary_max_at_standard_hours": float(high),
+                        "salary_midpoint_at_standard_hours": (low + high) / 2,
+                        "total_reward": (low + high) / 2 + 1_000,
+                        "agency_cost_gap": None,
+                    }
+                )
+    return pd.DataFrame(records)
+
+
 def sample_frames(
     period: str,
     members: tuple[Member, ...],
@@ -168,18 +255,37 @@ def sample_frames(
     seed: int = 0,
     months: int = 14,
     missing: Iterable[tuple[str, str]] = (),
+    agency_and_pay: bool = False,
 ) -> MartFrames:
     """Workforce marts for the ``months`` to ``period``, without the (council, period)s in
-    ``missing``; no agency or pay marts."""
+    ``missing``; with ``agency_and_pay`` the agency and pay marts of the 12 months to it too
+    (agency_marts, pay_marts), else none."""
     periods = window_periods(period, months)
     drop = set(missing)
+    codes = [m.council_code for m in members]
     records = [
         r
-        for r in random_records(periods, [m.council_code for m in members], seed)
+        for r in random_records(periods, codes, seed)
         if (r["council_code"], r["period"]) not in drop
     ]
     councils = council_months(records)
-    return MartFrames(period, councils, region_months(councils, members_on))
+    frames = MartFrames(period, councils, region_months(councils, members_on))
+    if not agency_and_pay:
+        return frames
+    window = window_periods(period)
+    rates, assignments = agency_marts(window, codes, seed)
+    pay = pay_marts(window, codes, seed)
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        pairs = list(zip(frame["council_code"], frame["period"], strict=True))
+        return frame[[pair not in drop for pair in pairs]].reset_index(drop=True)
+
+    return dataclasses.replace(
+        frames,
+        agency_rates=kept(rates),
+        agency_assignment_rates=kept(assignments),
+        pay_rates=kept(pay),
+    )
 
 
 def write_warehouse(path, frames: MartFrames, tables: dict[str, pd.DataFrame] | None = None):
