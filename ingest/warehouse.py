@@ -79,6 +79,13 @@ def ensure_warehouse_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for table in TABLES.values():
         con.execute(raw_table_ddl(table))
+        # A warehouse from before a column joined the contract (e.g. the agency rules' fields):
+        # the column is added, NULL on the rows loaded before it existed.
+        for column in table.columns:
+            con.execute(
+                f"ALTER TABLE {RAW_SCHEMA}.{table.name} "
+                f"ADD COLUMN IF NOT EXISTS {column.name} {SQL_TYPES[column.kind]}"
+            )
     (has_file_tables,) = con.execute(
         "SELECT count(*) FROM information_schema.tables "
         f"WHERE table_schema = '{RAW_SCHEMA}' AND table_name = 'file_tables'"
