@@ -3,8 +3,9 @@
 Generated agency assignment and pay scale returns for three councils (Bedford, Essex and
 Thurrock, which reports agency rates per day) over three months either side of the October 2025
 cap change (from caps on pay alone to the DfE price caps on pay + employer NI + holiday pay,
-compared by engagement model) are loaded into the raw tables, then one `dbt build` of the agency and pay marts and
-everything upstream of them (seeds, models and data tests) runs on a throwaway DuckDB.
+compared by engagement model) are loaded into the raw tables, then one `dbt build` of the
+agency and pay marts and everything upstream of them (seeds, models and data tests) runs on a
+throwaway DuckDB.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ HOURS_PER_DAY = 37 / 5  # a daily rate is for a fifth of a 37-hour week
 DBT_SELECTION = [
     "+fct_agency_assignment_months",
     "+fct_agency_rates",
+    "+fct_agency_cap_breaches",
     "+fct_pay_rates",
     "+dim_months",
     "+dim_councils",
@@ -250,6 +252,33 @@ def test_breaches_with_and_without_sign_off(warehouse, assignments):
     assert expected["breaches_not_signed_off"].sum() > 0
     dfe = frame[frame["cap_includes"] == "pay_employer_ni_holiday_pay"]
     assert dfe["is_above_cap"].any() and not dfe["is_above_cap"].all()
+
+
+def test_the_breach_register_holds_every_assignment_month_above_the_cap(warehouse, assignments):
+    frame = _hourly_assignments(assignments)
+    expected = frame[frame["is_above_cap"].fillna(False).astype(bool)]
+    register = query(
+        warehouse,
+        "select council_code, period, assignment_key, cap_comparable_rate, cap_comparable_cap, "
+        "cap_hourly_pay, excess_hourly, is_signed_off, is_cap_placeholder, cap_comparison_basis "
+        "from marts.fct_agency_cap_breaches",
+    )
+    keys = ["council_code", "period", "assignment_key"]
+    assert sorted(map(tuple, register[keys].to_numpy())) == sorted(
+        map(tuple, expected[keys].to_numpy())
+    )
+    joined = register.merge(expected, on=keys, validate="one_to_one")
+    # the excess is pay + on-costs - cap whatever the basis
+    np.testing.assert_allclose(
+        joined["excess_hourly"].astype(float),
+        joined["compared_rate"].astype(float) - joined["cap"].astype(float),
+        atol=1e-6,
+    )
+    assert (joined["is_signed_off"] == joined["cap_exception_signed_off"].astype(bool)).all()
+    assert joined["is_cap_placeholder"].all(), "every cap in the seed is still a placeholder"
+    assert {"pay_only", "pay_plus_on_costs", "pay_against_net_cap"} <= set(
+        register["cap_comparison_basis"]
+    )
 
 
 def test_salary_midpoint_at_37_hours(warehouse, pay_scales):

@@ -37,7 +37,51 @@ on_cost_defaults as (
 cap_joined as (
 
     select
-        assignments.*,
+        -- ids
+        assignments.ledger_id,
+        assignments.file_sha256,
+        assignments.council_code,
+        assignments.period,
+        assignments.source_row_number,
+        assignments.assignment_key,
+        assignments.worker_key,
+
+        -- dimensions
+        assignments.agency_name,
+        assignments.local_grade,
+        assignments.local_team,
+        assignments.regional_role,
+        assignments.is_newly_qualified,
+        assignments.service_area,
+        assignments.reason,
+        assignments.rate_basis,
+        assignments.is_cap_exception_signed_off,
+        assignments.signed_off_by,
+        assignments.engagement_model,
+        assignments.is_project_team,
+
+        -- measures
+        assignments.reported_pay_rate,
+        assignments.reported_charge_rate,
+        assignments.hours_per_week,
+        assignments.references_received,
+        assignments.notice_period_weeks,
+        assignments.hourly_pay_rate,
+        assignments.hourly_charge_rate,
+        assignments.employer_ni_hourly,
+        assignments.holiday_pay_hourly,
+        assignments.weeks_open_in_month,
+        assignments.monthly_spend,
+
+        -- dates
+        assignments.start_date,
+        assignments.end_date,
+        assignments.signed_off_on,
+        assignments.qualified_on,
+        assignments.month_start_date,
+        assignments.month_end_date,
+
+        -- agency rules
         regional_roles.agency_job_type,
         caps.cap_hourly_pay,
         caps.cap_includes,
