@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 FLAG_LABELS = ("Yes", "No")  # True, False
+# Codes whose label is not the code with its first letter capitalised (an acronym).
+SPECIAL_CODE_LABELS = {"paye": "PAYE"}
 _NOT_CODE_CHARACTERS = re.compile(r"[^a-z0-9]+")
 
 
@@ -18,6 +20,8 @@ def code_label(code: str) -> str:
     """How a stored code is shown to the officer: 'vacancy_cover' -> 'Vacancy cover'; '5' -> '5'."""
     if code.isdigit():
         return code
+    if code in SPECIAL_CODE_LABELS:
+        return SPECIAL_CODE_LABELS[code]
     return code.replace("_", " ").capitalize()
 
 

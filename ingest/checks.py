@@ -43,6 +43,25 @@ def mapped_check(column: Column) -> str:
     return f"check_{column.name}_is_mapped"
 
 
+def filled_check(column: Column) -> str:
+    """Filled wherever the return's month requires it (Column.required_from)."""
+    return f"check_{column.name}_filled_when_required"
+
+
+def format_check(column: Column) -> str:
+    """A filled cell has the column's format (Column.pattern)."""
+    return f"check_{column.name}_well_formed"
+
+
+def well_formed(values: pd.Series, column: Column) -> pd.Series:
+    """True where a cell is blank or has the column's format (Column.pattern). A personal
+    column is judged on its clear values, before they are hashed (ingest/pseudonymise.py
+    stores the answer in the typed frame as ``format_check(column)``)."""
+    return values.map(
+        lambda v: not isinstance(v, str) or not v.strip() or column.is_well_formed(v)
+    ).astype(bool)
+
+
 def optional_readable_columns(table: ReturnTable) -> list[Column]:
     """Optional columns whose cells can be unreadable: these get a readability check."""
     return [c for c in table.columns if not c.required and c.kind in READABLE_KINDS]
@@ -142,8 +161,31 @@ def readability_flags(
     return flags
 
 
-def _column_checks(frame: pd.DataFrame, table: ReturnTable) -> None:
+def _filled_when_required(
+    frame: pd.DataFrame, raw: pd.DataFrame | None, column: Column
+) -> pd.Series:
+    """True where the cell is filled, or the row's return month does not require the column
+    yet (Column.is_required_for; no period: not required). Filled means the officer typed
+    something; a cell that cannot be read has its own rule."""
+    if raw is not None:
+        filled = raw[column.name].fillna("").astype(str).str.strip().ne("").set_axis(frame.index)
+    else:
+        filled = frame[column.name].notna()
+    if PERIOD_COLUMN not in frame.columns:
+        return filled.astype(bool)
+    required = frame[PERIOD_COLUMN].map(lambda p: column.is_required_for(p if p else None))
+    return (filled | ~required.astype(bool)).astype(bool)
+
+
+def _column_checks(
+    frame: pd.DataFrame, table: ReturnTable, raw: pd.DataFrame | None = None
+) -> None:
     for column in table.columns:
+        if column.required_from is not None:
+            frame[filled_check(column)] = _filled_when_required(frame, raw, column)
+        if column.pattern is not None and format_check(column) not in frame.columns:
+            # Not pseudonymised (a frame validated directly): the values are still clear.
+            frame[format_check(column)] = well_formed(frame[column.name], column)
         if column.kind == "count":
             values = _numbers(frame, column.name)
             frame[whole_check(column)] = values.isna() | np.isclose(values, values.round())
@@ -194,6 +236,7 @@ def _agency_checks(frame: pd.DataFrame) -> None:
     frame["check_end_not_before_start"] = _end_not_before_start(frame, "start_date", "end_date")
     frame["check_start_date_year"] = _year(frame, "start_date")
     frame["check_start_date_days_after_month_end"] = _days_after_month_end(frame, "start_date")
+    frame["check_qualified_on_days_after_month_end"] = _days_after_month_end(frame, "qualified_on")
     basis = frame["rate_basis"].where(_present(frame, "rate_basis"), DEFAULT_RATE_BASIS)
     for rate in ("pay_rate", "charge_rate"):
         values = _numbers(frame, rate)
@@ -242,7 +285,7 @@ def add_check_columns(
     flags = readability_flags(checked, raw, table)
     for name in flags.columns:
         checked[name] = flags[name]
-    _column_checks(checked, table)
+    _column_checks(checked, table, raw)
     table_checks = TABLE_CHECKS.get(table.name)
     if table_checks is not None:
         table_checks(checked)

@@ -34,7 +34,7 @@ from ingest.ledger import LedgerStatus
 from ingest.limits import bounded_problems
 from ingest.parse_worker import ParseJob, ParseWorker
 from ingest.pseudonymise import hash_secret, pseudonymise
-from ingest.readers import ROW_NUMBER, ParsedTable, ReadError
+from ingest.readers import ROW_NUMBER, ParsedTable, ReadError, check_columns_for_period
 from ingest.return_contract import TABLES
 from ingest.safe_read import RefusedFile, read_dropped
 from ingest.table_verdicts import judge_tables, not_loaded_message
@@ -190,6 +190,7 @@ def _read_tables(arrival: Arrival, data: bytes, batch: _BatchState) -> dict[str,
         tables = {identity.return_type: batch.reader.read(job)}
     for parsed in tables.values():
         check_declarations(identity, parsed.declared_council_codes, parsed.declared_periods, window)
+        check_columns_for_period(parsed, arrival.entry.period)  # columns required from a month
         pseudonymise(parsed, batch.secret)
     return tables
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from common.atomic import make_private, private_folder, write_private_file
 from common.settings import Settings
+from ingest.checks import format_check, well_formed
 from ingest.readers import ParsedTable
 from ingest.redaction import WITHHELD_PERSONAL
 
@@ -53,11 +54,19 @@ def month_start(value: object) -> dt.date | None:
 
 
 def pseudonymise(parsed: ParsedTable, secret: bytes) -> ParsedTable:
-    """Replace personal columns in place, in both the typed and the officer-text frames."""
+    """Replace personal columns in place, in both the typed and the officer-text frames.
+
+    A personal column with a format (Column.pattern, e.g. a SWE number) is checked first, on
+    its clear values: the typed frame keeps only the answer (``format_check(column)``, True
+    or False per row) for its rule in ingest/suites.py, so validation, GX results and
+    feedback never see the value.
+    """
     for column in parsed.table.columns:
         if column.personal is None:
             continue
         typed = parsed.typed[column.name]
+        if column.pattern is not None:
+            parsed.typed[format_check(column)] = well_formed(typed, column)
         if column.personal == "hash":
             parsed.typed[column.name] = typed.map(
                 lambda v: keyed_hash(v, secret) if isinstance(v, str) and v else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from common.labels import code_label
 from common.members import member_for_folder
 from common.periods import PERIOD_PATTERN, period_of
 from ingest.cells import cell_text, parse_code, parse_date, parse_flag, parse_number
@@ -56,6 +57,9 @@ class ParsedTable:
     # Why an optional table's sheet could not be read (ReturnTable.optional): it has no rows,
     # and the error leaves only this table out of the workbook (ingest/table_verdicts.py).
     read_error: str | None = None
+    # Stored names of the contract's columns the header does not have: allowed for a column
+    # the return's month does not require yet (Column.required_from; check_columns_for_period).
+    missing_columns: tuple[str, ...] = ()
 
 
 class Sheets(dict):
@@ -229,6 +233,38 @@ def parse_rows(
         ignored_headers=ignored,
         declared_council_codes=declared_codes,
         declared_periods=declared_periods,
+        missing_columns=tuple(c.name for c in table.columns if c.name not in positions),
+    )
+
+
+def _how_to_fill(column: Column) -> str:
+    """'<header>: what to enter.' for a message about a missing column."""
+    if column.kind == "code":
+        labels = ", ".join(code_label(code) for code in column.codes)
+        return f"{column.header}: one of {labels}. {column.description}"
+    if column.kind == "flag":
+        return f"{column.header}: Yes or No. {column.description}"
+    return f"{column.header}: {column.description}"
+
+
+def check_columns_for_period(parsed: ParsedTable, period: str | None) -> None:
+    """Raise ReadError naming every column a return for ``period`` must carry that the
+    table's header lacks (a column required from a month, Column.required_from: earlier
+    returns may leave it out), and how to fill it. Called once the return's month is known."""
+    missing = [
+        column
+        for column in parsed.table.columns_required_for(period)
+        if column.name in parsed.missing_columns
+    ]
+    if not missing:
+        return
+    since = sorted({c.required_from for c in missing if c.required_from})
+    headers = ", ".join(f"'{c.header}'" for c in missing)
+    how = " ".join(f"{_how_to_fill(c)}" for c in missing)
+    raise ReadError(
+        f"The {parsed.table.name} table in '{parsed.sheet}' is missing column(s) that returns "
+        f"for {' / '.join(since)} onwards must have: {headers}. Add each column with this "
+        f"heading (the regional template has them) and fill it in on every row. {how}"
     )
 
 

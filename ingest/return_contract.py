@@ -6,6 +6,7 @@ the reader maps them back, the GX suites check them, and dbt sources read the st
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,6 +36,32 @@ class Column:
     bounds: tuple[float, float] | None = None
     # Mapping seed (dbt_project/seeds/<mapping>.csv) that must hold the council's value.
     mapping: str | None = None
+    # Effective-dated requirement: a column with required=False and required_from='YYYY-MM'
+    # may be left out (or blank) in returns for months before that one, and must be present
+    # and filled on every row from it (see Column.is_required_for). Old files stay valid.
+    required_from: str | None = None
+    # The format a filled cell must have (a full-match regular expression, checked on the
+    # value with spaces removed and in capitals, as the keyed hash normalises it), and the
+    # format in words for messages (no example value: feedback withholds anything that looks
+    # like a SWE number, ingest/redaction.py). For a personal column it is checked before
+    # the value is hashed (ingest/pseudonymise.py), so validation never sees the value.
+    pattern: str | None = None
+    pattern_words: str = ""
+
+    def is_required_for(self, period: str | None) -> bool:
+        """Whether a return for ``period`` ('YYYY-MM') must carry and fill this column. An
+        unknown period (None) requires only the always-required columns."""
+        if self.required:
+            return True
+        return (
+            self.required_from is not None and period is not None and period >= self.required_from
+        )
+
+    def is_well_formed(self, value: str) -> bool:
+        """Whether a filled cell has the column's format (always, for a column without one)."""
+        if self.pattern is None:
+            return True
+        return re.fullmatch(self.pattern, "".join(value.split()).upper()) is not None
 
 
 @dataclass(frozen=True)
@@ -66,6 +93,10 @@ class ReturnTable:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def columns_required_for(self, period: str | None) -> list[Column]:
+        """The columns a return of this table for ``period`` must carry and fill."""
+        return [c for c in self.columns if c.is_required_for(period)]
 
 
 # Plausible ranges shared by several columns (see Column.bounds).
@@ -170,6 +201,18 @@ ESTABLISHMENT = ReturnTable(
 
 AGENCY_REASONS = ("vacancy_cover", "absence", "project", "other")
 RATE_BASES = ("hourly", "daily")
+# How the agency worker is engaged: the DfE price cap covers pay, employer National Insurance
+# and holiday pay for an umbrella or limited company locum, and is taken net of those
+# on-costs for a PAYE locum (DOMAIN.md, Agency rules), so the comparable rate depends on it.
+ENGAGEMENT_MODELS = ("paye", "umbrella", "limited_company")
+# The first return month that must carry the DfE agency rules' assignment-level fields (the
+# rules expect full compliance by 1 October 2025). Returns for earlier months may leave them
+# out: the one home of this date, read through Column.required_from.
+AGENCY_RULES_RETURNS_FROM = "2025-10"
+# Social Work England registration numbers: 'SW' then digits (DOMAIN.md).
+SWE_NUMBER_PATTERN = r"SW\d+"
+SWE_NUMBER_WORDS = "the letters SW followed by digits only, as on the Social Work England register"
+ON_COST_PER_HOUR = (0.0, 30.0)  # employer NI or holiday pay, pounds an hour
 
 AGENCY_ASSIGNMENTS = ReturnTable(
     name="agency_assignments",
@@ -255,6 +298,87 @@ AGENCY_ASSIGNMENTS = ReturnTable(
             "date",
             "Date the cap exception was signed off.",
             required=False,
+        ),
+        # The DfE agency rules' fields (required from AGENCY_RULES_RETURNS_FROM). Added at the
+        # end of the table so the earlier columns keep their rule codes.
+        Column(
+            "swe_registration_number",
+            "SWE registration number",
+            "identifier",
+            "The agency worker's Social Work England registration number: the letters SW "
+            "followed by digits. Stored only as a keyed hash, the same for the worker in every "
+            "council's return.",
+            required=False,
+            required_from=AGENCY_RULES_RETURNS_FROM,
+            aliases=("SWENo",),
+            personal="hash",
+            pattern=SWE_NUMBER_PATTERN,
+            pattern_words=SWE_NUMBER_WORDS,
+        ),
+        Column(
+            "engagement_model",
+            "Engagement model",
+            "code",
+            "How the agency engages the worker: PAYE (the agency employs them), through an "
+            "umbrella company, or through the worker's own limited company.",
+            required=False,
+            required_from=AGENCY_RULES_RETURNS_FROM,
+            codes=ENGAGEMENT_MODELS,
+        ),
+        Column(
+            "employer_ni_hourly",
+            "Employer NI (£ per hour)",
+            "money",
+            "Employer National Insurance paid on the worker's pay, in pounds per hour (whatever "
+            "the 'Rate basis'), where you know it. Leave blank if not known: the region then "
+            "uses its documented default for the engagement model.",
+            required=False,
+            bounds=ON_COST_PER_HOUR,
+        ),
+        Column(
+            "holiday_pay_hourly",
+            "Holiday pay (£ per hour)",
+            "money",
+            "Holiday pay accrued on the worker's pay, in pounds per hour (whatever the 'Rate "
+            "basis'), where you know it. Leave blank if not known: the region then uses its "
+            "documented default for the engagement model.",
+            required=False,
+            bounds=ON_COST_PER_HOUR,
+        ),
+        Column(
+            "is_project_team",
+            "Part of a project team",
+            "flag",
+            "Yes if the worker is part of a project team (a packaged model supplied by the "
+            "agency), No otherwise.",
+            required=False,
+            required_from=AGENCY_RULES_RETURNS_FROM,
+        ),
+        Column(
+            "qualified_on",
+            "Qualified on",
+            "date",
+            "Date the worker qualified as a social worker (for post-qualifying experience).",
+            required=False,
+            required_from=AGENCY_RULES_RETURNS_FROM,
+        ),
+        Column(
+            "references_received",
+            "References received",
+            "count",
+            "Number of practice-based references received on the standard template (0 if none).",
+            required=False,
+            required_from=AGENCY_RULES_RETURNS_FROM,
+            bounds=(0.0, 20.0),
+        ),
+        Column(
+            "notice_period_weeks",
+            "Notice period (weeks)",
+            "number",
+            "The worker's notice period in the assignment, in weeks (e.g. 4).",
+            required=False,
+            required_from=AGENCY_RULES_RETURNS_FROM,
+            bounds=(0.0, 26.0),
         ),
     ),
 )

@@ -19,10 +19,13 @@ R nn    a number is outside the column's plausible range                 ``bound
 I nn    a count is not a whole number                                    ``kind="count"``
 K 01    the table's key appears on more than one row of a file           ``ReturnTable.key``
 M nn    a grade or team is not in the region's mapping for the council   ``mapping``
+F nn    a column the return's month requires (from a date) is blank       ``required_from``
+P nn    a filled cell does not have the column's format (a SWE number)    ``pattern``
 ======  ===============================================================  ==================
 
 ``nn`` numbers text columns (B) and the other columns (N, U, C, R, I) separately, in table
-order, so one column keeps one number across its rules. Rules that relate several columns
+order, so one column keeps one number across its rules; F and P number the columns that have
+them, in table order. Rules that relate several columns
 (X, cross-field) and warnings (W) are written out by hand below. Codes are prefixed by table
 (EST-, AGY-, PAY-, WKF-, CLA-); the establishment codes published before rules were generated
 keep their old numbers (``LEGACY_CODES``).
@@ -34,7 +37,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from common.labels import code_label
-from ingest.checks import READABLE_KINDS, mapped_check, readable_check, whole_check
+from ingest.checks import (
+    READABLE_KINDS,
+    filled_check,
+    format_check,
+    mapped_check,
+    readable_check,
+    whole_check,
+)
 from ingest.return_contract import (
     AGENCY_ASSIGNMENTS,
     CENSUS_LA,
@@ -104,7 +114,7 @@ class Rule:
     column: str  # the column the officer should look at (stored name)
     expectation: str  # GX expectation class name in great_expectations.expectations
     kwargs: dict[str, Any]
-    message: str  # may use {value}, {header} and {council}
+    message: str  # may use {value}, {header}, {council} and {row}
     fix: str
     # Columns whose cells, joined by " / ", are shown as {value}; empty means `column`.
     value_columns: tuple[str, ...] = ()
@@ -296,6 +306,56 @@ def _mapping_rule(column: Column, code: str) -> Rule | None:
     )
 
 
+def _how_to_fill(column: Column) -> str:
+    """How to fill a cell of the column, in an officer's words."""
+    if column.kind == "code":
+        return f"Choose one of: {code_labels(column)}"
+    if column.kind in TEXT_KINDS:
+        return f"Enter {column.header}"
+    return KIND_WORDS[column.kind][1]
+
+
+def _filled_from_rule(column: Column, code: str) -> Rule | None:
+    """A column required from a return month (Column.required_from) is blank on a row of a
+    return for that month or later."""
+    if column.required_from is None:
+        return None
+    return _check_rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        check_column=filled_check(column),
+        message=(
+            f"'{{header}}' is blank: returns for {column.required_from} onwards must fill it "
+            "in on every row (DfE agency rules)."
+        ),
+        fix=f"{_how_to_fill(column)} on every row. {column.description}",
+    )
+
+
+def _format_rule(column: Column, code: str) -> Rule | None:
+    """A filled cell does not have the column's format (Column.pattern). The cell is never
+    shown back when the column is personal; the feedback's row points at it."""
+    if column.pattern is None:
+        return None
+    withheld = " The cell is not shown: it is personal data." if column.personal else ""
+    return _check_rule(
+        code=code,
+        severity="error",
+        column=column.name,
+        check_column=format_check(column),
+        message=(
+            f"Row {{row}}: '{{header}}' is not in the right format: it must be "
+            f"{column.pattern_words}.{withheld}"
+        ),
+        fix=(
+            f"Correct '{column.header}' on this row: {column.pattern_words} (no other "
+            "letters, no punctuation). Check it against the worker's entry on the Social Work "
+            "England register."
+        ),
+    )
+
+
 def _key_rule(table: ReturnTable, code: str) -> Rule | None:
     if not table.key:
         return None
@@ -334,6 +394,12 @@ def column_rules(table: ReturnTable) -> list[Rule]:
     mapped = [c for c in table.columns if c.mapping is not None]
     for number, column in enumerate(mapped, start=1):
         rules.append(_mapping_rule(column, f"{prefix}-M{number:02d}"))
+    required_from = [c for c in table.columns if c.required_from is not None]
+    for number, column in enumerate(required_from, start=1):
+        rules.append(_filled_from_rule(column, f"{prefix}-F{number:02d}"))
+    patterned = [c for c in table.columns if c.pattern is not None]
+    for number, column in enumerate(patterned, start=1):
+        rules.append(_format_rule(column, f"{prefix}-P{number:02d}"))
     return [_with_legacy_code(rule) for rule in rules if rule is not None]
 
 
@@ -440,6 +506,19 @@ AGENCY_ASSIGNMENT_RULES: tuple[Rule, ...] = (
         ),
         fix="Check the year and month of the start date. An assignment that starts later "
         "goes in the return of the month it starts.",
+    ),
+    Rule(
+        code="AGY-X08",
+        severity="error",
+        column="qualified_on",
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": "check_qualified_on_days_after_month_end", "max_value": 0},
+        message=(
+            "'Qualified on' ({value}) is after the last day of the return's month: an agency "
+            "social worker has qualified before they work."
+        ),
+        fix="Check the date the worker qualified (often typed as the assignment's start date "
+        "or today's date).",
     ),
     _rate_rule("AGY-X02", "pay_rate", "hourly", HOURLY_PAY_RATE),
     _rate_rule("AGY-X03", "charge_rate", "hourly", HOURLY_CHARGE_RATE),

@@ -78,11 +78,25 @@ def allowed_values_text(column: Column) -> str:
         return f"0 or more{whole}{pounds}"
     if column.kind == "date":
         return "A date (an Excel date, or text such as 2025-03-31 or 31/03/2025)"
+    if column.pattern_words:
+        return column.pattern_words[0].upper() + column.pattern_words[1:]
     return "Any text"
 
 
 def _required_text(column: Column) -> str:
+    if column.required_from is not None:
+        return (
+            f"Required in returns for {column.required_from} onwards (optional in returns "
+            "for earlier months)"
+        )
     return "Required" if column.required else "Optional"
+
+
+def _required_cell(column: Column) -> str:
+    """The docs page's Required cell: Yes, No, or the month from which it is required."""
+    if column.required_from is not None:
+        return f"From {column.required_from}"
+    return flag_label(column.required)
 
 
 def header_note(column: Column) -> str:
@@ -93,6 +107,8 @@ def header_note(column: Column) -> str:
         f"{_required_text(column)}.",
         f"Allowed values: {allowed_values_text(column)}.",
     ]
+    if column.pattern_words:
+        lines.append(f"Format: {column.pattern_words}.")
     if column.personal:
         lines.append(f"Personal data: {PERSONAL_WORDS[column.personal]}")
     if column.aliases:
@@ -227,7 +243,7 @@ def _write_table_sheet(sheet: Worksheet, table: ReturnTable) -> None:
         letter = get_column_letter(position)
         cell = sheet.cell(row=1, column=position, value=column.header)
         cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
+        cell.fill = _REQUIRED_FILL if column.required or column.required_from else _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         note = Comment(header_note(column), AUTHOR)
         note.width, note.height = 320, 160
@@ -304,7 +320,10 @@ def render_columns_markdown() -> str:
         "",
         "Sheets are named exactly as the tables below, in this order. Headings are matched "
         "without regard to case or spacing; the names under *Also accepted* (DfE census "
-        "tags) work too. Required columns must be present and filled on every row.",
+        "tags) work too. Required columns must be present and filled on every row. A column "
+        "required *from* a month (the DfE agency rules' fields) may be left out of returns for "
+        "earlier months, so files sent before it stay valid; from that month on it must be "
+        "present and filled on every row.",
         "",
         f"The `{optional}` sheet is optional. Errors in it leave only that table out of the "
         "workbook: the other sheets are still loaded, and the feedback names the table that "
@@ -333,7 +352,7 @@ def render_columns_markdown() -> str:
                 column.header,
                 f"`{column.name}`",
                 KIND_WORDS[column.kind],
-                flag_label(column.required),
+                _required_cell(column),
                 _allowed_values_markdown(column),
                 description,
                 personal,

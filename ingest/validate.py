@@ -99,6 +99,7 @@ def validate_files(
                 "value": value,
                 "header": meta.get("header", ""),
                 "council": item.member.council_name,
+                "row": row_number,
             }
             message = meta.get("message", "").format(**template)
             mapped_column = next(

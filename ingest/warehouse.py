@@ -79,6 +79,13 @@ def ensure_warehouse_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for table in TABLES.values():
         con.execute(raw_table_ddl(table))
+        # A warehouse from before a column joined the contract (e.g. the agency rules' fields):
+        # the column is added, NULL on the rows loaded before it existed.
+        for column in table.columns:
+            con.execute(
+                f"ALTER TABLE {RAW_SCHEMA}.{table.name} "
+                f"ADD COLUMN IF NOT EXISTS {column.name} {SQL_TYPES[column.kind]}"
+            )
     (has_file_tables,) = con.execute(
         "SELECT count(*) FROM information_schema.tables "
         f"WHERE table_schema = '{RAW_SCHEMA}' AND table_name = 'file_tables'"
@@ -100,7 +107,10 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: ReturnTable, frame: pd.Da
     if frame.empty:
         return 0
     columns = [*table.column_names, *RAW_METADATA_COLUMNS]
-    ordered = frame[columns]  # noqa: F841 - read by DuckDB's replacement scan below
+    # A column the return may leave out (not required, or not yet: Column.required_from) is
+    # NULL when the frame lacks it; a missing required column is still an error here.
+    left_out = [c.name for c in table.columns if not c.required and c.name not in frame.columns]
+    ordered = frame.assign(**dict.fromkeys(left_out))[columns]  # noqa: F841 - read by DuckDB
     con.execute(
         f"INSERT INTO {RAW_SCHEMA}.{table.name} ({', '.join(columns)}) "
         f"SELECT {', '.join(columns)} FROM ordered"

@@ -68,14 +68,12 @@ def _write_workbook(frames: Mapping[str, pd.DataFrame], path: Path) -> None:
     workbook.remove(workbook.active)
     for name, frame in frames.items():
         table = RETURN_TABLES[name]
+        columns = _columns_sent(frame, table)
         sheet = workbook.create_sheet(table.name)
-        sheet.append(table.headers)
-        for record in frame[table.column_names].itertuples(index=False):
+        sheet.append([c.header for c in columns])
+        for record in frame[[c.name for c in columns]].itertuples(index=False):
             sheet.append(
-                [
-                    _excel_value(value, column)
-                    for value, column in zip(record, table.columns, strict=True)
-                ]
+                [_excel_value(value, column) for value, column in zip(record, columns, strict=True)]
             )
         for cells in sheet.iter_cols(min_row=2):
             for cell in cells:
@@ -84,14 +82,21 @@ def _write_workbook(frames: Mapping[str, pd.DataFrame], path: Path) -> None:
     workbook.save(path)
 
 
+def _columns_sent(frame: pd.DataFrame, table: ReturnTable) -> list[Column]:
+    """The table's columns the frame holds, in template order: a return for a month before a
+    column is required (Column.required_from) may leave it out, and the sample does."""
+    return [c for c in table.columns if c.name in frame.columns]
+
+
 def _write_csv(frame: pd.DataFrame, table: ReturnTable, path: Path) -> None:
+    columns = _columns_sent(frame, table)
     rows = [
-        [_csv_text(value, column) for value, column in zip(record, table.columns, strict=True)]
-        for record in frame[table.column_names].itertuples(index=False)
+        [_csv_text(value, column) for value, column in zip(record, columns, strict=True)]
+        for record in frame[[c.name for c in columns]].itertuples(index=False)
     ]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.headers)
+        writer.writerow([c.header for c in columns])
         writer.writerows(rows)
 
 

@@ -1,9 +1,11 @@
 """The agency and pay marts against figures computed independently in pandas.
 
 Generated agency assignment and pay scale returns for three councils (Bedford, Essex and
-Thurrock, which reports agency rates per day) over three months either side of the October 2024
-cap change are loaded into the raw tables, then one `dbt build` of the agency and pay marts and
-everything upstream of them (seeds, models and data tests) runs on a throwaway DuckDB.
+Thurrock, which reports agency rates per day) over three months either side of the October 2025
+cap change (from caps on pay alone to the DfE price caps on pay + employer NI + holiday pay,
+compared by engagement model) are loaded into the raw tables, then one `dbt build` of the
+agency and pay marts and everything upstream of them (seeds, models and data tests) runs on a
+throwaway DuckDB.
 """
 
 from __future__ import annotations
@@ -24,19 +26,22 @@ from samples.pay import pay_scales_frame
 
 COUNCILS = ("822", "881", "883")  # Bedford, Essex, Thurrock (daily rates)
 THURROCK = "883"
-PERIODS = month_range("2024-09", "2024-11")
+PERIODS = month_range("2025-09", "2025-11")
+CAP_CHANGE = "2025-10-01"
 HOURS_PER_DAY = 37 / 5  # a daily rate is for a fifth of a 37-hour week
 # The marts and everything they read, the dimensions their relationships tests need, and the
 # caps seed (with its singular test).
 DBT_SELECTION = [
     "+fct_agency_assignment_months",
     "+fct_agency_rates",
+    "+fct_agency_cap_breaches",
     "+fct_pay_rates",
     "+dim_months",
     "+dim_councils",
     "+dim_regional_roles",
     "+dim_service_areas",
     "agency_rate_caps",
+    "agency_on_cost_defaults",
 ]
 
 
@@ -107,6 +112,8 @@ def _roles() -> pd.DataFrame:
 
 def _hourly_assignments(assignments: pd.DataFrame) -> pd.DataFrame:
     """Assignments with hourly rates, regional roles and the cap in force on the start date,
+    compared as the DfE defines it for the engagement model (pay + employer NI + holiday pay
+    against a cap that covers them, the return's on-costs or the documented defaults), all
     computed here without the dbt macros or the caps join."""
     frame = assignments.merge(
         _roles(), left_on=["council_code", "grade"], right_on=["council_code", "local_grade"]
@@ -117,18 +124,50 @@ def _hourly_assignments(assignments: pd.DataFrame) -> pd.DataFrame:
 
     caps = pd.read_csv(SEEDS_DIR / "agency_rate_caps.csv", parse_dates=["effective_from"])
     caps["effective_to"] = pd.to_datetime(caps["effective_to"]).fillna(pd.Timestamp.max)
+    defaults = pd.read_csv(
+        SEEDS_DIR / "agency_on_cost_defaults.csv", parse_dates=["effective_from"]
+    )
+    defaults["effective_to"] = pd.to_datetime(defaults["effective_to"]).fillna(pd.Timestamp.max)
+    # the five DfE agency job types are the regional roles of the same names
+    job_types = {"social_worker", "senior_social_worker", "advanced_practitioner"} | {
+        "team_manager",
+        "independent_reviewing_officer",
+    }
 
-    def cap_on(row) -> float:
+    def cap_on(row) -> tuple[float, str]:
         start = pd.Timestamp(row.start_date)
         match = caps[
-            (caps["role_code"] == row.regional_role)
+            (caps["agency_job_type"] == row.regional_role)
             & (caps["effective_from"] <= start)
             & (caps["effective_to"] >= start)
         ]
-        return float(match["cap_hourly_pay"].iloc[0]) if len(match) else np.nan
+        if not len(match) or row.regional_role not in job_types:
+            return np.nan, ""
+        return float(match["cap_hourly_pay"].iloc[0]), match["cap_includes"].iloc[0]
 
-    frame["cap"] = [cap_on(row) for row in frame.itertuples(index=False)]
-    frame["is_above_cap"] = frame["hourly_pay"].round(2) > frame["cap"]
+    def with_on_costs(row) -> float:
+        """Pay + employer NI + holiday pay per hour: the return's, else the defaults."""
+        month_end = pd.Timestamp(row.period) + pd.offsets.MonthEnd(0)
+        default = defaults[
+            (defaults["engagement_model"] == row.engagement_model)
+            & (defaults["effective_from"] <= month_end)
+            & (defaults["effective_to"] >= month_end)
+        ].iloc[0]
+        holiday = row.holiday_pay_hourly
+        if pd.isna(holiday):
+            holiday = round(row.hourly_pay * default["holiday_pay_rate"], 6)
+        ni = row.employer_ni_hourly
+        if pd.isna(ni):
+            ni = round((row.hourly_pay + holiday) * default["employer_ni_rate"], 6)
+        return row.hourly_pay + holiday + ni
+
+    frame[["cap", "cap_includes"]] = [cap_on(row) for row in frame.itertuples(index=False)]
+    compared = [
+        with_on_costs(row) if row.cap_includes == "pay_employer_ni_holiday_pay" else row.hourly_pay
+        for row in frame.itertuples(index=False)
+    ]
+    frame["compared_rate"] = compared
+    frame["is_above_cap"] = frame["compared_rate"].round(2) > frame["cap"]
     signed_off = frame["cap_exception_signed_off"].astype(bool)
     frame["breach_signed_off"] = frame["is_above_cap"] & signed_off
     frame["breach_not_signed_off"] = frame["is_above_cap"] & ~signed_off
@@ -137,7 +176,9 @@ def _hourly_assignments(assignments: pd.DataFrame) -> pd.DataFrame:
 
 def test_the_generated_months_straddle_the_cap_change(assignments):
     starts = pd.to_datetime(assignments["start_date"])
-    assert (starts < "2024-10-01").any() and (starts >= "2024-10-01").any()
+    assert (starts < CAP_CHANGE).any() and (starts >= CAP_CHANGE).any()
+    under_dfe_caps = assignments[starts >= CAP_CHANGE]
+    assert set(under_dfe_caps["engagement_model"]) == {"paye", "umbrella", "limited_company"}
     assert (assignments.loc[assignments["council_code"] == THURROCK, "rate_basis"] == "daily").all()
 
 
@@ -159,7 +200,7 @@ def test_thurrock_daily_rates_are_converted_to_hourly(warehouse, assignments):
 
 @pytest.mark.parametrize(
     ("council_code", "period", "regional_role"),
-    [("822", "2024-10", "social_worker"), ("883", "2024-11", "senior_social_worker")],
+    [("822", "2025-10", "social_worker"), ("883", "2025-11", "senior_social_worker")],
 )
 def test_median_and_quartiles_of_hourly_pay(
     warehouse, assignments, council_code, period, regional_role
@@ -209,6 +250,35 @@ def test_breaches_with_and_without_sign_off(warehouse, assignments):
     pd.testing.assert_frame_equal(mart, expected, check_dtype=False)
     assert expected["breaches_signed_off"].sum() > 0
     assert expected["breaches_not_signed_off"].sum() > 0
+    dfe = frame[frame["cap_includes"] == "pay_employer_ni_holiday_pay"]
+    assert dfe["is_above_cap"].any() and not dfe["is_above_cap"].all()
+
+
+def test_the_breach_register_holds_every_assignment_month_above_the_cap(warehouse, assignments):
+    frame = _hourly_assignments(assignments)
+    expected = frame[frame["is_above_cap"].fillna(False).astype(bool)]
+    register = query(
+        warehouse,
+        "select council_code, period, assignment_key, cap_comparable_rate, cap_comparable_cap, "
+        "cap_hourly_pay, excess_hourly, is_signed_off, is_cap_placeholder, cap_comparison_basis "
+        "from marts.fct_agency_cap_breaches",
+    )
+    keys = ["council_code", "period", "assignment_key"]
+    assert sorted(map(tuple, register[keys].to_numpy())) == sorted(
+        map(tuple, expected[keys].to_numpy())
+    )
+    joined = register.merge(expected, on=keys, validate="one_to_one")
+    # the excess is pay + on-costs - cap whatever the basis
+    np.testing.assert_allclose(
+        joined["excess_hourly"].astype(float),
+        joined["compared_rate"].astype(float) - joined["cap"].astype(float),
+        atol=1e-6,
+    )
+    assert (joined["is_signed_off"] == joined["cap_exception_signed_off"].astype(bool)).all()
+    assert joined["is_cap_placeholder"].all(), "every cap in the seed is still a placeholder"
+    assert {"pay_only", "pay_plus_on_costs", "pay_against_net_cap"} <= set(
+        register["cap_comparison_basis"]
+    )
 
 
 def test_salary_midpoint_at_37_hours(warehouse, pay_scales):

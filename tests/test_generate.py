@@ -23,10 +23,12 @@ from ingest.return_contract import (
 )
 from ingest.validate import FileToValidate, validate_files
 from samples.agency import (
-    AGENCY_PAY_CAPS,
     DAILY_RATE_COUNCILS,
+    ENGAGEMENT_MIX,
     HOURS_PER_DAY,
     agency_assignments_frame,
+    pay_cap_equivalent,
+    sends_agency_rules_fields,
 )
 from samples.councils import COUNCIL_PROFILES
 from samples.establishment import establishment_frame
@@ -234,11 +236,11 @@ def region_month() -> dict[str, pd.DataFrame]:
 @pytest.mark.parametrize("build", [agency_assignments_frame, pay_scales_frame, workforce_frame])
 def test_other_tables_are_deterministic_with_stored_columns_and_unique_keys(build):
     table = RETURN_TABLES[build.__name__.removesuffix("_frame")]
-    frame = build("919", "2025-03", seed=7)
+    frame = build("919", "2025-10", seed=7)  # from 2025-10 every column (Column.required_from)
     assert list(frame.columns) == table.column_names
     assert len(frame) > 0 and not frame.duplicated(list(table.key)).any()
-    pd.testing.assert_frame_equal(frame, build("919", "2025-03", seed=7))
-    assert not frame.equals(build("919", "2025-03", seed=8))
+    pd.testing.assert_frame_equal(frame, build("919", "2025-10", seed=7))
+    assert not frame.equals(build("919", "2025-10", seed=8))
 
 
 def test_agency_assignments_cover_the_establishment_agency_fte(region_month):
@@ -266,7 +268,12 @@ def test_agency_rates_are_realistic_with_a_few_above_the_cap(region_month):
     social_workers = agency["regional_role"] == "social_worker"
     assert pay[social_workers].between(25, 40).all()
     assert ((charge / pay).between(1.2, 1.35)).all()
-    above = pay > agency["regional_role"].map(AGENCY_PAY_CAPS)
+    month_end = dt.date(2025, 6, 30)
+    caps = [
+        pay_cap_equivalent(role, start, "umbrella", month_end)
+        for role, start in zip(agency["regional_role"], agency["start_date"], strict=True)
+    ]
+    above = pay > np.array(caps)
     assert 0.03 < above.mean() < 0.25
     signed_off = agency["cap_exception_signed_off"]
     assert signed_off[above].any() and not signed_off[above].all()
@@ -276,6 +283,28 @@ def test_agency_rates_are_realistic_with_a_few_above_the_cap(region_month):
     assert (agency.loc[daily, "rate_basis"] == "daily").all()
     ended = agency["end_date"].notna()
     assert (agency.loc[ended, "end_date"] >= agency.loc[ended, "start_date"]).all()
+
+
+def test_agency_rules_fields_from_october_2025_with_a_mix_of_engagement_models():
+    """Every council sends the DfE agency rules' fields from 2025-10 (two of them earlier);
+    before, the columns are left out. The sample mixes PAYE, umbrella and limited company
+    workers, gives employer NI and holiday pay for about half, and SWE numbers look real."""
+    assert not sends_agency_rules_fields("821", "2025-09")
+    assert sends_agency_rules_fields("821", "2025-10") and sends_agency_rules_fields(
+        "822", "2025-03"
+    )
+    assert "engagement_model" not in agency_assignments_frame("821", "2025-09").columns
+    frames = pd.concat(agency_assignments_frame(code, "2025-11") for code in COUNCIL_CODES)
+    assert set(frames["engagement_model"]) == set(ENGAGEMENT_MIX)
+    assert frames["swe_registration_number"].str.fullmatch(r"SW\d{6}").all()
+    assert 0.3 < frames["employer_ni_hourly"].notna().mean() < 0.8
+    assert frames["is_project_team"].any() and not frames["is_project_team"].all()
+    assert (frames["qualified_on"] < frames["start_date"]).all()
+    assert frames[["references_received", "notice_period_weeks"]].notna().all(axis=None)
+    # DfE price caps (assignments starting from 2025-10-01): some above, with and without
+    # sign-off, judged on pay + default on-costs
+    started = frames[frames["start_date"] >= dt.date(2025, 10, 1)]
+    assert started["cap_exception_signed_off"].any()
 
 
 def test_pay_scales_have_one_row_per_mapped_grade_and_rise_each_april():
@@ -340,7 +369,7 @@ def test_workbook_dates_are_date_cells_and_csv_dates_are_iso(tmp_path):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_written_tables_read_back_to_the_generated_values(tmp_path, fmt):
     frames = return_frames(
-        "821", "2025-06", tables=["agency_assignments", "pay_scales", "workforce"]
+        "821", "2025-11", tables=["agency_assignments", "pay_scales", "workforce"]
     )
     if fmt == "xlsx":
         parsed = read_workbook(write_return(frames, tmp_path / "r.xlsx", "xlsx").read_bytes())

@@ -50,6 +50,10 @@ PERIOD = "2025-03"
 SEED = 5
 SECRET = "test-secret-not-for-production"
 SHIFTED_FILE = "bedford_2025-04_workforce.csv"
+# Bedford reports the agency rules' fields early (samples.agency): a resubmission whose first
+# row's SWE registration number is malformed must be rejected naming the row, not the number.
+MALFORMED_SWE_FILE = "bedford_2025-04_agency_assignments.csv"
+MALFORMED_SWE_NUMBER = "SW4417X02"
 # A file name and cells Excel would run as formulas; every CSV and workbook we write must not.
 FORMULA_FILE = '=HYPERLINK("http:x","y")_2025-03_establishment.csv'
 FORMULA_TEAM = "=1+2"
@@ -63,6 +67,8 @@ def _clear_identifiers() -> set[str]:
         frames = return_frames(council, PERIOD, seed=SEED)
         found |= set(frames["workforce"]["worker_key"].astype(str))
         found |= set(frames["agency_assignments"]["assignment_key"].astype(str))
+        if "swe_registration_number" in frames["agency_assignments"]:
+            found |= set(frames["agency_assignments"]["swe_registration_number"].astype(str))
         for day in frames["workforce"]["birth_month"].dropna():
             if day.day != 1:  # a birthday on the 1st is indistinguishable from its month
                 found |= {day.isoformat(), day.strftime("%d/%m/%Y")}
@@ -70,7 +76,13 @@ def _clear_identifiers() -> set[str]:
             found.add(worker["SWENo"])
             if not worker.get("PersonBirthDate", "-01").endswith("-01"):
                 found.add(worker["PersonBirthDate"])
+    found |= set(_agency_swe_numbers("822", "2025-04")) | {MALFORMED_SWE_NUMBER}
     return {value for value in found if value and value != "nan"}
+
+
+def _agency_swe_numbers(council: str, period: str) -> list[str]:
+    frame = return_frames(council, period, seed=SEED, tables=["agency_assignments"])
+    return frame["agency_assignments"]["swe_registration_number"].astype(str).tolist()
 
 
 def _shift_rows(path: Path) -> dict[str, list[str]]:
@@ -138,6 +150,10 @@ def pipeline_outputs(tmp_path_factory):
         return_frames("822", "2025-04", seed=SEED)["workforce"], shifted, "csv", "workforce"
     )
     shifted_values = _shift_rows(shifted)
+    agency = return_frames("822", "2025-04", seed=SEED, tables=["agency_assignments"])
+    malformed = agency["agency_assignments"]
+    malformed.loc[0, "swe_registration_number"] = MALFORMED_SWE_NUMBER
+    write_return(malformed, bucket / "bedford" / MALFORMED_SWE_FILE, "csv", "agency_assignments")
     _write_formula_file(bucket)
 
     started = time.time()
@@ -199,6 +215,60 @@ def test_no_clear_identifier_in_the_warehouse(pipeline_outputs):
         assert all(len(key) == 64 for (key,) in keys)
     finally:
         con.close()
+
+
+def test_agency_swe_numbers_are_hashed_like_the_census_swe_numbers(pipeline_outputs):
+    """One worker, one key in every council's return: the agency assignment's SWE number is
+    hashed with the same secret and function as the workforce table's (SWENo)."""
+    settings, _, _, _, _ = pipeline_outputs
+    con = warehouse.connect(settings.warehouse_path, read_only=True)
+    try:
+        stored = {
+            key
+            for (key,) in con.execute(
+                "SELECT swe_registration_number FROM raw.agency_assignments "
+                "WHERE council_code = '822' AND period = ?",
+                [PERIOD],
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    clear = _agency_swe_numbers("822", PERIOD)
+    assert stored == {keyed_hash(number, SECRET.encode()) for number in clear}
+    assert keyed_hash(clear[0], SECRET.encode()) == keyed_hash(
+        clear[0].lower().replace("sw", "sw "), SECRET.encode()
+    )
+
+
+def test_a_malformed_agency_swe_number_is_rejected_naming_the_row_not_the_number(
+    pipeline_outputs,
+):
+    _, summary, _, _, _ = pipeline_outputs
+    (entry,) = [e for e in summary.entries if e.file_name == MALFORMED_SWE_FILE]
+    assert entry.status == "rejected"
+    report = Path(entry.feedback_path).read_text(encoding="utf-8")
+    assert "AGY-P01" in report and "Row 2: " in report and "SW followed by digits" in report
+    assert MALFORMED_SWE_NUMBER not in report and "4417X02" not in report
+
+
+def test_the_swe_number_format_is_judged_before_the_number_is_hashed():
+    from ingest.checks import format_check
+    from ingest.pseudonymise import pseudonymise
+    from ingest.readers import parse_rows
+    from ingest.return_contract import AGENCY_ASSIGNMENTS
+
+    frame = return_frames("822", PERIOD, seed=SEED, tables=["agency_assignments"])
+    rows = frame["agency_assignments"].head(3).astype(object).where(lambda f: f.notna(), "")
+    rows.loc[1, "swe_registration_number"] = MALFORMED_SWE_NUMBER
+    rows.loc[2, "swe_registration_number"] = ""
+    sheet = [AGENCY_ASSIGNMENTS.headers] + [
+        [str(row[c]) for c in AGENCY_ASSIGNMENTS.column_names] for _, row in rows.iterrows()
+    ]
+    parsed = pseudonymise(parse_rows(sheet, AGENCY_ASSIGNMENTS, "s"), b"k")
+    column = AGENCY_ASSIGNMENTS.column("swe_registration_number")
+    assert parsed.typed[format_check(column)].tolist() == [True, False, True]
+    assert parsed.typed["swe_registration_number"].str.len().tolist()[:2] == [64, 64]
+    assert MALFORMED_SWE_NUMBER not in parsed.raw.to_numpy().ravel()
 
 
 def test_keyed_hash_depends_on_the_secret():

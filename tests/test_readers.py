@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import io
 import math
+import tempfile
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from ingest.readers import ROW_NUMBER, ReadError, csv_rows, parse_number, read_table
-from ingest.return_contract import ESTABLISHMENT
+from ingest.readers import (
+    ROW_NUMBER,
+    ReadError,
+    check_columns_for_period,
+    csv_rows,
+    parse_number,
+    read_table,
+)
+from ingest.return_contract import AGENCY_ASSIGNMENTS, ESTABLISHMENT
 
 HEADERS = ESTABLISHMENT.headers
 # A clean row's numbers, in template order after Team and Local grade.
@@ -298,3 +307,45 @@ def test_semicolon_csv_uses_the_decimal_comma():
     rows = csv_rows(b"Team;FTE;Note\nA;12,5;x\nB;1.234,50;Smith, John\n")
     assert rows[1] == ["A", "12.5", "x"]
     assert rows[2] == ["B", "1234.50", "Smith, John"]
+
+
+# Columns required from a month (the DfE agency rules' fields, Column.required_from).
+
+
+def _agency_csv(period: str, with_rules_fields: bool) -> bytes:
+    from samples.agency import agency_assignments_frame
+    from samples.return_files import write_return
+
+    frame = agency_assignments_frame("821", period)
+    if not with_rules_fields:
+        optional_until = {c.name for c in AGENCY_ASSIGNMENTS.columns if c.required_from}
+        frame = frame[[c for c in frame.columns if c not in optional_until]]
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_return(frame, Path(folder) / "a.csv", "csv", "agency_assignments")
+        return path.read_bytes()
+
+
+def test_a_return_before_the_agency_rules_month_may_leave_their_columns_out():
+    parsed = read_table(_agency_csv("2025-09", False), "a.csv", "csv", AGENCY_ASSIGNMENTS)
+    assert "swe_registration_number" in parsed.missing_columns
+    check_columns_for_period(parsed, "2025-09")  # no error: optional before 2025-10
+
+
+def test_a_return_from_the_agency_rules_month_must_carry_their_columns():
+    data = _agency_csv("2025-10", False)
+    parsed = read_table(data, "luton_2025-10_agency_assignments.csv", "csv", AGENCY_ASSIGNMENTS)
+    with pytest.raises(ReadError) as caught:
+        check_columns_for_period(parsed, "2025-10")
+    message = str(caught.value)
+    assert "returns for 2025-10 onwards must have" in message
+    for header in ("'SWE registration number'", "'Engagement model'", "'Notice period (weeks)'"):
+        assert header in message
+    assert "Engagement model: one of PAYE, Umbrella, Limited company." in message
+    assert "Employer NI" not in message, "on-costs stay optional: blank means not known"
+
+
+def test_a_return_with_the_agency_rules_columns_reads_them():
+    parsed = read_table(_agency_csv("2025-10", True), "a.csv", "csv", AGENCY_ASSIGNMENTS)
+    assert parsed.missing_columns == ()
+    check_columns_for_period(parsed, "2025-10")
+    assert set(parsed.typed["engagement_model"].dropna()) <= {"paye", "umbrella", "limited_company"}

@@ -87,7 +87,7 @@ def test_every_rule_has_a_severity_message_and_fix(table_name):
         assert rule.severity in ("error", "warning"), rule.code
         assert rule.message.strip() and rule.fix.strip(), rule.code
         assert rule.column in TABLES[table_name].column_names, rule.code
-        rule.message.format(value="3", header="Vacancy FTE", council="Luton")
+        rule.message.format(value="3", header="Vacancy FTE", council="Luton", row=7)
 
 
 def test_readability_needs_the_officer_text():
@@ -134,6 +134,15 @@ GOOD_ROWS: dict[str, dict[str, str]] = {
         "cap_exception_signed_off": "No",
         "signed_off_by": "",
         "signed_off_on": "",
+        # the DfE agency rules' fields: optional before AGENCY_RULES_FROM (CASE_PERIOD is)
+        "swe_registration_number": "",
+        "engagement_model": "",
+        "employer_ni_hourly": "",
+        "holiday_pay_hourly": "",
+        "is_project_team": "",
+        "qualified_on": "",
+        "references_received": "",
+        "notice_period_weeks": "",
     },
     "pay_scales": {
         "grade": GRADE,
@@ -176,12 +185,27 @@ GOOD_ROWS: dict[str, dict[str, str]] = {
 
 ENDED = {"role_end_date": "31/03/2025", "reason_leave": "1", "leaver_destination": "3"}
 DAILY = {"rate_basis": "Daily", "pay_rate": "250", "charge_rate": "320"}
+# A return month from which the agency rules' fields are required (Column.required_from),
+# and those fields filled in as a council sends them.
+AGENCY_RULES_FROM = "2025-10"
+AGENCY_RULES_FIELDS = {
+    "swe_registration_number": "SW123456",
+    "engagement_model": "Umbrella",
+    "employer_ni_hourly": "",
+    "holiday_pay_hourly": "£3.92",
+    "is_project_team": "No",
+    "qualified_on": "15/07/2012",
+    "references_received": "2",
+    "notice_period_weeks": "4",
+}
+AGENCY_RULES_BLANK = tuple(f"AGY-F0{n}" for n in range(1, 7))
 
 
 @dataclass(frozen=True)
 class Case:
     changes: dict[str, str] | str  # cells changed from the good row, or DUPLICATE
     fires: tuple[str, ...]  # every rule expected on the changed row(s)
+    period: str = CASE_PERIOD  # the month the case's file is a return for
 
 
 CASES: dict[str, dict[str, Case]] = {
@@ -235,6 +259,22 @@ CASES: dict[str, dict[str, Case]] = {
         "AGY-W03": Case({"pay_rate": "41", "charge_rate": "32.50"}, ("AGY-W03",)),
         "AGY-W04": Case({"pay_rate": "120", "charge_rate": "150"}, ("AGY-W04",)),
         "AGY-hourly-high-ok": Case({"pay_rate": "75", "charge_rate": "95"}, ()),
+        # the agency rules' fields: optional before 2025-10 (the good row leaves them blank),
+        # required from it; a SWE number in the wrong format whatever the month
+        "AGY-F01-F06": Case({}, AGENCY_RULES_BLANK, period=AGENCY_RULES_FROM),
+        "AGY-F01": Case(
+            {**AGENCY_RULES_FIELDS, "swe_registration_number": ""},
+            ("AGY-F01",),
+            period=AGENCY_RULES_FROM,
+        ),
+        "AGY-rules-fields-filled-ok": Case(AGENCY_RULES_FIELDS, (), period=AGENCY_RULES_FROM),
+        "AGY-rules-fields-before-2025-10-ok": Case(AGENCY_RULES_FIELDS, ()),
+        "AGY-P01": Case({"swe_registration_number": "SW12A456"}, ("AGY-P01",)),
+        "AGY-P01-no-letters": Case({"swe_registration_number": "123456"}, ("AGY-P01",)),
+        "AGY-swe-number-typed-loosely-ok": Case({"swe_registration_number": " sw 123456"}, ()),
+        "AGY-C10": Case({"engagement_model": "Contractor"}, ("AGY-C10",)),
+        "AGY-engagement-labels-ok": Case({"engagement_model": "paye"}, ()),
+        "AGY-X08": Case({"qualified_on": "01/05/2025"}, ("AGY-X08",)),
     },
     "pay_scales": {
         "PAY-B01": Case({"grade": ""}, ("PAY-B01",)),
@@ -355,7 +395,7 @@ def problems_by_case(tmp_path_factory) -> dict[str, dict[str, list]]:
         for name, case in cases.items():
             records = [{}, {}] if case.changes == DUPLICATE else [case.changes]
             parsed = parse_rows(_rows(table, records), table, name)
-            files.append(FileToValidate(name, member, parsed, CASE_PERIOD))
+            files.append(FileToValidate(name, member, parsed, case.period))
         found[table_name] = validate_files(table, files, results_dir)
     return found
 
@@ -423,3 +463,19 @@ def test_date_rules_that_need_the_return_s_month_pass_without_one():
     assert checked["check_worker_age_years"].isna().all()
     assert checked["check_role_start_date_days_after_month_end"].isna().all()
     assert checked["check_role_start_date_year"].tolist() == [2020.0]
+
+
+def test_a_malformed_swe_number_names_the_row_and_never_shows_the_number(problems_by_case):
+    (problem,) = problems_by_case["agency_assignments"]["AGY-P01"]
+    assert problem.row_number == 2 and problem.message.startswith("Row 2: ")
+    assert (
+        "SW followed by digits" in problem.message and problem.column == "SWE registration number"
+    )
+    assert "12A456" not in f"{problem.message} {problem.value} {problem.fix}"
+
+
+def test_a_required_from_column_left_blank_says_from_when_and_how_to_fill_it(problems_by_case):
+    problems = {p.rule: p for p in problems_by_case["agency_assignments"]["AGY-F01-F06"]}
+    engagement = problems["AGY-F02"]
+    assert "returns for 2025-10 onwards must fill it in" in engagement.message
+    assert "PAYE, Umbrella, Limited company" in engagement.fix

@@ -76,7 +76,10 @@ def test_every_header_has_a_note(book, table, column):
     assert cell.comment is not None
     note = cell.comment.text
     assert column.description in note
-    assert ("Required." if column.required else "Optional.") in note
+    if column.required_from:
+        assert f"Required in returns for {column.required_from} onwards" in note
+    else:
+        assert ("Required." if column.required else "Optional.") in note
     assert "Allowed values:" in note
     for label in allowed_labels(column):
         assert label in note
@@ -191,3 +194,5 @@ def test_docs_page_describes_every_column():
         assert f"| {column.header} | `{column.name}` |" in page
     assert "Vacancy cover (`vacancy_cover`)" in page
     assert "keyed hash" in page
+    assert "| From 2025-10 |" in page, "a column required from a month says from when"
+    assert "PAYE (`paye`)" in page

@@ -98,9 +98,3 @@
         "(" ~ hours_per_week ~ ") * (" ~ hourly_charge_rate ~ ") * (" ~ weeks_open ~ ")"
     ) }}
 {%- endmacro %}
-
-{#- True when an hourly pay rate is above the cap, compared to the penny (a daily rate
-    converted to hourly carries floating-point digits); NULL when no cap applies. -#}
-{% macro is_above_cap(hourly_pay_rate, cap_hourly_pay) -%}
-    (round({{ hourly_pay_rate }}, 2) > {{ cap_hourly_pay }})
-{%- endmacro %}

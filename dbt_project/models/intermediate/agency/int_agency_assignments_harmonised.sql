@@ -37,6 +37,7 @@ harmonised as (
         assignments.period,
         assignments.source_row_number,
         assignments.assignment_key,
+        assignments.worker_key,
 
         -- dimensions
         assignments.agency_name,
@@ -49,11 +50,15 @@ harmonised as (
         assignments.rate_basis,
         assignments.is_cap_exception_signed_off,
         assignments.signed_off_by,
+        assignments.engagement_model,
+        assignments.is_project_team,
 
         -- measures: as reported
         assignments.pay_rate as reported_pay_rate,
         assignments.charge_rate as reported_charge_rate,
         assignments.hours_per_week,
+        assignments.references_received,
+        assignments.notice_period_weeks,
 
         -- measures: per hour
         {{ hourly_rate('assignments.pay_rate', 'assignments.rate_basis', standard_weekly_hours()) }}
@@ -61,11 +66,14 @@ harmonised as (
         {{ hourly_rate(
             'assignments.charge_rate', 'assignments.rate_basis', standard_weekly_hours()
         ) }} as hourly_charge_rate,
+        assignments.employer_ni_hourly,
+        assignments.holiday_pay_hourly,
 
         -- dates
         assignments.start_date,
         assignments.end_date,
         assignments.signed_off_on,
+        assignments.qualified_on,
         cast(date_trunc('month', assignments.month_end_date) as date) as month_start_date,
         assignments.month_end_date
 

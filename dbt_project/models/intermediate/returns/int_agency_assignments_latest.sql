@@ -30,6 +30,7 @@ current_versions as (
         period,
         source_row_number,
         assignment_key,
+        worker_key,
 
         -- dimensions
         agency_name,
@@ -39,16 +40,23 @@ current_versions as (
         reason,
         is_cap_exception_signed_off,
         signed_off_by,
+        engagement_model,
+        is_project_team,
 
         -- measures
         pay_rate,
         charge_rate,
         hours_per_week,
+        employer_ni_hourly,
+        holiday_pay_hourly,
+        references_received,
+        notice_period_weeks,
 
         -- dates
         start_date,
         end_date,
         signed_off_on,
+        qualified_on,
 
         -- snapshot and timestamps
         month_end_date,

@@ -31,6 +31,7 @@ final as (
         service_area,
         reason,
         rate_basis,
+        engagement_model,
 
         -- dates
         start_date,
@@ -48,7 +49,13 @@ final as (
 
         -- agency rules
         cap_hourly_pay,
+        cap_includes,
+        is_cap_placeholder,
         cap_effective_from,
+        cap_comparison_basis,
+        cap_comparable_rate,
+        cap_comparable_cap,
+        uses_default_on_costs,
         is_above_cap,
         is_cap_exception_signed_off,
         is_breach_signed_off,
