@@ -22,7 +22,7 @@ DASHBOARD_PORT ?= 8501
 AIRFLOW_UI_HOST ?= 127.0.0.1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help setup demo test test-fast lint lock gx-suites dbt-sources bench bench-build clean browser dashboard airflow-ui
+.PHONY: help setup demo test test-fast lint lock gx-suites dbt-sources bench bench-build bench-publish clean browser dashboard airflow-ui
 
 help:
 	@echo "make demo   - set up, generate sample returns, run the pipeline through the Airflow DAGs"
@@ -35,6 +35,7 @@ help:
 	@echo "make lock   - recompile requirements.lock from requirements.in"
 	@echo "make bench  - ingest benchmark (BENCH_FILES=10000, BENCH_ARGS=\"--batch 2000\")"
 	@echo "make bench-build - dbt build benchmark, full and incremental (BENCH_MONTHS=60)"
+	@echo "make bench-publish - suppression and publication benchmark on the demo's marts"
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -100,6 +101,9 @@ bench: $(STAMP)
 
 bench-build: $(STAMP)
 	$(BIN)/python benchmarks/build_benchmark.py --months $(BENCH_MONTHS)
+
+bench-publish: $(STAMP)
+	$(BIN)/python benchmarks/publish_benchmark.py
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs expectations/gx/uncommitted
