@@ -100,8 +100,8 @@ def render(filters: Filters) -> None:
         "DfE job type in force on their start date, compared as the DfE defines it for the "
         "engagement model (pay + employer NI + holiday pay for an umbrella or limited company "
         "locum, pay against the cap net of those for PAYE, pay alone before October 2025), and "
-        "whether the Director of Children's Services signed the exception off. "
-        + _scope(filters, period)
+        "whether the Director of Children's Services signed the exception off. Cooling-off "
+        "flags and the other rules' compliance are not on this page yet. " + _scope(filters, period)
     )
     if period is None:
         st.info("No agency assignments in these months.")
