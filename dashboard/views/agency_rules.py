@@ -143,7 +143,7 @@ def _councils(filters: Filters, period: str) -> None:
     if above.empty:
         st.info(f"No assignment above the cap in {period} for these filters.")
     else:
-        long = above.melt(
+        long = above[["council_name", "signed_off", "not_signed_off"]].melt(
             id_vars=["council_name"],
             value_vars=["signed_off", "not_signed_off"],
             var_name="sign_off",
