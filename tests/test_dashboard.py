@@ -412,12 +412,12 @@ def _register_rows(env: dict[str, str], period: str) -> pd.DataFrame:
         con.close()
 
 
-def _agency_rules_page(start: str, end: str) -> None:
-    """The Agency rules page alone, with every council and role (AppTest.from_function)."""
+def _agency_rules_page(start: str, end: str, councils: tuple[str, ...] = ()) -> None:
+    """The Agency rules page alone, for every role (AppTest.from_function)."""
     from dashboard.filters import Filters
     from dashboard.views import agency_rules
 
-    agency_rules.render(Filters(start, end, (), None, None))
+    agency_rules.render(Filters(start, end, councils, None, None))
 
 
 def test_the_snapshot_holds_the_breach_register_and_the_caps(snapshot_env):
@@ -531,3 +531,22 @@ def test_agency_rules_page_in_the_browser_downloads_the_register_it_shows(
     # the agency rates chart's cap is marked a placeholder too
     _open(page, f"{server}/agency", "Agency rates")
     assert PLACEHOLDER_CAPS_NOTE in page.locator("body").inner_text()
+
+
+def test_agency_rules_page_shows_only_the_chosen_councils(snapshot_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    for name, value in snapshot_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MOC_MARTS_SNAPSHOT", raising=False)
+    expected = _register_rows(snapshot_env, LATEST)
+    chosen = expected.council_code.iloc[0]
+    name = expected.council_name.iloc[0]
+    app = AppTest.from_function(
+        _agency_rules_page, args=(PERIODS[0], LATEST, (chosen,)), default_timeout=60
+    ).run()
+    assert not app.exception
+    by_council, register, trend, _ = (frame.value for frame in app.dataframe)
+    assert set(register["Council"]) == set(by_council["Council"]) == {name}
+    assert len(register) == (expected.council_code == chosen).sum()
+    assert trend.set_index("Month").loc[LATEST, "Above the cap"] == len(register)

@@ -30,6 +30,7 @@ from dashboard.widgets import chart, numbers, placeholder_caps_warning, table
 SIGNED_OFF = "Signed off by the DCS"
 NOT_SIGNED_OFF = "Not signed off"
 BREACH_COLOURS = alt.Scale(domain=[SIGNED_OFF, NOT_SIGNED_OFF], range=["#f59f00", "#c92a2a"])
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)  # counts of assignments: whole ticks
 PLACEHOLDER, AGREED = "Placeholder", "Agreed"
 NOT_STATED = "Not stated"
 
@@ -120,7 +121,7 @@ def _scope(filters: Filters, period: str | None) -> str:
     register has no service area)."""
     parts = []
     if period is not None:
-        parts.append(f"Month: {period} (the latest with agency assignments up to {filters.end})")
+        parts.append(f"month {period} (the latest with agency assignments up to {filters.end})")
     parts.append(f"trend: {filters.start} to {filters.end}")
     if filters.council_codes:
         parts.append(f"{len(filters.council_codes)} council(s)")
@@ -143,18 +144,22 @@ def _councils(filters: Filters, period: str) -> None:
     if above.empty:
         st.info(f"No assignment above the cap in {period} for these filters.")
     else:
-        long = above[["council_name", "signed_off", "not_signed_off"]].melt(
-            id_vars=["council_name"],
-            value_vars=["signed_off", "not_signed_off"],
-            var_name="sign_off",
-            value_name="assignments",
-        ).replace({"sign_off": {"signed_off": SIGNED_OFF, "not_signed_off": NOT_SIGNED_OFF}})
+        long = (
+            above[["council_name", "signed_off", "not_signed_off"]]
+            .melt(
+                id_vars=["council_name"],
+                value_vars=["signed_off", "not_signed_off"],
+                var_name="sign_off",
+                value_name="assignments",
+            )
+            .replace({"sign_off": {"signed_off": SIGNED_OFF, "not_signed_off": NOT_SIGNED_OFF}})
+        )
         chart(
             alt.Chart(long)
             .mark_bar()
             .encode(
                 y=alt.Y("council_name:N", title=None, sort=list(above.council_name)),
-                x=alt.X("assignments:Q", title="Assignments above the cap"),
+                x=alt.X("assignments:Q", title="Assignments above the cap", axis=COUNT_AXIS),
                 color=alt.Color("sign_off:N", scale=BREACH_COLOURS, title=None),
                 tooltip=[
                     alt.Tooltip("council_name:N", title="Council"),
@@ -225,7 +230,7 @@ def _trend(filters: Filters) -> None:
         .mark_bar()
         .encode(
             x=alt.X("period:O", title=None),
-            y=alt.Y("assignments:Q", title="Assignments above the cap"),
+            y=alt.Y("assignments:Q", title="Assignments above the cap", axis=COUNT_AXIS),
             color=alt.Color("sign_off:N", scale=BREACH_COLOURS, title=None),
             tooltip=[
                 alt.Tooltip("period:O", title="Month"),
