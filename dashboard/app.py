@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts dashboard/ on the path, no
 from dashboard import queries  # noqa: E402
 from dashboard.cache import query  # noqa: E402
 from dashboard.filters import sidebar_filters  # noqa: E402
-from dashboard.views import agency, extracts, pay, returns, vacancies  # noqa: E402
+from dashboard.views import agency, agency_rules, extracts, pay, returns, vacancies  # noqa: E402
 
 
 def _no_snapshot(message: str) -> None:
@@ -58,6 +58,7 @@ def main() -> None:
             st.Page(bind(returns.render), title="Returns", url_path="returns", default=True),
             st.Page(bind(vacancies.render), title="Vacancies and agency use", url_path="vacancies"),
             st.Page(bind(agency.render), title="Agency rates", url_path="agency"),
+            st.Page(bind(agency_rules.render), title="Agency rules", url_path="agency-rules"),
             st.Page(bind(pay.render), title="Pay", url_path="pay"),
             st.Page(bind(extracts.render), title="Published extracts", url_path="extracts"),
         ]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from common.members import councils_covered_on
 from common.periods import WINDOW_MONTHS, period_end
+from common.reference import in_force_on
 from common.settings import load_settings
 from publish.extracts.coverage import NONE_MISSING
 from publish.extracts.indicators import mart_rates
@@ -27,6 +28,8 @@ REGION_MONTHS = "marts.fct_vacancies_region_months"
 VACANCY_CELLS = "marts.fct_vacancies"
 AGENCY_RATES = "marts.fct_agency_rates"
 AGENCY_ASSIGNMENTS = "marts.fct_agency_assignment_months"
+CAP_BREACHES = "marts.fct_agency_cap_breaches"
+AGENCY_RATE_CAPS = "reference.agency_rate_caps"
 PAY_RATES = "marts.fct_pay_rates"
 DIM_COUNCILS = "marts.dim_councils"
 DIM_ROLES = "marts.dim_regional_roles"
@@ -432,7 +435,7 @@ def agency_rates(
                a.assignment_count, a.hourly_pay_rate_p25, a.hourly_pay_rate_median,
                a.hourly_pay_rate_p75, a.hourly_charge_rate_p25, a.hourly_charge_rate_median,
                a.hourly_charge_rate_p75, a.cap_hourly_pay_min, a.cap_hourly_pay_max,
-               a.has_several_caps, a.above_cap_count, a.above_cap_share,
+               a.has_several_caps, a.is_placeholder_cap, a.above_cap_count, a.above_cap_share,
                a.breaches_signed_off, a.breaches_not_signed_off, a.agency_spend
         FROM {AGENCY_RATES} AS a
         LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
@@ -475,6 +478,150 @@ def agency_breaches(
         """,
         [start, end, *council_params, *role_params, *area_params],
     )
+
+
+# --- Agency rules ---------------------------------------------------------------------------
+# The breach register (fct_agency_cap_breaches) and the caps (the agency_rate_caps seed): which
+# assignment-months are above the cap in force on their start date, compared as the DfE defines
+# it for the engagement model, is the marts' rule (int_agency_assignments_capped,
+# macros/agency_caps.sql); these functions only read and count its rows.
+
+
+def cap_breaches(
+    con, period: str, council_codes: Sequence[str] | None, role: str | None
+) -> pd.DataFrame:
+    """The month's breach register: one row per assignment above the cap in force on its start
+    date, with council and role names, never the assignment's key; by council, not signed off
+    first, largest excess first."""
+    council_sql, council_params = _in("b.council_code", council_codes)
+    role_sql, role_params = _in("b.regional_role", [role] if role else None)
+    return _frame(
+        con,
+        f"""
+        SELECT c.council_name, b.council_code, b.period, b.agency_job_type, r.role_name,
+               b.engagement_model, b.cap_comparison_basis, b.cap_includes, b.start_date,
+               b.hourly_pay_rate, b.hourly_on_costs, b.uses_default_on_costs,
+               b.cap_comparable_rate, b.cap_hourly_pay, b.cap_comparable_cap,
+               b.is_cap_placeholder, b.excess_hourly, b.excess_percentage, b.is_signed_off,
+               b.signed_off_by, b.signed_off_on, b.first_breach_period, b.breach_months_to_date
+        FROM {CAP_BREACHES} AS b
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        LEFT JOIN {DIM_ROLES} AS r ON r.role_code = b.regional_role
+        WHERE b.period = ? AND {council_sql} AND {role_sql}
+        ORDER BY c.council_name, b.is_signed_off, b.excess_percentage DESC, b.start_date,
+                 b.assignment_key
+        """,
+        [period, *council_params, *role_params],
+    )
+
+
+def cap_breaches_by_council(
+    con, period: str, council_codes: Sequence[str] | None, role: str | None
+) -> pd.DataFrame:
+    """Per council with agency assignments in the month: assignments with a cap in force on
+    their start date (fct_agency_rates), and of them those above it, with and without the
+    DCS's sign-off (rows of fct_agency_cap_breaches)."""
+    council_sql, council_params = _in("council_code", council_codes)
+    role_sql, role_params = _in("regional_role", [role] if role else None)
+    return _frame(
+        con,
+        f"""
+        WITH capped AS (
+            SELECT council_code, sum(assignment_count)::BIGINT AS assignments,
+                   sum(capped_assignment_count)::BIGINT AS capped_assignments
+            FROM {AGENCY_RATES}
+            WHERE period = ? AND {council_sql} AND {role_sql}
+            GROUP BY council_code
+        ), breaches AS (
+            SELECT council_code, count(*) AS above_cap,
+                   count(*) FILTER (WHERE is_signed_off) AS signed_off,
+                   count(*) FILTER (WHERE NOT is_signed_off) AS not_signed_off
+            FROM {CAP_BREACHES}
+            WHERE period = ? AND {council_sql} AND {role_sql}
+            GROUP BY council_code
+        )
+        SELECT c.council_name, council_code,
+               coalesce(capped.assignments, 0)::BIGINT AS assignments,
+               coalesce(capped.capped_assignments, 0)::BIGINT AS capped_assignments,
+               coalesce(breaches.above_cap, 0)::BIGINT AS above_cap,
+               coalesce(breaches.signed_off, 0)::BIGINT AS signed_off,
+               coalesce(breaches.not_signed_off, 0)::BIGINT AS not_signed_off
+        FROM capped
+        FULL JOIN breaches USING (council_code)
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        ORDER BY not_signed_off DESC, above_cap DESC, c.council_name
+        """,
+        [period, *council_params, *role_params, period, *council_params, *role_params],
+    )
+
+
+def cap_breach_trend(
+    con, start: str, end: str, council_codes: Sequence[str] | None, role: str | None
+) -> pd.DataFrame:
+    """Per month with agency assignments in [start, end]: assignments above the cap in the
+    month, with and without the DCS's sign-off (0 in a month with none above it)."""
+    council_sql, council_params = _in("council_code", council_codes)
+    role_sql, role_params = _in("regional_role", [role] if role else None)
+    return _frame(
+        con,
+        f"""
+        WITH months AS (
+            SELECT DISTINCT period FROM {AGENCY_RATES}
+            WHERE period BETWEEN ? AND ? AND {council_sql} AND {role_sql}
+        ), breaches AS (
+            SELECT period, count(*) AS above_cap,
+                   count(*) FILTER (WHERE is_signed_off) AS signed_off,
+                   count(*) FILTER (WHERE NOT is_signed_off) AS not_signed_off,
+                   count(DISTINCT council_code) AS councils
+            FROM {CAP_BREACHES}
+            WHERE period BETWEEN ? AND ? AND {council_sql} AND {role_sql}
+            GROUP BY period
+        )
+        SELECT period,
+               coalesce(breaches.above_cap, 0)::BIGINT AS above_cap,
+               coalesce(breaches.signed_off, 0)::BIGINT AS signed_off,
+               coalesce(breaches.not_signed_off, 0)::BIGINT AS not_signed_off,
+               coalesce(breaches.councils, 0)::BIGINT AS councils
+        FROM months FULL JOIN breaches USING (period)
+        ORDER BY period
+        """,
+        [start, end, *council_params, *role_params] * 2,
+    )
+
+
+def caps_in_force(con, period: str) -> pd.DataFrame:
+    """The regional price cap per DfE agency job type in force on the month's last day (the
+    agency_rate_caps seed, by common.reference's one "in force on a day" rule), with what it
+    covers and whether it is a placeholder. An assignment is compared with the cap in force on
+    its start date (the register's cap), which for one that started earlier may be another."""
+    caps = _frame(
+        con,
+        f"""
+        SELECT k.agency_job_type, k.cap_hourly_pay, k.cap_includes, k.effective_from,
+               k.effective_to, k.is_placeholder, k.source_note
+        FROM {AGENCY_RATE_CAPS} AS k
+        LEFT JOIN (
+            SELECT agency_job_type, min(sort_order) AS sort_order FROM {DIM_ROLES}
+            GROUP BY agency_job_type
+        ) AS r USING (agency_job_type)
+        ORDER BY r.sort_order, k.agency_job_type, k.effective_from
+        """,
+    )
+    day = pd.Timestamp(period_end(period))
+    starts = pd.to_datetime(caps["effective_from"])
+    ends = pd.to_datetime(caps["effective_to"])
+    return caps[in_force_on(day, starts, ends)].reset_index(drop=True)
+
+
+def has_placeholder_caps(con, start: str, end: str) -> bool:
+    """Whether any cap in force on an assignment's start date in [start, end] is a placeholder
+    (fct_agency_rates.is_placeholder_cap): every display of a cap then says so."""
+    (found,) = con.execute(
+        f"SELECT coalesce(bool_or(is_placeholder_cap), false) FROM {AGENCY_RATES} "
+        "WHERE period BETWEEN ? AND ?",
+        [start, end],
+    ).fetchone()
+    return bool(found)
 
 
 # --- Pay ------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from publish.extracts.files import Output, Publication, pipeline_version
 from publish.extracts.marts import (
     MartFrames,
     has_marts,
+    has_placeholder_caps,
     latest_period,
     ledger_inputs,
     read_marts,
@@ -145,7 +146,9 @@ def _benchmark_outputs(month: MonthInputs) -> tuple[list[list[str]], list[Output
     lines = benchmark.benchmark_lines(month.frames, members)
     covered = benchmark.month_coverage(month.frames, members)
     rows = benchmark.benchmark_rows(lines, members, month.period, covered)
-    xlsx, xlsx_rows = workbooks.benchmark_workbook(lines, members, month.period, covered)
+    xlsx, xlsx_rows = workbooks.benchmark_workbook(
+        lines, members, month.period, covered, has_placeholder_caps(month.frames)
+    )
     name = f"members_benchmark_{month.period}"
     return rows, [
         files.csv_output(f"{name}.csv", BENCHMARK_COLUMNS, rows),
@@ -218,13 +221,14 @@ def publish_council_packs(
         stored=_stored(settings, threshold),
     )
     agency = packs.agency_decisions(month.frames, _covered, threshold)  # one for every pack
+    placeholder_caps = has_placeholder_caps(month.frames)
     outputs = []
     for council in sorted(_members(month.period), key=lambda m: m.council_slug):
         months, lines, covered = packs.pack_figures(
             month.frames, council, _covered, threshold, decisions, agency
         )
         content, rows = workbooks.pack_workbook(
-            council, month.period, months, lines, covered, threshold
+            council, month.period, months, lines, covered, threshold, placeholder_caps
         )
         outputs.append(Output(f"{council.council_slug}_pack_{month.period}.xlsx", content, rows))
     target = settings.published_dir / "council_packs" / month.period

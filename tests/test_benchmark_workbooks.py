@@ -16,7 +16,8 @@ from support.sample_marts import sample_frames
 from common.members import members_on
 from common.periods import period_end
 from common.rounding import SYMBOL_MEANINGS, SYMBOLS
-from publish.extracts import benchmark, ees, packs, workbooks
+from publish.extracts import benchmark, ees, marts, packs, workbooks
+from publish.extracts.indicators import CAP_INDICATORS, PLACEHOLDER_CAPS_LABEL
 
 PERIOD = "2025-03"
 MISSING = "883"
@@ -240,3 +241,49 @@ def test_the_about_sheet_states_the_symbol_legend_once(benchmark_xlsx):
     for symbol, meaning in SYMBOL_MEANINGS:
         assert about.count([symbol, meaning]) == 1
         assert sum(meaning in str(cell) for row in about for cell in row) == 1
+
+
+def test_placeholder_caps_are_said_in_the_benchmark_and_the_packs(members):
+    """While a cap the agency figures rest on is a placeholder (fct_agency_rates'
+    is_placeholder_cap), the indicators counted against the caps carry it in their label and
+    the About sheet says so, in the members' benchmark and in every pack; agreed caps: no mark."""
+    frames = sample_frames(PERIOD, members, members_on, seed=7, agency_and_pay=True)
+
+    def flagged(value: bool):
+        return dataclasses.replace(
+            frames, agency_rates=frames.agency_rates.assign(is_placeholder_cap=value)
+        )
+
+    assert marts.has_placeholder_caps(flagged(True))
+    assert not marts.has_placeholder_caps(flagged(False))
+    assert not marts.has_placeholder_caps(frames)  # a warehouse from before the column
+    (council,) = [m for m in members if m.council_code == "881"]
+    for placeholder in (True, False):
+        month = flagged(placeholder)
+        content, _ = workbooks.benchmark_workbook(
+            benchmark.benchmark_lines(month, members),
+            members,
+            PERIOD,
+            benchmark.month_coverage(month, members),
+            marts.has_placeholder_caps(month),
+        )
+        book = load_workbook(io.BytesIO(content))
+        labels = {row[4].value: row[3].value for row in book["Agency"].iter_rows(min_row=2)}
+        months, figures, covered = packs.pack_figures(
+            month, council, lambda p: members_on(period_end(p)), 5
+        )
+        pack_content, _ = workbooks.pack_workbook(
+            council, PERIOD, months, figures, covered, 5, marts.has_placeholder_caps(month)
+        )
+        pack = load_workbook(io.BytesIO(pack_content))
+        pack_labels = {
+            row[1].value: row[0].value for row in pack[workbooks.PACK_SHEET].iter_rows(min_row=2)
+        }
+        for workbook, names in ((book, labels), (pack, pack_labels)):
+            about = {row[0].value: row[1].value for row in workbook["About"].iter_rows()}
+            assert ("Agency caps" in about) == placeholder
+            for name in CAP_INDICATORS:
+                assert names[name].endswith(PLACEHOLDER_CAPS_LABEL) == placeholder, name
+            assert not names["agency_spend"].endswith(PLACEHOLDER_CAPS_LABEL)
+        if placeholder:
+            assert "placeholder" in about["Agency caps"]

@@ -8,7 +8,9 @@ chromium (`executable_path`, never `playwright install`). Screenshots go to test
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -52,6 +54,7 @@ PAGES = [
     ("", "Returns for", 1),
     ("vacancies", "Vacancies and agency use", 1),
     ("agency", "Agency rates", 2),
+    ("agency-rules", "Agency rules", 2),
     ("pay", "Pay", 3),
     ("extracts", "Published extracts", 0),
 ]
@@ -389,3 +392,161 @@ def test_tables_received_counts_each_tables_current_version_only():
         ["Bedford", "establishment", 12],
         ["Bedford", "pay_scales", 3],
     ]
+
+
+# --- Agency rules ---------------------------------------------------------------------------
+
+SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+
+def _register_rows(env: dict[str, str], period: str) -> pd.DataFrame:
+    """The mart's breach register for the month, with council names."""
+    con = duckdb.connect(str(queries.snapshot_location(env)), read_only=True)
+    try:
+        return con.execute(
+            f"SELECT b.*, c.council_name FROM {queries.CAP_BREACHES} AS b "
+            f"JOIN {queries.DIM_COUNCILS} AS c USING (council_code) WHERE b.period = ?",
+            [period],
+        ).df()
+    finally:
+        con.close()
+
+
+def _agency_rules_page(start: str, end: str, councils: tuple[str, ...] = ()) -> None:
+    """The Agency rules page alone, for every role (AppTest.from_function)."""
+    from dashboard.filters import Filters
+    from dashboard.views import agency_rules
+
+    agency_rules.render(Filters(start, end, councils, None, None))
+
+
+def test_the_snapshot_holds_the_breach_register_and_the_caps(snapshot_env):
+    con = queries.connect(queries.snapshot_location(snapshot_env))
+    try:
+        tables = {
+            f"{s}.{t}"
+            for s, t in con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables()"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert {queries.CAP_BREACHES, queries.AGENCY_RATE_CAPS, queries.AGENCY_RATES} <= tables
+
+
+def test_agency_rules_page_shows_the_marts_breaches_by_name_with_placeholder_caps(
+    snapshot_env, monkeypatch
+):
+    """The page's counts, register and caps are the marts' rows, councils by name, labels not
+    codes, every cap marked a placeholder (every cap of the seed is one), and the register's
+    CSV holds exactly the table on the page."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.views import agency_rules
+    from dashboard.widgets import PLACEHOLDER_CAPS_NOTE, csv_bytes
+
+    for name, value in snapshot_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MOC_MARTS_SNAPSHOT", raising=False)
+    expected = _register_rows(snapshot_env, LATEST)
+    assert len(expected), "the sample returns should give breaches in the month"
+    app = AppTest.from_function(
+        _agency_rules_page, args=(PERIODS[0], LATEST), default_timeout=60
+    ).run()
+    assert not app.exception
+    assert app.header[0].value == "Agency rules"
+    assert PLACEHOLDER_CAPS_NOTE in [w.value for w in app.warning]
+    metrics = {m.label: int(m.value) for m in app.metric}
+    assert metrics == {
+        "Councils with assignments above the cap": expected.council_code.nunique(),
+        "Assignments above the cap": len(expected),
+        "Without DCS sign-off": int((~expected.is_signed_off).sum()),
+    }
+    by_council, register, trend, caps = (frame.value for frame in app.dataframe)
+    # the register: one row per breach of the month, councils by name, labelled columns
+    assert len(register) == len(expected)
+    assert sorted(register["Council"]) == sorted(expected.council_name)
+    assert not set(register["Council"]) & set(COUNCILS)
+    assert not [c for t in app.dataframe for c in t.value.columns if SNAKE_CASE.match(c)]
+    assert set(register["Cap status"]) == {agency_rules.PLACEHOLDER}
+    assert set(register["DfE job type"]) <= {
+        "Social worker",
+        "Senior social worker",
+        "Advanced practitioner",
+        "Team manager",
+        "Independent reviewing officer",
+    }
+    assert sorted(register["Excess (%)"]) == sorted(
+        float(publish_figure(v, 1)) for v in expected.excess_percentage
+    )
+    assert (register["Signed off"] == "No").sum() == metrics["Without DCS sign-off"]
+    # the councils' summary and the trend agree with the register for the month
+    above = by_council.set_index("Council")
+    assert above["Above the cap"].sum() == len(expected)
+    assert above["Not signed off"].sum() == metrics["Without DCS sign-off"]
+    assert trend.set_index("Month").loc[LATEST, "Above the cap"] == len(expected)
+    assert list(trend["Month"]) == PERIODS
+    # the caps in force at the month's end: one per DfE job type, each a placeholder
+    assert len(caps) == 5 and set(caps["Cap status"]) == {agency_rules.PLACEHOLDER}
+    assert "Team manager" in set(caps["DfE job type"])
+    # the CSV download is the table on the page
+    con = queries.connect(queries.snapshot_location(snapshot_env))
+    try:
+        shown = agency_rules.register_table(queries.cap_breaches(con, LATEST, (), None))
+    finally:
+        con.close()
+    downloaded = pd.read_csv(io.BytesIO(csv_bytes(shown)), keep_default_na=False)
+    assert list(downloaded.columns) == list(register.columns)
+    assert downloaded.astype(str).values.tolist() == register.fillna("").astype(str).values.tolist()
+
+
+@pytest.mark.slow
+def test_agency_rules_page_in_the_browser_downloads_the_register_it_shows(
+    server, page, snapshot_env
+):
+    from dashboard.views import agency_rules
+    from dashboard.widgets import PLACEHOLDER_CAPS_NOTE, csv_bytes
+
+    _open(page, f"{server}/agency-rules", "Agency rules")
+    _no_exception(page)
+    page.get_by_text("Placeholder caps:").first.wait_for()
+    assert PLACEHOLDER_CAPS_NOTE in page.locator("body").inner_text()
+    page.get_by_role("heading", name=f"Breach register, {LATEST}").wait_for()
+    name = f"agency_cap_breaches_{LATEST}.csv"
+    with page.expect_download() as download:
+        page.get_by_role("button", name=f"Download {name}").click()
+    assert download.value.suggested_filename == name
+    content = Path(download.value.path()).read_bytes()
+    con = queries.connect(queries.snapshot_location(snapshot_env))
+    try:
+        shown = agency_rules.register_table(queries.cap_breaches(con, LATEST, (), None))
+    finally:
+        con.close()
+    assert content == csv_bytes(shown)
+    table = pd.read_csv(io.BytesIO(content))
+    expected = _register_rows(snapshot_env, LATEST)
+    assert sorted(table["Council"]) == sorted(expected.council_name)
+    assert set(table["Cap status"]) == {"Placeholder"}
+    _screenshot(page, "agency_rules")
+    # the agency rates chart's cap is marked a placeholder too
+    _open(page, f"{server}/agency", "Agency rates")
+    assert PLACEHOLDER_CAPS_NOTE in page.locator("body").inner_text()
+
+
+def test_agency_rules_page_shows_only_the_chosen_councils(snapshot_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    for name, value in snapshot_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MOC_MARTS_SNAPSHOT", raising=False)
+    expected = _register_rows(snapshot_env, LATEST)
+    chosen = expected.council_code.iloc[0]
+    name = expected.council_name.iloc[0]
+    app = AppTest.from_function(
+        _agency_rules_page, args=(PERIODS[0], LATEST, (chosen,)), default_timeout=60
+    ).run()
+    assert not app.exception
+    by_council, register, trend, _ = (frame.value for frame in app.dataframe)
+    assert set(register["Council"]) == set(by_council["Council"]) == {name}
+    assert len(register) == (expected.council_code == chosen).sum()
+    assert trend.set_index("Month").loc[LATEST, "Above the cap"] == len(register)

@@ -6,7 +6,10 @@ into a separate DuckDB file, the ``marts_snapshot`` setting (default
 ``<published_dir>/marts/marts_snapshot.duckdb``):
 
 - every table of the ``marts`` schema (facts and dimensions) and of the ``reference`` schema
-  (the seeds: members, roles, service areas, mappings, agency caps), under the same names;
+  (the seeds: members, roles, service areas, mappings, agency caps), under the same names, so
+  a new mart (the agency rules' breach register ``fct_agency_cap_breaches``, which the
+  dashboard's Agency rules page reads, and the marts that follow it) is in the snapshot from
+  its first build with no change here;
 - ``ledger.files``, column by column (it holds no personal data: file names, checksums,
   statuses, counts, messages and the feedback report's path);
 - ``ledger.file_tables``: which return tables each accepted file loaded, and how many rows

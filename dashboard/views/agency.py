@@ -11,7 +11,16 @@ from dashboard import queries
 from dashboard.cache import query
 from dashboard.figures import rounded
 from dashboard.filters import Filters, scope_caption
-from dashboard.widgets import chart, numbers
+from dashboard.widgets import chart, numbers, placeholder_caps_warning
+
+CAP_AGREED = "Agreed cap"
+CAP_PLACEHOLDER = "Placeholder cap"
+
+
+def _placeholder(rates: pd.DataFrame, times: int) -> list[bool]:
+    """fct_agency_rates.is_placeholder_cap for each row of ``rates``, repeated ``times`` (the
+    long frame stacks the rows once per rate)."""
+    return [bool(v) for v in rates["is_placeholder_cap"].fillna(False)] * times
 
 
 def render(filters: Filters) -> None:
@@ -26,6 +35,8 @@ def render(filters: Filters) -> None:
         st.info("No agency assignments in these months.")
         return
     rates = query("agency_rates", period, period, filters.council_codes, filters.role)
+    if query("has_placeholder_caps", filters.start, filters.end):
+        placeholder_caps_warning()
     st.subheader(f"Rates against the cap, {period}")
     if rates.empty:
         st.info("No agency assignments for these filters.")
@@ -46,6 +57,7 @@ def render(filters: Filters) -> None:
                 ),
             ]
         )[["council_name", "role_name", "rate", "median", "p25", "p75", "cap_hourly_pay_max"]]
+        long["cap"] = [CAP_PLACEHOLDER if p else CAP_AGREED for p in _placeholder(rates, 2)]
         base = alt.Chart().encode(
             x=alt.X("council_name:N", title=None, axis=alt.Axis(labelAngle=-40, labelOverlap=False))
         )
@@ -56,15 +68,28 @@ def render(filters: Filters) -> None:
             tooltip=["council_name", "role_name", "rate", "median", "p25", "p75"],
         )
         spread = base.mark_rule().encode(xOffset="rate:N", y="p25:Q", y2="p75:Q")
-        cap = base.mark_tick(color="#c92a2a", thickness=3, size=30).encode(
-            y="cap_hourly_pay_max:Q", tooltip=["cap_hourly_pay_max"]
+        cap = base.mark_tick(thickness=3, size=30).encode(
+            y="cap_hourly_pay_max:Q",
+            color=alt.Color(
+                "cap:N",
+                scale=alt.Scale(domain=[CAP_AGREED, CAP_PLACEHOLDER], range=["#c92a2a", "#868e96"]),
+                title="Cap",
+            ),
+            tooltip=[
+                alt.Tooltip("cap_hourly_pay_max:Q", title="Cap (£/h)"),
+                alt.Tooltip("cap:N", title="Cap status"),
+            ],
         )
         chart(
             alt.layer(bars, spread, cap, data=long)
+            .resolve_scale(color="independent")
             .properties(width=260, height=220)
             .facet(facet=alt.Facet("role_name:N", title=None), columns=2)
         )
-        st.caption("Red tick: the hourly pay cap in force (highest, if assignments span a change).")
+        st.caption(
+            "Tick: the hourly cap in force (highest, if assignments span a change); red for an "
+            "agreed cap, grey for a placeholder cap (not the region's agreed figure)."
+        )
         numbers(rounded(rates, 2), f"agency_rates_{period}")
 
     st.subheader(f"Cap breaches, {filters.start} to {filters.end}")

@@ -384,6 +384,18 @@ PAY = (
 )
 
 
+# The agency indicators measured against the price caps: while any cap they rest on is a
+# placeholder (fct_agency_rates.is_placeholder_cap), every file that shows them says so
+# (publish/extracts/workbooks.py: their label and the About sheet).
+CAP_INDICATORS = ("agency_above_cap", "agency_breaches_not_signed_off")
+PLACEHOLDER_CAPS_LABEL = " (against placeholder caps)"
+PLACEHOLDER_CAPS_NOTE = (
+    "The agency price caps that the counts of assignments above the cap and of breaches "
+    "without sign-off are measured against are placeholder figures, not the region's agreed "
+    "caps, until a project lead replaces them (the agency_rate_caps reference data): read "
+    "those counts as illustrative."
+)
+
 AGENCY_BY_NAME = {i.name: i for i in AGENCY}
 PAY_BY_NAME = {i.name: i for i in PAY}
 # A council's pack (may be public): its agency figures over every role (counts and spend rest

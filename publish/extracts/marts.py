@@ -106,6 +106,16 @@ def read_marts(con, period: str) -> MartFrames:
     return MartFrames(period, council, region, agency, assignments, pay, history)
 
 
+def has_placeholder_caps(frames: MartFrames) -> bool:
+    """Whether any cap the extract's agency figures rest on (a cap in force on the start date
+    of an assignment open in its months) is a placeholder: fct_agency_rates.is_placeholder_cap,
+    False without agency marts or an older warehouse without the column."""
+    rates = frames.agency_rates
+    if rates is None or rates.empty or "is_placeholder_cap" not in rates.columns:
+        return False
+    return bool(rates["is_placeholder_cap"].fillna(False).astype(bool).any())
+
+
 def ledger_inputs(con, period: str) -> list[dict[str, object]]:
     """The accepted return versions of the month and its 12-month window (what fed the marts)."""
     rows = con.execute(

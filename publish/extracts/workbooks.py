@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
@@ -29,7 +30,16 @@ from common.rounding import SYMBOL_MEANINGS, SYMBOLS, round_half_away
 from publish.extracts import ees
 from publish.extracts.benchmark import BenchmarkLine, Figure
 from publish.extracts.coverage import COUNCILS_IN, MISSING, Coverage
-from publish.extracts.indicators import AGENCY, ALL_ROLES, PAY, THEMES, WORKFORCE
+from publish.extracts.indicators import (
+    AGENCY,
+    ALL_ROLES,
+    CAP_INDICATORS,
+    PAY,
+    PLACEHOLDER_CAPS_LABEL,
+    PLACEHOLDER_CAPS_NOTE,
+    THEMES,
+    WORKFORCE,
+)
 from publish.extracts.packs import PackLine
 
 ALL_ROLES_NAME = "All roles"
@@ -147,13 +157,38 @@ def _base_name(name: str) -> str:
     return name
 
 
+def _cap_label(label: str, indicator: str, placeholder_caps: bool) -> str:
+    """An indicator's label, marked when it is measured against placeholder caps."""
+    if placeholder_caps and indicator in CAP_INDICATORS:
+        return label + PLACEHOLDER_CAPS_LABEL
+    return label
+
+
+def _caps_note(indicators: Iterable[str], placeholder_caps: bool) -> list[tuple[str, str]]:
+    """The About sheet's row on placeholder caps, when a cap indicator is in the workbook and
+    a cap it rests on is a placeholder."""
+    if placeholder_caps and set(indicators) & set(CAP_INDICATORS):
+        return [("Agency caps", PLACEHOLDER_CAPS_NOTE)]
+    return []
+
+
 def benchmark_workbook(
-    lines: list[BenchmarkLine], members: Iterable[Member], period: str, covered: Coverage
+    lines: list[BenchmarkLine],
+    members: Iterable[Member],
+    period: str,
+    covered: Coverage,
+    placeholder_caps: bool = False,
 ) -> tuple[bytes, int]:
     """(xlsx bytes, data rows) of the members' benchmark: a sheet per theme with figures; the
     regional row is labelled with what it covers, every row says how many councils it holds
-    and which are missing (``covered``), and the About sheet says it in words."""
+    and which are missing (``covered``), and the About sheet says it in words. With
+    ``placeholder_caps`` (a cap the agency figures rest on is a placeholder) the indicators
+    measured against the caps say so in their label and the About sheet in a note."""
     members = sorted(members, key=lambda m: m.council_name)
+    lines = [
+        replace(line, label=_cap_label(line.label, line.indicator, placeholder_caps))
+        for line in lines
+    ]
     covers = covered.covers
     region_name = f"{members[0].region_name} (region: {covers})"
     workbook = Workbook()
@@ -175,6 +210,7 @@ def benchmark_workbook(
             ),
             ("Regional figure", covered.sentence()),
             ("Find your rows", "Filter the Council column (the first) on your council's name."),
+            *_caps_note((line.indicator for line in lines), placeholder_caps),
             ("Definitions", ""),
             *_definitions((line.indicator, line.label, line.unit) for line in lines),
         ],
@@ -245,6 +281,7 @@ def pack_workbook(
     lines: list[PackLine],
     covered: list[Coverage | None],
     threshold: float | None = None,
+    placeholder_caps: bool = False,
 ) -> tuple[bytes, int]:
     """(xlsx bytes, data rows) of one council's pack. ``lines``: per indicator (and pay role)
     the council's and the region's published texts for each month, in sections by theme;
@@ -252,9 +289,14 @@ def pack_workbook(
     written as the first two rows (how many councils, which are missing) and, for the months
     with a council missing, in words on the About sheet. Each section has a small line chart
     of one indicator, council against region (PACK_CHARTS), plotted from the Chart data
-    sheet, where symbols are blank cells: a gap in the line, never a zero."""
+    sheet, where symbols are blank cells: a gap in the line, never a zero. With
+    ``placeholder_caps`` the indicators measured against the caps say so in their label and
+    the About sheet in a note."""
+    lines = [
+        replace(line, label=_cap_label(line.label, line.name, placeholder_caps)) for line in lines
+    ]
     workbook = Workbook()
-    _pack_about(workbook, member, period, lines, covered, threshold)
+    _pack_about(workbook, member, period, lines, covered, threshold, placeholder_caps)
     sheet = workbook.create_sheet(PACK_SHEET)
     month_labels = [ees.month_label(m) for m in months]
     headings = ["Indicator", "Indicator name", "Figures for", "Regional role", *month_labels]
@@ -321,6 +363,7 @@ def _pack_about(
     lines: list[PackLine],
     covered: list[Coverage | None],
     threshold: float | None,
+    placeholder_caps: bool = False,
 ) -> None:
     gaps = [c.sentence() for c in covered if c is not None and c.missing]
     latest = covered[-1].sentence() if covered and covered[-1] is not None else ""
@@ -370,6 +413,7 @@ def _pack_about(
                 if "agency" in themes
                 else []
             ),
+            *_caps_note((line.name for line in lines), placeholder_caps),
             *(
                 [
                     (

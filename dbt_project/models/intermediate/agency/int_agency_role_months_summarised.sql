@@ -2,9 +2,9 @@
 -- (read by fct_agency_rates, and by fct_pay_rates for the annualised agency cost, so the
 -- figures are computed once):
 -- how many, their hours, the median and quartiles of hourly pay and charge rates (continuous
--- quantiles), the caps in force on their start dates, how many were above the cap, breaches
--- with and without the DCS's sign-off, the month's spend, and the annualised agency cost at the
--- median charge rate (macros/money.sql).
+-- quantiles), the caps in force on their start dates (and whether any is a placeholder), how
+-- many were above the cap, breaches with and without the DCS's sign-off, the month's spend,
+-- and the annualised agency cost at the median charge rate (macros/money.sql).
 with
 
 assignments as (
@@ -37,6 +37,7 @@ summarised as (
         min(cap_hourly_pay) as cap_hourly_pay_min,
         max(cap_hourly_pay) as cap_hourly_pay_max,
         cast(count(cap_hourly_pay) as integer) as capped_assignment_count,
+        coalesce(bool_or(is_cap_placeholder), false) as is_placeholder_cap,
         cast(count(*) filter (where is_above_cap) as integer) as above_cap_count,
         cast(count(*) filter (where is_breach_signed_off) as integer) as breaches_signed_off,
         cast(count(*) filter (where is_breach_not_signed_off) as integer)
@@ -77,6 +78,7 @@ shares_added as (
         cap_hourly_pay_min,
         cap_hourly_pay_max,
         coalesce(cap_hourly_pay_min <> cap_hourly_pay_max, false) as has_several_caps,
+        is_placeholder_cap,
         capped_assignment_count,
         above_cap_count,
         {{ safe_percentage('above_cap_count', 'capped_assignment_count') }} as above_cap_share,

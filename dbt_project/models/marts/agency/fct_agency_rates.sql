@@ -5,8 +5,8 @@
 ) }}
 -- Agency rates per council, month and regional role (computed in
 -- int_agency_role_months_summarised, which fct_pay_rates also reads): size, hourly pay and
--- charge rate quartiles, caps in force on the assignments' start dates, breaches with and
--- without sign-off, spend and annualised agency cost.
+-- charge rate quartiles, caps in force on the assignments' start dates (placeholder or not),
+-- breaches with and without sign-off, spend and annualised agency cost.
 with
 
 role_months as (
@@ -43,6 +43,7 @@ final as (
         cap_hourly_pay_min,
         cap_hourly_pay_max,
         has_several_caps,
+        is_placeholder_cap,
         capped_assignment_count,
         above_cap_count,
         above_cap_share,
