@@ -172,7 +172,7 @@ def suppress(
         audiences = [frozenset().union(*audiences), *audiences]  # all files side by side first
     seen = [_View(status, view, aggregates) for view in audiences]
     unfixable: set[tuple[int, Key]] = set()
-    fixable: dict[Key, bool] = {}  # rule 2c: whether hiding this run's cells could widen it
+    bounds: dict = {}  # rule 2c's findings during the run (_widen_across_groups)
 
     def mark(key: Key, reason: str) -> None:
         status[key] = CONFIDENTIAL
@@ -188,7 +188,7 @@ def suppress(
             continue
         if _widen_groups(open_groups, seen[0], by_key, mark, mutable, threshold):
             continue
-        if _widen_across_groups(groups, seen[0], by_key, mark, mutable, threshold, fixable):
+        if _widen_across_groups(groups, seen[0], by_key, mark, mutable, threshold, bounds):
             continue
         changed = False
         for i, view in enumerate(seen):
@@ -304,7 +304,7 @@ def bound_intervals(
     result: dict[Key, tuple[float, float]] = {}
     for keys, rows, rhs in _bound_blocks(published, additive_groups, cells, touching):
         targets = tuple((k, 0.0, math.inf) for k in keys if cells[k].value is not None)
-        for key, low, high in _solve_block(keys, rows, rhs, targets):
+        for key, low, high in _solve_block(keys, rows, rhs, _truth(keys, cells), targets):
             result[key] = (low, high)
     return dict(sorted(result.items()))
 
@@ -324,23 +324,31 @@ def narrow_cells(
     return dict(sorted(found.items()))
 
 
-def _narrow_by_block(published, additive_groups, cells, threshold, touching):
-    """``narrow_cells``, one dict per independent block that has any."""
+def _narrow_by_block(
+    published, additive_groups, cells, threshold, touching, only=None, settled=None
+):
+    """``narrow_cells``, one dict per independent block that has any (of the cells ``only``
+    names, when given). ``settled``: cells already found wide enough, left out, and added to
+    (suppress: within a run a cell only ever becomes unknown, so an interval only widens)."""
     for keys, rows, rhs in _bound_blocks(published, additive_groups, cells, touching):
         targets = tuple(
             (k, abs(cells[k].value), needed)
             for k in keys
-            if (needed := protection(cells[k], threshold)) > 0
+            if (only is None or k in only)
+            and (settled is None or k not in settled)
+            and (needed := protection(cells[k], threshold)) > 0
         )
         if not targets:
             continue
         narrow = {
             key: (low, high, needed)
             for (key, _, needed), (_, low, high) in zip(
-                targets, _solve_block(keys, rows, rhs, targets), strict=True
+                targets, _solve_block(keys, rows, rhs, _truth(keys, cells), targets), strict=True
             )
             if high - low < needed - _TOLERANCE
         }
+        if settled is not None:
+            settled.update(k for k, _, _ in targets if k not in narrow)
         if narrow:
             yield narrow
 
@@ -384,15 +392,29 @@ def _bound_blocks(published, additive_groups, cells, touching):
         yield tuple(block), tuple(r for r, _ in rows), tuple(round(b, 9) for _, b in rows)
 
 
-@functools.lru_cache(maxsize=4096)
-def _solve_block(keys, rows, rhs, targets) -> tuple[tuple[Key, float, float], ...]:
-    """(cell, least, greatest) for each target (cell, true value, width wanted) of a block.
-    The greatest value is solved first: the interval holds the true value, so when the
-    greatest is already ``wanted`` above it, the least is not needed (reported as 0, the
-    lowest it could be); an infinite ``wanted`` asks for both. A block unchanged since an
-    earlier call (later months decided on the same earlier ones) is not solved again."""
+def _truth(keys, cells) -> tuple[float, ...]:
+    """Each unknown's true value; 0 for one without a value (a month nobody receives): it
+    is used only as an amount that can be moved to another unknown, and 0 always can."""
+    return tuple(abs(cells[k].value or 0.0) for k in keys)
+
+
+@functools.lru_cache(maxsize=1024)
+def _solve_block(keys, rows, rhs, truth, targets) -> tuple[tuple[Key, float, float], ...]:
+    """(cell, least, greatest) for each target (cell, true value, width wanted) of a block:
+    exact for a target with an infinite ``wanted`` and for one narrower than ``wanted``; for
+    the others an interval inside the exact one and at least ``wanted`` wide. The truth is a
+    point the equations allow, and so is every solution of a programme, so the values a
+    target took in them lie in its interval: once they span ``wanted``, the target needs no
+    programme of its own. Unknowns in exactly the same equations (councils sharing with the
+    same partners, in one month's regional totals) can pass their values to one another, so
+    each spans at least 0 to their sum without a programme. Sums of open targets that share
+    no equation are then made as small and as large as they can be (each programme settles
+    many), and each target still open is maximised and, when still short, minimised. A block
+    unchanged since an earlier call (later months decided on the same earlier ones) is not
+    solved again."""
     import numpy as np  # imported here: only a publication that suppresses pays for scipy
     from scipy.optimize import linprog
+    from scipy.sparse import csr_array
 
     position = {key: j for j, key in enumerate(keys)}
     a_eq = np.zeros((len(rows), len(keys)))
@@ -400,26 +422,76 @@ def _solve_block(keys, rows, rhs, targets) -> tuple[tuple[Key, float, float], ..
         for j, v in row:
             a_eq[i, j] = v
     b_eq = np.array(rhs)
+    index = np.array([position[key] for key, _, _ in targets], dtype=int)
+    wanted = np.array([w for _, _, w in targets])
+    low = np.array([v for _, v, _ in targets], dtype=float)  # the truth is a solution
+    high = low.copy()
+    alike: dict[bytes, list[int]] = {}
+    for t, j in enumerate(index):
+        alike.setdefault(a_eq[:, j].tobytes(), []).append(t)
+    same = {}
+    for j in range(len(keys)):
+        same.setdefault(a_eq[:, j].tobytes(), []).append(j)
+    for column, members in alike.items():
+        if len(same[column]) > 1:
+            low[members] = 0.0
+            high[members] = np.maximum(high[members], sum(truth[j] for j in same[column]))
+    sparse = csr_array(a_eq)
 
-    def solve(index: int, sign: float) -> float | None:
+    def solve(chosen, sign: float) -> float | None:
+        """The least (sign 1) or greatest (-1) sum of the targets ``chosen``; None when
+        unbounded. A greatest is sought only up to where it would settle its targets (a
+        bound that keeps every solution one the equations allow, and the answer exact
+        whenever it stays below it)."""
         objective = np.zeros(len(keys))
-        objective[index] = sign
-        result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        objective[index[chosen]] = sign
+        bounds = np.zeros((len(keys), 2))
+        bounds[:, 1] = np.inf
+        if sign < 0:
+            bounds[index[chosen], 1] = low[chosen] + wanted[chosen]
+        result = linprog(objective, A_eq=sparse, b_eq=b_eq, bounds=bounds, method="highs")
         if result.status == 3:
-            return None  # unbounded
+            return None
         if result.status != 0:
-            raise ValueError(f"the equations around {keys[index]} do not hold: {result.message}")
+            raise ValueError(f"the equations of block {keys[:3]}... do not hold: {result.message}")
+        np.minimum(low, result.x[index], out=low)
+        np.maximum(high, result.x[index], out=high)
         return sign * result.fun
 
+    def short() -> np.ndarray:
+        return high - low < wanted - _TOLERANCE
+
+    rows_of = [set(np.flatnonzero(a_eq[:, j])) for j in index]
+
+    def apart(mask: np.ndarray) -> list[int]:
+        """Targets of ``mask`` no two of which share an equation (greedy, in order): their
+        sum can be pushed up or down without one target's gain being another's loss (a
+        month's councils add up to the region's figure, so their sum is fixed)."""
+        used: set[int] = set()
+        chosen = []
+        for t in np.flatnonzero(mask):
+            if not rows_of[t] & used:
+                used |= rows_of[t]
+                chosen.append(t)
+        return chosen
+
+    if not np.isinf(wanted).all():
+        for sign in (1.0, -1.0):
+            while (before := int(short().sum())) > 1:
+                solve(apart(short()), sign)
+                if before == int(short().sum()):
+                    break  # sums no longer settle targets: one by one
     out = []
-    for key, value, wanted in targets:
-        index = position[key]
-        high = solve(index, -1.0)
-        high = math.inf if high is None else high
-        if math.isinf(wanted) or high - value < wanted:
-            out.append((key, solve(index, 1.0), high))
-        else:
-            out.append((key, 0.0, high))  # wide enough whatever the least: not solved
+    for t, (key, _, want) in enumerate(targets):
+        if not short()[t]:
+            out.append((key, float(low[t]), float(high[t])))
+            continue
+        greatest = solve([t], -1.0)
+        greatest = math.inf if greatest is None else greatest
+        least = float(low[t])
+        if math.isinf(want) or greatest - least < want - _TOLERANCE:
+            least = solve([t], 1.0)
+        out.append((key, least, greatest))
     return tuple(out)
 
 
@@ -578,7 +650,7 @@ def _widen_groups(groups, status, by_key, mark, mutable, threshold) -> bool:
     return changed
 
 
-def _widen_across_groups(groups, status, by_key, mark, mutable, threshold, fixable) -> bool:
+def _widen_across_groups(groups, status, by_key, mark, mutable, threshold, known) -> bool:
     """Rule 2c, bounds across groups: the groups a cell is in can each leave it a wide enough
     interval and still, together (a council in the members' region and in partners' regions
     over other councils, a month in twelve 12-month windows), bound it more narrowly than its
@@ -588,10 +660,13 @@ def _widen_across_groups(groups, status, by_key, mark, mutable, threshold, fixab
     in, the smallest that would widen the interval enough (else the largest); failing that,
     a total of those groups; failing that, a figure anywhere in the cell's block. Then the
     rules run again, to a fixed point. A cell that would stay narrow with every cell this run
-    may change hidden was narrowed by earlier publications alone: nothing is hidden for it
-    (``fixable`` keeps that verdict per cell for the run)."""
+    may change hidden was narrowed by earlier publications alone: nothing is hidden for it.
+    ``known``: what the run has found so far, kept between calls (statuses only ever become
+    ``c`` within a run, so a cell found wide enough stays so): the cells found wide enough
+    (``settled``) and whether hiding could widen a narrow one (``fixable``)."""
+    fixable, settled = known.setdefault("fixable", {}), known.setdefault("settled", set())
     changed = False
-    for narrow in _narrow_by_block(status, groups, by_key, threshold, mutable):
+    for narrow in _narrow_by_block(status, groups, by_key, threshold, mutable, None, settled):
         for cell in sorted(narrow):
             if cell not in fixable:
                 fixable[cell] = _widens_at_all(cell, groups, status, by_key, mutable, threshold)
@@ -610,7 +685,8 @@ def _widen_across_groups(groups, status, by_key, mark, mutable, threshold, fixab
 def _widens_at_all(cell, groups, status, by_key, mutable, threshold) -> bool:
     """Whether ``cell`` would be wide enough with every cell this run may change hidden."""
     hidden = {k: CONFIDENTIAL if k in mutable and status[k] in KNOWN else status[k] for k in status}
-    return cell not in narrow_cells(hidden, groups, by_key, threshold, frozenset({cell}))
+    only = frozenset({cell})
+    return not any(_narrow_by_block(hidden, groups, by_key, threshold, only, only))
 
 
 def _widening_choice(cell, width, needed, groups, status, by_key, mutable) -> Key | None:
