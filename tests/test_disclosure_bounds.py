@@ -27,6 +27,7 @@ from publish.disclosure import (
     column_total_groups,
     narrow_cells,
     recoverable_cells,
+    row_total_groups,
     suppress,
 )
 from publish.extracts import register
@@ -111,6 +112,33 @@ def test_two_groups_each_wide_enough_that_together_narrow_a_cell(monkeypatch):
     assert sorted(k[0] for k, text in after.items() if text == "c") == ["a", "b", "c", "e"]
     assert _narrow(after, groups, cells) == {}
     assert recoverable_cells(after, groups) == set()
+
+
+def test_a_cell_pinned_across_groups_costs_a_figure_not_the_totals():
+    # tests/test_disclosure.py's bridge: two 2x2 blocks of primaries joined by (r1, c), each
+    # row and column with two c's, yet r1 + r2 - col a - col b pins (r1, c). Its interval is
+    # 0 wide, so rule 2c widens it with one figure of its own row before the audit would hide
+    # the totals around it.
+    rows, columns = ["r1", "r2", "r3", "r4"], ["a", "b", "c", "d"]
+    small = {("r1", "a"), ("r1", "b"), ("r2", "a"), ("r2", "b"), ("r3", "c"), ("r3", "d")}
+    small |= {("r4", "c"), ("r4", "d"), ("r1", "c")}
+    cells = {
+        (r, col): Cell((r, col), 2.0 if (r, col) in small else 50.0, 4 if (r, col) in small else 50)
+        for r in rows
+        for col in columns
+    }
+    for r in rows:
+        cells[(r, "total")] = Cell((r, "total"), sum(cells[(r, c)].value for c in columns), 100)
+    for col in [*columns, "total"]:
+        cells[("all", col)] = Cell(("all", col), sum(cells[(r, col)].value for r in rows), 100)
+    groups = row_total_groups([*rows, "all"], "total", columns)
+    groups += column_total_groups(rows, "all", [*columns, "total"])
+    published = suppress(cells, groups, THRESHOLD).published
+    assert sorted(k for k, text in published.items() if text == "c" and k not in small) == [
+        ("r1", "d")
+    ]
+    assert recoverable_cells(published, groups) == set()
+    assert _narrow(published, groups, cells) == {}
 
 
 @st.composite
