@@ -21,6 +21,12 @@ Rules, applied until nothing changes (a fixed point):
    between 0 and their sum. That sum must be at least the protection of each primary member
    (``protection``: what ``threshold`` workers like it would make); when it is not, one more
    member is suppressed (``_widen_groups``).
+2c. Bounds across groups. Groups overlap (a council in the members' region and in partners'
+   regions over other councils, a month in twelve 12-month windows), so the equations together
+   can bound a primary cell more narrowly than any one group does. ``bound_intervals`` solves
+   the exact interval (a linear programme per independent block, HiGHS, as a reader would);
+   a primary cell narrower than its protection gets one more figure of a group it is in
+   suppressed (``_widen_across_groups``), to a fixed point.
 3. Derived, rates. A rate lists the count cells it is computed from (``inputs``). If any input is
    ``c``, the rate is ``c``: a published rate and the other inputs would give the input back
    (v = r * p / (1 - r) for a vacancy rate). If the rate is ``c`` and every input is published,
@@ -40,9 +46,7 @@ published elsewhere), so neither ever protects a ``c``. ``x`` members contribute
 total (regional totals leave missing councils out) and a total that is ``x`` or ``z`` gives no
 equation.
 
-Known open inferences, not closed here: bounds across overlapping groups. Rule 2b widens each
-group on its own; several groups together can still bound a cell more narrowly (a linear
-programme over all of them, which tests/test_disclosure_bounds.py runs). Also, per-cell reasons
+Known open inferences, not closed here: per-cell reasons
 (primary or secondary) must stay internal: a partner who knew which ``c`` were primary would know
 those rest on fewer than the threshold. Publish ``Disclosure.reason_counts()`` instead.
 
@@ -52,6 +56,7 @@ never changes the output.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -167,6 +172,7 @@ def suppress(
         audiences = [frozenset().union(*audiences), *audiences]  # all files side by side first
     seen = [_View(status, view, aggregates) for view in audiences]
     unfixable: set[tuple[int, Key]] = set()
+    bounds: dict = {}  # rule 2c's findings during the run (_widen_across_groups)
 
     def mark(key: Key, reason: str) -> None:
         status[key] = CONFIDENTIAL
@@ -181,6 +187,8 @@ def suppress(
         if _close_rates(rates, status, by_key, mark, mutable):
             continue
         if _widen_groups(open_groups, seen[0], by_key, mark, mutable, threshold):
+            continue
+        if _widen_across_groups(groups, seen[0], by_key, mark, mutable, threshold, bounds):
             continue
         changed = False
         for i, view in enumerate(seen):
@@ -278,6 +286,213 @@ def recoverable_cells(
         rows = [equations[i][0] for i in part]
         pinned |= {unknowns[pivot] for pivot, row in _reduced_rows(rows) if _is_unit(row)}
     return pinned
+
+
+def bound_intervals(
+    published: Mapping[Key, str],
+    additive_groups: Iterable[AdditiveGroup],
+    cells: Mapping[Key, Cell],
+    touching: frozenset[Key] | None = None,
+) -> dict[Key, tuple[float, float]]:
+    """The least and greatest value of every ``c`` cell with a value, in a group, that the
+    published figures, the equations and non-negativity allow (a linear programme per
+    independent block, HiGHS): what a reader holding ``published`` can bound each cell to.
+    Each published cell's true value stands for its figure (exact, the most favourable
+    reader); a ``c`` cell without a value (a month nobody receives) is an unknown too.
+    ``touching``: only the blocks holding a group with one of these cells, as in
+    ``recoverable_cells``."""
+    result: dict[Key, tuple[float, float]] = {}
+    for keys, rows, rhs in _bound_blocks(published, additive_groups, cells, touching):
+        targets = tuple((k, 0.0, math.inf) for k in keys if cells[k].value is not None)
+        for key, low, high in _solve_block(keys, rows, rhs, _truth(keys, cells), targets):
+            result[key] = (low, high)
+    return dict(sorted(result.items()))
+
+
+def narrow_cells(
+    published: Mapping[Key, str],
+    additive_groups: Iterable[AdditiveGroup],
+    cells: Mapping[Key, Cell],
+    threshold: float,
+    touching: frozenset[Key] | None = None,
+) -> dict[Key, tuple[float, float, float]]:
+    """The primary ``c`` cells a reader can bound (``bound_intervals``) more narrowly than
+    their ``protection``: {cell: (least, greatest, protection)}."""
+    found = {}
+    for part in _narrow_by_block(published, additive_groups, cells, threshold, touching):
+        found.update(part)
+    return dict(sorted(found.items()))
+
+
+def _narrow_by_block(
+    published, additive_groups, cells, threshold, touching, only=None, settled=None
+):
+    """``narrow_cells``, one dict per independent block that has any (of the cells ``only``
+    names, when given). ``settled``: cells already found wide enough, left out, and added to
+    (suppress: within a run a cell only ever becomes unknown, so an interval only widens)."""
+    for keys, rows, rhs in _bound_blocks(published, additive_groups, cells, touching):
+        targets = tuple(
+            (k, abs(cells[k].value), needed)
+            for k in keys
+            if (only is None or k in only)
+            and (settled is None or k not in settled)
+            and (needed := protection(cells[k], threshold)) > 0
+        )
+        if not targets:
+            continue
+        narrow = {
+            key: (low, high, needed)
+            for (key, _, needed), (_, low, high) in zip(
+                targets, _solve_block(keys, rows, rhs, _truth(keys, cells), targets), strict=True
+            )
+            if high - low < needed - _TOLERANCE
+        }
+        if settled is not None:
+            settled.update(k for k, _, _ in targets if k not in narrow)
+        if narrow:
+            yield narrow
+
+
+_TOLERANCE = 1e-6  # figures have one or two places; HiGHS is exact to far better than this
+
+
+def _bound_blocks(published, additive_groups, cells, touching):
+    """The equations a reader of ``published`` holds, as (unknowns, rows, right-hand sides)
+    for each independent block that ``touching`` reaches: each row a tuple of (position of
+    an unknown in the block, coefficient), total = sum of members written as
+    total - members = 0 with every known figure moved to the right."""
+    unknowns: dict[Key, int] = {}
+    equations = []
+    for total, members in additive_groups:
+        if published[total] in NO_EQUATION:
+            continue
+        row: dict[int, int] = {}
+        constant = 0.0
+        for key, sign in ((total, 1), *((m, -1) for m in members)):
+            text = published[key]
+            if text == CONFIDENTIAL:
+                column = unknowns.setdefault(key, len(unknowns))
+                row[column] = row.get(column, 0) + sign
+            elif text not in NO_EQUATION:
+                constant -= sign * (cells[key].value or 0.0)
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            live = touching is None or total in touching or any(m in touching for m in members)
+            equations.append((row, constant, live))
+    keys = sorted(unknowns, key=unknowns.__getitem__)
+    for part in _independent([row for row, _, _ in equations]):
+        if not any(equations[i][2] for i in part):
+            continue
+        block = sorted({keys[c] for i in part for c in equations[i][0]})
+        local = {unknowns[k]: j for j, k in enumerate(block)}
+        rows = sorted(
+            (tuple(sorted((local[c], v) for c, v in equations[i][0].items())), equations[i][1])
+            for i in part
+        )
+        yield tuple(block), tuple(r for r, _ in rows), tuple(round(b, 9) for _, b in rows)
+
+
+def _truth(keys, cells) -> tuple[float, ...]:
+    """Each unknown's true value; 0 for one without a value (a month nobody receives): it
+    is used only as an amount that can be moved to another unknown, and 0 always can."""
+    return tuple(abs(cells[k].value or 0.0) for k in keys)
+
+
+@functools.lru_cache(maxsize=1024)
+def _solve_block(keys, rows, rhs, truth, targets) -> tuple[tuple[Key, float, float], ...]:
+    """(cell, least, greatest) for each target (cell, true value, width wanted) of a block:
+    exact for a target with an infinite ``wanted`` and for one narrower than ``wanted``; for
+    the others an interval inside the exact one and at least ``wanted`` wide. The truth is a
+    point the equations allow, and so is every solution of a programme, so the values a
+    target took in them lie in its interval: once they span ``wanted``, the target needs no
+    programme of its own. Unknowns in exactly the same equations (councils sharing with the
+    same partners, in one month's regional totals) can pass their values to one another, so
+    each spans at least 0 to their sum without a programme. Sums of open targets that share
+    no equation are then made as small and as large as they can be (each programme settles
+    many), and each target still open is maximised and, when still short, minimised. A block
+    unchanged since an earlier call (later months decided on the same earlier ones) is not
+    solved again."""
+    import numpy as np  # imported here: only a publication that suppresses pays for scipy
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_array
+
+    position = {key: j for j, key in enumerate(keys)}
+    a_eq = np.zeros((len(rows), len(keys)))
+    for i, row in enumerate(rows):
+        for j, v in row:
+            a_eq[i, j] = v
+    b_eq = np.array(rhs)
+    index = np.array([position[key] for key, _, _ in targets], dtype=int)
+    wanted = np.array([w for _, _, w in targets])
+    low = np.array([v for _, v, _ in targets], dtype=float)  # the truth is a solution
+    high = low.copy()
+    alike: dict[bytes, list[int]] = {}
+    for t, j in enumerate(index):
+        alike.setdefault(a_eq[:, j].tobytes(), []).append(t)
+    same = {}
+    for j in range(len(keys)):
+        same.setdefault(a_eq[:, j].tobytes(), []).append(j)
+    for column, members in alike.items():
+        if len(same[column]) > 1:
+            low[members] = 0.0
+            high[members] = np.maximum(high[members], sum(truth[j] for j in same[column]))
+    sparse = csr_array(a_eq)
+
+    def solve(chosen, sign: float) -> float | None:
+        """The least (sign 1) or greatest (-1) sum of the targets ``chosen``; None when
+        unbounded. A greatest is sought only up to where it would settle its targets (a
+        bound that keeps every solution one the equations allow, and the answer exact
+        whenever it stays below it)."""
+        objective = np.zeros(len(keys))
+        objective[index[chosen]] = sign
+        bounds = np.zeros((len(keys), 2))
+        bounds[:, 1] = np.inf
+        if sign < 0:
+            bounds[index[chosen], 1] = low[chosen] + wanted[chosen]
+        result = linprog(objective, A_eq=sparse, b_eq=b_eq, bounds=bounds, method="highs")
+        if result.status == 3:
+            return None
+        if result.status != 0:
+            raise ValueError(f"the equations of block {keys[:3]}... do not hold: {result.message}")
+        np.minimum(low, result.x[index], out=low)
+        np.maximum(high, result.x[index], out=high)
+        return sign * result.fun
+
+    def short() -> np.ndarray:
+        return high - low < wanted - _TOLERANCE
+
+    rows_of = [set(np.flatnonzero(a_eq[:, j])) for j in index]
+
+    def apart(mask: np.ndarray) -> list[int]:
+        """Targets of ``mask`` no two of which share an equation (greedy, in order): their
+        sum can be pushed up or down without one target's gain being another's loss (a
+        month's councils add up to the region's figure, so their sum is fixed)."""
+        used: set[int] = set()
+        chosen = []
+        for t in np.flatnonzero(mask):
+            if not rows_of[t] & used:
+                used |= rows_of[t]
+                chosen.append(t)
+        return chosen
+
+    if not np.isinf(wanted).all():
+        for sign in (1.0, -1.0):
+            while (before := int(short().sum())) > 1:
+                solve(apart(short()), sign)
+                if before == int(short().sum()):
+                    break  # sums no longer settle targets: one by one
+    out = []
+    for t, (key, _, want) in enumerate(targets):
+        if not short()[t]:
+            out.append((key, float(low[t]), float(high[t])))
+            continue
+        greatest = solve([t], -1.0)
+        greatest = math.inf if greatest is None else greatest
+        least = float(low[t])
+        if math.isinf(want) or greatest - least < want - _TOLERANCE:
+            least = solve([t], 1.0)
+        out.append((key, least, greatest))
+    return tuple(out)
 
 
 def _independent(equations: list[dict[int, int]]) -> list[list[int]]:
@@ -405,7 +620,7 @@ def _widen_groups(groups, status, by_key, mark, mutable, threshold) -> bool:
     members lie between 0 and their sum R. Where R is narrower than the protection of a
     primary member, one more member is suppressed: the smallest published one that closes the
     gap, else the largest (and again, to a fixed point). The exact interval over all the
-    equations together is audited in tests (tests/test_disclosure_bounds.py)."""
+    equations together is rule 2c's (``_widen_across_groups``)."""
     changed = False
     order = _smallest_first(by_key)
     for total, members in groups:
@@ -433,6 +648,68 @@ def _widen_groups(groups, status, by_key, mark, mutable, threshold) -> bool:
         mark(choice, SECONDARY)
         changed = True
     return changed
+
+
+def _widen_across_groups(groups, status, by_key, mark, mutable, threshold, known) -> bool:
+    """Rule 2c, bounds across groups: the groups a cell is in can each leave it a wide enough
+    interval and still, together (a council in the members' region and in partners' regions
+    over other councils, a month in twelve 12-month windows), bound it more narrowly than its
+    protection. ``narrow_cells`` solves the exact interval (a linear programme per block with
+    a cell this run may change). In each block with a narrow cell, the first such cell (key
+    order) gets one more figure suppressed: one this run may change, in a group the cell is
+    in, the smallest that would widen the interval enough (else the largest); failing that,
+    a total of those groups; failing that, a figure anywhere in the cell's block. Then the
+    rules run again, to a fixed point. A cell that would stay narrow with every cell this run
+    may change hidden was narrowed by earlier publications alone: nothing is hidden for it.
+    ``known``: what the run has found so far, kept between calls (statuses only ever become
+    ``c`` within a run, so a cell found wide enough stays so): the cells found wide enough
+    (``settled``) and whether hiding could widen a narrow one (``fixable``)."""
+    fixable, settled = known.setdefault("fixable", {}), known.setdefault("settled", set())
+    changed = False
+    for narrow in _narrow_by_block(status, groups, by_key, threshold, mutable, None, settled):
+        for cell in sorted(narrow):
+            if cell not in fixable:
+                fixable[cell] = _widens_at_all(cell, groups, status, by_key, mutable, threshold)
+            low, high, needed = narrow[cell]
+            choice = fixable[cell] and _widening_choice(
+                cell, high - low, needed, groups, status, by_key, mutable
+            )
+            if not choice:
+                continue
+            mark(choice, SECONDARY)
+            changed = True
+            break  # the block's intervals change: solve it again before the next cell
+    return changed
+
+
+def _widens_at_all(cell, groups, status, by_key, mutable, threshold) -> bool:
+    """Whether ``cell`` would be wide enough with every cell this run may change hidden."""
+    hidden = {k: CONFIDENTIAL if k in mutable and status[k] in KNOWN else status[k] for k in status}
+    only = frozenset({cell})
+    return not any(_narrow_by_block(hidden, groups, by_key, threshold, only, only))
+
+
+def _widening_choice(cell, width, needed, groups, status, by_key, mutable) -> Key | None:
+    order = _smallest_first(by_key)
+
+    def pick(keys) -> Key | None:
+        figures = sorted({k for k in keys if k in mutable and status[k] == FIGURE} - {cell})
+        if not figures:
+            return None
+        closing = [k for k in figures if width + abs(by_key[k].value) >= needed]
+        if closing:
+            return min(closing, key=lambda k: order(k, FIGURE))
+        return max(figures, key=lambda k: (abs(by_key[k].value), k))
+
+    around = [
+        (t, m) for t, m in groups if status[t] not in NO_EQUATION and (cell == t or cell in m)
+    ]
+    choice = pick(k for _, m in around for k in m)
+    if choice is None:
+        choice = pick(t for t, _ in around)
+    if choice is None:
+        choice = pick(k for t, m in _component(cell, groups, status) for k in (t, *m))
+    return choice
 
 
 def _close_rates(rates, status, by_key, mark, mutable) -> bool:
