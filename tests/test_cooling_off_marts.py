@@ -25,6 +25,7 @@ from warehouse_helpers import build_warehouse, query, with_file_metadata
 from ingest.pseudonymise import keyed_hash
 from ingest.return_contract import AGENCY_ASSIGNMENTS, WORKFORCE
 from samples.agency import agency_assignments_frame
+from samples.cooling_off import COOLING_OFF_CASES
 from samples.workforce import workforce_frame
 
 SECRET = b"cooling-off-test-key"
@@ -233,3 +234,71 @@ def test_compliance_shares_follow_the_rules_thresholds(warehouse, returns):
     assert mart["notice_met_count"] == (frame["notice_period_weeks"] >= 4).sum()
     assert mart["project_team_count"] == frame["is_project_team"].astype(bool).sum()
     assert 0 <= mart["within_cap_share"] <= 100
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The sample generator's cooling-off cases (samples.cooling_off) through one build: the
+    leaving councils' workforce tables for the months of leaving and the engaging councils'
+    agency tables for the months their assignments start, hashed as ingest hashes them."""
+    raw = []
+    tables = {(WORKFORCE, c.leaving_council, f"{c.left_on:%Y-%m}") for c in COOLING_OFF_CASES}
+    tables |= {
+        (AGENCY_ASSIGNMENTS, c.engaging_council, f"{c.starts_on:%Y-%m}") for c in COOLING_OFF_CASES
+    }
+    for ledger_id, (table, council, period) in enumerate(
+        sorted(tables, key=lambda t: (t[0].name, t[1], t[2])), start=1
+    ):
+        if table is WORKFORCE:
+            frame = _hashed(workforce_frame(council, period), "worker_key")
+            frame["birth_month"] = frame["birth_month"].map(lambda d: d.replace(day=1))
+        else:
+            frame = _hashed(
+                agency_assignments_frame(council, period),
+                "assignment_key",
+                "swe_registration_number",
+            )
+        raw.append(
+            (
+                table,
+                with_file_metadata(
+                    frame,
+                    ledger_id=ledger_id,
+                    file_key=f"{council}-{period}-{ledger_id}",
+                    council_code=council,
+                    period=period,
+                    received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1, days=2),
+                ),
+            )
+        )
+    return build_warehouse(
+        tmp_path_factory.mktemp("cooling_off_samples"),
+        raw,
+        "--select",
+        "+fct_cooling_off_flags",
+        "+dim_months",
+        "+dim_councils",
+        "+dim_regional_roles",
+        "--indirect-selection",
+        "cautious",
+    )
+
+
+def test_the_sample_cases_show_in_the_flags(sample_warehouse):
+    """What the demo's flags show: every sample case within the period, and only those."""
+    flags = query(
+        sample_warehouse,
+        "select engaging_council_code, leaving_council_code, start_date, is_exception "
+        "from marts.fct_cooling_off_flags",
+    )
+    got = {
+        (r.engaging_council_code, r.leaving_council_code, r.start_date.date(), r.is_exception)
+        for r in flags.itertuples(index=False)
+    }
+    expected = {
+        (c.engaging_council, c.leaving_council, c.starts_on, c.reason_leave == "3")
+        for c in COOLING_OFF_CASES
+        if c.starts_on <= (c.left_on + pd.DateOffset(months=3)).date()
+    }
+    assert got == expected
+    assert len(expected) == 3 and sum(e[3] for e in expected) == 1
