@@ -168,6 +168,8 @@ def _flags_in(flags: list[tuple], council_code: str, period: str) -> list[list[o
             f"(DfE leaving reason {reason}), {days} days before this assignment started; the "
             f"cooling-off period ran to {_day(ends_on)}."
         )
+        if last != period and row_number is not None:
+            detail += f" It is row {row_number} of your latest return, for {last}."
         if is_exception:
             detail += f" An exception: the worker left through {why}."
             action = "Keep the reason for the engagement on file; no change needed if it stands."

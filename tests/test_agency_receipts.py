@@ -137,6 +137,35 @@ def test_a_return_with_nothing_to_act_on_says_so_and_nothing_of_another_council(
     assert "Cooling-off" not in october
 
 
+def test_a_flag_reported_later_names_its_row_in_the_latest_return(tmp_path):
+    """Norfolk's October return lists the 40-day assignment too: its addendum has no row of
+    its own for it, and names the row of the latest return (November) instead."""
+    bucket = tmp_path / "bucket"
+    snapshot = tmp_path / "snapshot.duckdb"
+    _snapshot(snapshot, bucket)
+    with duckdb.connect(str(snapshot)) as con:
+        con.execute(
+            "INSERT INTO ledger.files VALUES (4, 'norfolk_2025-10_return.xlsx', "
+            f"'{bucket}/norfolk/feedback/norfolk_2025-10_return.xlsx.feedback.html')"
+        )
+        con.execute(
+            f"INSERT INTO marts.fct_return_submissions VALUES "
+            f"('{NORFOLK}', '2025-10', 'agency_assignments', true, 4)"
+        )
+    settings = load_settings(
+        {
+            "MOC_DATA_DIR": str(tmp_path),
+            "MOC_BUCKET_URL": str(bucket),
+            "MOC_MARTS_SNAPSHOT": str(snapshot),
+        }
+    )
+    write_agency_rules_receipts(settings)
+    text = _read(bucket, "norfolk/feedback/norfolk_2025-10_return.xlsx.feedback.agency-rules.csv")
+    (flag,) = [line for line in text.splitlines() if line.startswith("Cooling-off")]
+    assert flag.startswith("Cooling-off,25/10/2025,,social_worker,")
+    assert "It is row 4 of your latest return, for 2025-11." in flag
+
+
 def test_a_second_run_with_the_same_marts_writes_nothing(written):
     settings, _, paths = written
     assert paths and write_agency_rules_receipts(settings) == []
