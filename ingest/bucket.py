@@ -37,9 +37,17 @@ IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", "#")
 _RSYNC_TEMPORARY = re.compile(r"^\.[^.][^/]*\.[^./]+\.[A-Za-z0-9]{6}$")
 # What an operating system leaves in a synced folder; never a return.
 SYSTEM_FILES = (".ds_store", "thumbs.db", "desktop.ini")
-# What we write into feedback folders ourselves (ingest.feedback, orchestration.chase). Anything
+# What we write into feedback folders ourselves (ingest.feedback, orchestration.chase, and the
+# agency rules' addendum to an agency return's receipt, orchestration.agency_receipts). Anything
 # else there was dropped by an officer and gets a ledger row saying to move it.
-OUR_FEEDBACK_SUFFIXES = (".feedback.xlsx", ".feedback.html", ".feedback.csv")
+AGENCY_RULES_FEEDBACK_SUFFIX = ".feedback.agency-rules"
+OUR_FEEDBACK_SUFFIXES = (
+    ".feedback.xlsx",
+    ".feedback.html",
+    ".feedback.csv",
+    f"{AGENCY_RULES_FEEDBACK_SUFFIX}.html",
+    f"{AGENCY_RULES_FEEDBACK_SUFFIX}.csv",
+)
 OUR_FEEDBACK_PREFIXES = ("missing_return_", "missing_returns_")
 # Longest file name (bytes) a local filesystem takes; feedback names are shortened to fit.
 MAX_NAME_BYTES = 255
@@ -183,9 +191,10 @@ def feedback_base(root: str, dropped: DroppedFile) -> str:
 
 
 def feedback_name(name: str) -> str:
-    """``name``, shortened when '<name>.feedback.xlsx' would be longer than a file name may be
-    (255 bytes): its start, '~', 8 hex digits of a hash of the whole name (so two long names
-    with the same start keep apart) and its suffix. The report itself gives the full name."""
+    """``name``, shortened when '<name>' with the longest of our feedback suffixes would be
+    longer than a file name may be (255 bytes): its start, '~', 8 hex digits of a hash of the
+    whole name (so two long names with the same start keep apart) and its suffix. The report
+    itself gives the full name."""
     longest_suffix = max(map(len, OUR_FEEDBACK_SUFFIXES))
     if len(name.encode("utf-8")) + longest_suffix <= MAX_NAME_BYTES:
         return name

@@ -77,10 +77,14 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestration.agency_receipts import write_agency_rules_receipts
     from transform.dbt_runner import build_marts
 
     plan = build_marts(settings, full_refresh=args.full_refresh)
     print(f"Built the marts ({plan.mode}: {plan.reason})")
+    written = write_agency_rules_receipts(settings)
+    if written:
+        print(f"Wrote {len(written)} agency rules receipt files")
 
 
 def cmd_publish(settings: Settings, args: argparse.Namespace) -> None:

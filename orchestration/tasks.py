@@ -82,11 +82,13 @@ def check_failures_task(result: dict[str, object]) -> None:
 
 
 def build_task(full_refresh: bool = False) -> dict[str, str]:
+    from orchestration.agency_receipts import write_agency_rules_receipts
     from transform.dbt_runner import build_marts
 
     settings = load_settings()
     with _run_lock(settings, "build_marts"):
         plan = build_marts(settings, full_refresh=full_refresh)
+        write_agency_rules_receipts(settings)
     log.info("dbt build was %s: %s", plan.mode, plan.reason)
     return {"mode": plan.mode, "reason": plan.reason}
 

@@ -14,6 +14,7 @@ import pandas as pd
 from common.periods import month_index, period_end, period_start
 from common.reference import rows_in_force_on, seed_rows
 from ingest.return_contract import AGENCY_ASSIGNMENTS, AGENCY_RULES_RETURNS_FROM
+from samples.cooling_off import with_cooling_off_assignments
 from samples.councils import STANDARD_WEEKLY_HOURS, grade_roles, stable_int
 from samples.establishment import establishment_frame
 
@@ -134,7 +135,9 @@ def agency_assignments_frame(council_code: str, period: str, seed: int = 42) -> 
     the cap in force on its start date, net of default on-costs for a DfE price cap), so
     about ABOVE_CAP_SHARE are above it, some signed off. Assignment references and SWE
     numbers are in clear, as a council sends them (ingest hashes them). A return for a month
-    before the council reports the agency rules' fields leaves those columns out.
+    before the council reports the agency rules' fields leaves those columns out. The
+    cooling-off cases of samples.cooling_off take the first rows of the councils that engage
+    them.
     """
     establishment = establishment_frame(council_code, period, seed)
     roles = grade_roles(council_code, period_end(period))
@@ -212,7 +215,8 @@ def agency_assignments_frame(council_code: str, period: str, seed: int = 42) -> 
         for c in AGENCY_ASSIGNMENTS.columns
         if with_rules_fields or not (c.required_from or c.name in ON_COST_COLUMNS)
     ]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    return with_cooling_off_assignments(frame, council_code, period)
 
 
 # The on-cost columns go with the agency rules' fields: a return before them has neither.

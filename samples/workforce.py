@@ -11,6 +11,7 @@ import pandas as pd
 from common.periods import month_index, period_end, period_start
 from common.reference import seed_rows
 from ingest.return_contract import WORKFORCE
+from samples.cooling_off import with_cooling_off_leavers
 from samples.councils import CASE_HOLDING_ROLES, grade_roles, stable_int
 from samples.establishment import establishment_frame
 from samples.pay import pay_scales_frame
@@ -24,7 +25,9 @@ def workforce_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFr
     """One row per social worker, census style, consistent with the establishment table:
     in-post workers make up each row's permanent and agency FTE, the month's starters have a
     start date in the month, and its leavers an end date in it. SWE numbers and birth dates
-    are in clear, as a council sends them (ingest hashes them and keeps only the month)."""
+    are in clear, as a council sends them (ingest hashes them and keeps only the month). The
+    cooling-off cases of samples.cooling_off that left the council in the month are its
+    first permanent leavers."""
     establishment = establishment_frame(council_code, period, seed)
     roles = grade_roles(council_code, period_end(period))
     scales = pay_scales_frame(council_code, period, seed).set_index("grade")
@@ -82,7 +85,8 @@ def workforce_frame(council_code: str, period: str, seed: int = 42) -> pd.DataFr
             rows.append(worker(post, fte, is_agency=True, starter=False, leaver=False))
         for _ in range(post.leavers_headcount):
             rows.append(worker(post, 1.0, is_agency=False, starter=False, leaver=True))
-    return pd.DataFrame(rows, columns=WORKFORCE.column_names)
+    frame = pd.DataFrame(rows, columns=WORKFORCE.column_names)
+    return with_cooling_off_leavers(frame, council_code, period)
 
 
 def _worker_ftes(total_fte: float, rng: np.random.Generator) -> list[float]:

@@ -30,6 +30,7 @@ from samples.agency import (
     pay_cap_equivalent,
     sends_agency_rules_fields,
 )
+from samples.cooling_off import COOLING_OFF_CASES
 from samples.councils import COUNCIL_PROFILES
 from samples.establishment import establishment_frame
 from samples.pay import pay_scales_frame
@@ -408,3 +409,27 @@ def test_generated_returns_pass_every_rule(tmp_path):
         assert not [p for found in problems.values() for p in found], name
     assert {len(batch) for batch in files.values()} == {3}
     assert AGENCY_ASSIGNMENTS.name in files and PAY_SCALES.name in files
+
+
+def test_cooling_off_cases_put_one_clear_swe_number_in_both_councils_returns():
+    """Each sample cooling-off case: the leaving council's workforce table for the month of
+    leaving has the worker as a permanent leaver on the day, with the reason, and the engaging
+    council's agency table has the assignment, with the same SWE number and start date, in
+    every month it is open (so ingest's keyed hashes match); the tables still add up."""
+    assert {c.reason_leave for c in COOLING_OFF_CASES} >= {"1", "3"}, "one after redundancy"
+    assert any(c.leaving_council != c.engaging_council for c in COOLING_OFF_CASES)
+    for case in COOLING_OFF_CASES:
+        workers = workforce_frame(case.leaving_council, f"{case.left_on:%Y-%m}")
+        (leaver,) = workers[workers["worker_key"] == case.swe_number].itertuples(index=False)
+        assert leaver.role_end_date == case.left_on and leaver.reason_leave == case.reason_leave
+        assert not leaver.is_agency_worker
+        establishment = establishment_frame(case.leaving_council, f"{case.left_on:%Y-%m}")
+        assert workers["role_end_date"].count() == establishment["leavers_headcount"].sum()
+        for period in month_range(f"{case.starts_on:%Y-%m}", f"{case.ends_on:%Y-%m}"):
+            agency = agency_assignments_frame(case.engaging_council, period)
+            (row,) = agency[agency["assignment_key"] == case.reference].itertuples(index=False)
+            assert row.swe_registration_number == case.swe_number
+            assert row.start_date == case.starts_on
+            assert not agency.duplicated("assignment_key").any()
+        before = agency_assignments_frame(case.engaging_council, f"{case.starts_on:%Y-%m}")
+        assert (before["swe_registration_number"] == case.swe_number).sum() == 1

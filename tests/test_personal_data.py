@@ -109,6 +109,7 @@ def _exports(settings) -> None:
     downloads of the Returns page, the chase step's list of late councils."""
     from dashboard import queries
     from dashboard.widgets import csv_bytes
+    from orchestration.agency_receipts import write_agency_rules_receipts
     from orchestration.chase import write_reminders
     from orchestration.cli import main as moc
     from transform.marts_snapshot import publish_marts_snapshot
@@ -116,6 +117,7 @@ def _exports(settings) -> None:
     folder = settings.data_dir / EXPORTS
     folder.mkdir()
     publish_marts_snapshot(settings)  # what `moc build` does after dbt
+    write_agency_rules_receipts(settings)  # and then, beside each agency return's receipt
     ledger_csv = io.StringIO()
     with contextlib.redirect_stdout(ledger_csv):
         assert moc(["ledger", "--csv"]) == 0
@@ -294,6 +296,10 @@ def test_no_clear_identifier_in_any_output_or_log(pipeline_outputs):
         )
         assert any("validations" in p.parts for p in gx_results), "GX results are searched too"
         assert any(p.suffix == ".html" for p in outputs)
+        addenda = [p for p in outputs if p.name.endswith(".feedback.agency-rules.csv")]
+        assert addenda, "the agency rules' addendum to a receipt is searched too"
+        for path in addenda:  # it shows what was linked by keyed hashes, never a hash
+            assert not re.search(r"[0-9a-f]{64}", path.read_text(encoding="utf-8-sig"))
         for path in outputs:
             text = path.read_bytes().decode("utf-8", errors="ignore")
             leaked = {value for value in identifiers if value in text}
