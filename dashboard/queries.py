@@ -29,6 +29,8 @@ VACANCY_CELLS = "marts.fct_vacancies"
 AGENCY_RATES = "marts.fct_agency_rates"
 AGENCY_ASSIGNMENTS = "marts.fct_agency_assignment_months"
 CAP_BREACHES = "marts.fct_agency_cap_breaches"
+COOLING_OFF_FLAGS = "marts.fct_cooling_off_flags"
+RULE_COMPLIANCE = "marts.fct_agency_rule_compliance"
 AGENCY_RATE_CAPS = "reference.agency_rate_caps"
 PAY_RATES = "marts.fct_pay_rates"
 DIM_COUNCILS = "marts.dim_councils"
@@ -611,6 +613,76 @@ def caps_in_force(con, period: str) -> pd.DataFrame:
     starts = pd.to_datetime(caps["effective_from"])
     ends = pd.to_datetime(caps["effective_to"])
     return caps[in_force_on(day, starts, ends)].reset_index(drop=True)
+
+
+def cooling_off_flags(
+    con, period: str, council_codes: Sequence[str] | None, role: str | None
+) -> pd.DataFrame:
+    """The cooling-off flags of the assignments open in the month (fct_cooling_off_flags: the
+    marts match a leaver and an assignment by keyed hash; the mart, and so this, carries no
+    hash or identifier), with the engaging and the leaving council's names; a council filter
+    keeps a flag where either council is chosen."""
+    engaging_sql, engaging_params = _in("f.engaging_council_code", council_codes)
+    leaving_sql, leaving_params = _in("f.leaving_council_code", council_codes)
+    role_sql, role_params = _in("f.regional_role", [role] if role else None)
+    return _frame(
+        con,
+        f"""
+        SELECT e.council_name AS engaging_council_name, l.council_name AS leaving_council_name,
+               f.is_same_council, f.leaving_date, f.start_date, f.days_between,
+               f.cooling_off_ends_on, f.is_exception, f.exception_reason,
+               f.leaving_reason_code, f.agency_name, r.role_name, f.agency_job_type,
+               f.first_period, f.last_period, f.last_period_row_number
+        FROM {COOLING_OFF_FLAGS} AS f
+        LEFT JOIN {DIM_COUNCILS} AS e ON e.council_code = f.engaging_council_code
+        LEFT JOIN {DIM_COUNCILS} AS l ON l.council_code = f.leaving_council_code
+        LEFT JOIN {DIM_ROLES} AS r ON r.role_code = f.regional_role
+        WHERE ? BETWEEN f.first_period AND f.last_period
+          AND (({engaging_sql}) OR ({leaving_sql})) AND {role_sql}
+        ORDER BY e.council_name, f.start_date, l.council_name, f.last_period_row_number
+        """,
+        [period, *engaging_params, *leaving_params, *role_params],
+    )
+
+
+def rule_compliance(con, period: str, council_codes: Sequence[str] | None) -> pd.DataFrame:
+    """Each council's compliance with the agency rules in the month, as
+    fct_agency_rule_compliance holds it (its shares over the assignments whose return gives
+    the field), with council names."""
+    council_sql, council_params = _in("k.council_code", council_codes)
+    return _frame(
+        con,
+        f"""
+        SELECT c.council_name, k.*
+        FROM {RULE_COMPLIANCE} AS k
+        LEFT JOIN {DIM_COUNCILS} AS c USING (council_code)
+        WHERE k.period = ? AND {council_sql}
+        ORDER BY c.council_name
+        """,
+        [period, *council_params],
+    )
+
+
+def rule_compliance_trend(
+    con, start: str, end: str, council_codes: Sequence[str] | None
+) -> pd.DataFrame:
+    """Per month in [start, end]: the counts fct_agency_rule_compliance holds, summed over the
+    councils (counts add up; the shares are the mart's, per council, and are not re-derived)."""
+    council_sql, council_params = _in("council_code", council_codes)
+    return _frame(
+        con,
+        f"""
+        SELECT period, sum(assignment_count)::BIGINT AS assignments,
+               sum(breaches_not_signed_off)::BIGINT AS breaches_not_signed_off,
+               sum(cooling_off_flag_count)::BIGINT AS cooling_off_flags,
+               sum(cooling_off_exception_count)::BIGINT AS cooling_off_exceptions
+        FROM {RULE_COMPLIANCE}
+        WHERE period BETWEEN ? AND ? AND {council_sql}
+        GROUP BY period
+        ORDER BY period
+        """,
+        [start, end, *council_params],
+    )
 
 
 def has_placeholder_caps(con, start: str, end: str) -> bool:

@@ -457,12 +457,17 @@ def test_agency_rules_page_shows_the_marts_breaches_by_name_with_placeholder_cap
     assert app.header[0].value == "Agency rules"
     assert PLACEHOLDER_CAPS_NOTE in [w.value for w in app.warning]
     metrics = {m.label: int(m.value) for m in app.metric}
-    assert metrics == {
+    breach_metrics = (
+        "Councils with assignments above the cap",
+        "Assignments above the cap",
+        "Without DCS sign-off",
+    )
+    assert {k: metrics[k] for k in breach_metrics} == {
         "Councils with assignments above the cap": expected.council_code.nunique(),
         "Assignments above the cap": len(expected),
         "Without DCS sign-off": int((~expected.is_signed_off).sum()),
     }
-    by_council, register, trend, caps = (frame.value for frame in app.dataframe)
+    by_council, register, trend, caps, *_ = (frame.value for frame in app.dataframe)
     # the register: one row per breach of the month, councils by name, labelled columns
     assert len(register) == len(expected)
     assert sorted(register["Council"]) == sorted(expected.council_name)
@@ -533,6 +538,51 @@ def test_agency_rules_page_in_the_browser_downloads_the_register_it_shows(
     assert PLACEHOLDER_CAPS_NOTE in page.locator("body").inner_text()
 
 
+def test_agency_rules_page_shows_the_cooling_off_flags_and_compliance_of_the_marts(
+    snapshot_env, monkeypatch
+):
+    """The cooling-off flags and each council's compliance are the marts' rows for the month,
+    councils by name, shares as published, and nothing on the page looks like an identifier
+    (a keyed hash is 64 hex characters; a clear SWE number is SW and digits)."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.views import agency_rules
+
+    for name, value in snapshot_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MOC_MARTS_SNAPSHOT", raising=False)
+    con = queries.connect(queries.snapshot_location(snapshot_env))
+    try:
+        flags = queries.cooling_off_flags(con, LATEST, (), None)
+        compliance = queries.rule_compliance(con, LATEST, ())
+    finally:
+        con.close()
+    assert len(compliance), "the sample returns should give a compliance row per council"
+    app = AppTest.from_function(
+        _agency_rules_page, args=(PERIODS[0], LATEST), default_timeout=60
+    ).run()
+    assert not app.exception
+    metrics = {m.label: int(m.value) for m in app.metric}
+    assert metrics["Cooling-off flags"] == len(flags)
+    assert metrics["of which exceptions"] == int(flags["is_exception"].sum())
+    frames = {tuple(frame.value.columns): frame.value for frame in app.dataframe}
+    shown = frames[tuple(agency_rules.COMPLIANCE_COLUMNS)]
+    assert sorted(shown["Council"]) == sorted(compliance.council_name)
+    assert sorted(shown["Agency assignments"]) == sorted(compliance.assignment_count)
+    expected_shares = sorted(
+        -1.0 if pd.isna(v) else float(publish_figure(v, 1)) for v in compliance.within_cap_share
+    )
+    assert sorted(shown["Within the cap (%)"].fillna(-1.0)) == expected_shares
+    if len(flags):
+        table = frames[tuple(agency_rules.COOLING_OFF_COLUMNS)]
+        assert len(table) == len(flags)
+        assert not set(table["Engaging council"]) & set(COUNCILS)
+    identifier = re.compile(r"^(?:[0-9a-f]{64}|SW\d+)$", re.IGNORECASE)
+    for frame in app.dataframe:
+        for value in frame.value.astype(str).values.ravel():
+            assert not identifier.match(value), value
+
+
 def test_agency_rules_page_shows_only_the_chosen_councils(snapshot_env, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
@@ -546,7 +596,7 @@ def test_agency_rules_page_shows_only_the_chosen_councils(snapshot_env, monkeypa
         _agency_rules_page, args=(PERIODS[0], LATEST, (chosen,)), default_timeout=60
     ).run()
     assert not app.exception
-    by_council, register, trend, _ = (frame.value for frame in app.dataframe)
+    by_council, register, trend, *_ = (frame.value for frame in app.dataframe)
     assert set(register["Council"]) == set(by_council["Council"]) == {name}
     assert len(register) == (expected.council_code == chosen).sum()
     assert trend.set_index("Month").loc[LATEST, "Above the cap"] == len(register)

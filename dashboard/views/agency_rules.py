@@ -4,13 +4,13 @@ have assignments above the cap and how many without the DCS's sign-off, the brea
 breaches month by month over the slider's range, and the caps in force with their placeholder
 status.
 
-Every figure is a mart's (fct_agency_cap_breaches, fct_agency_rates) or the caps seed's: the page
-counts and labels rows, it never compares a rate with a cap itself.
+Then the cooling-off flags of the month (a worker who left a permanent post at a member council
+engaged through an agency within three months, matched across councils by keyed hash in the
+marts; the page shows no identifier), and each council's compliance with the other rules.
 
-Cooling-off flags and each rule's compliance are not on the page yet: their marts
-(fct_cooling_off_flags, fct_agency_rule_compliance) do not exist on this branch. They go after
-the breach register (``_cooling_off`` and ``_compliance`` sections, reading those marts through
-dashboard/queries.py, as ``_register`` reads the breaches).
+Every figure is a mart's (fct_agency_cap_breaches, fct_agency_rates, fct_cooling_off_flags,
+fct_agency_rule_compliance) or the caps seed's: the page counts and labels rows, it never
+compares a rate with a cap, or a leaving with a start, itself.
 """
 
 from __future__ import annotations
@@ -101,8 +101,9 @@ def render(filters: Filters) -> None:
         "DfE job type in force on their start date, compared as the DfE defines it for the "
         "engagement model (pay + employer NI + holiday pay for an umbrella or limited company "
         "locum, pay against the cap net of those for PAYE, pay alone before October 2025), and "
-        "whether the Director of Children's Services signed the exception off. Cooling-off "
-        "flags and the other rules' compliance are not on this page yet. " + _scope(filters, period)
+        "whether the Director of Children's Services signed the exception off; then the "
+        "cooling-off flags and each council's compliance with the other rules. "
+        + _scope(filters, period)
     )
     if period is None:
         st.info("No agency assignments in these months.")
@@ -113,6 +114,8 @@ def render(filters: Filters) -> None:
     _register(filters, period)
     _trend(filters)
     _caps(period)
+    _cooling_off(filters, period)
+    _compliance(filters, period)
 
 
 def _scope(filters: Filters, period: str | None) -> str:
@@ -272,6 +275,140 @@ def _caps(period: str) -> None:
         "register's cap), which for one that started earlier can be an earlier cap."
     )
     table(caps_table(caps), f"agency_caps_{period}")
+
+
+COOLING_OFF_COLUMNS = {
+    "Engaging council": "engaging_council_name",
+    "Left a permanent post at": "leaving_council_name",
+    "Same council": "is_same_council",
+    "Left on": "leaving_date",
+    "Assignment started": "start_date",
+    "Days between": "days_between",
+    "Cooling-off ended on": "cooling_off_ends_on",
+    "Exception": "exception_reason",
+    "Leaving reason (code)": "leaving_reason_code",
+    "Agency": "agency_name",
+    "Regional role": "role_name",
+    "Row in the latest return": "last_period_row_number",
+    "Latest return": "last_period",
+}
+COMPLIANCE_COLUMNS = {
+    "Council": "council_name",
+    "Agency assignments": "assignment_count",
+    "Within the cap (%)": "within_cap_share",
+    "Breaches signed off": "breaches_signed_off",
+    "Breaches not signed off": "breaches_not_signed_off",
+    "Cooling-off flags": "cooling_off_flag_count",
+    "of which exceptions": "cooling_off_exception_count",
+    "3+ years post-qualifying (%)": "experience_met_share",
+    "2+ references (%)": "references_met_share",
+    "Notice 4+ weeks (%)": "notice_met_share",
+    "Project-team assignments": "project_team_count",
+    "Agency spend in the month (£)": "agency_spend",
+}
+COMPLIANCE_TREND_COLUMNS = {
+    "Month": "period",
+    "Agency assignments": "assignments",
+    "Breaches not signed off": "breaches_not_signed_off",
+    "Cooling-off flags": "cooling_off_flags",
+    "of which exceptions": "cooling_off_exceptions",
+}
+
+
+def cooling_off_table(flags: pd.DataFrame) -> pd.DataFrame:
+    """The month's cooling-off flags as the page shows them: council names, dates as ISO
+    dates, the exception named (redundancy, probation) or blank; never an identifier."""
+    shown = _labelled(flags, COOLING_OFF_COLUMNS)
+    shown["Same council"] = [flag_label(bool(v)) for v in shown["Same council"]]
+    for column in ("Left on", "Assignment started", "Cooling-off ended on"):
+        shown[column] = _dates(shown[column])
+    shown["Exception"] = ["" if pd.isna(v) else code_label(v) for v in shown["Exception"]]
+    for column in ("Leaving reason (code)", "Agency"):
+        shown[column] = shown[column].fillna("")
+    return shown
+
+
+def _cooling_off(filters: Filters, period: str) -> None:
+    st.subheader(f"Cooling-off flags, {period}")
+    st.caption(
+        "Agency assignments open in the month whose worker left a permanent children's social "
+        "work post at a member council (the same or another) less than three months before the "
+        "assignment started. Only the region can see this: the marts link a leaver and an "
+        "assignment by the keyed hash of the Social Work England number, and no identifier "
+        "leaves them. Redundancy and leaving during probation are exceptions, shown, not "
+        "dropped. A council filter keeps a flag where the engaging or the leaving council is "
+        "chosen."
+    )
+    flags = query("cooling_off_flags", period, filters.council_codes, filters.role)
+    columns = st.columns(2)
+    columns[0].metric("Cooling-off flags", len(flags))
+    columns[1].metric("of which exceptions", int(flags["is_exception"].sum()) if len(flags) else 0)
+    if flags.empty:
+        st.info(f"No cooling-off flag in {period} for these filters.")
+        return
+    table(cooling_off_table(flags), f"agency_cooling_off_flags_{period}")
+
+
+def compliance_table(compliance: pd.DataFrame) -> pd.DataFrame:
+    """Each council's compliance as the mart holds it: shares to 1 decimal place and money to
+    the pound, rounded half away from zero, as published."""
+    shown = _labelled(compliance, COMPLIANCE_COLUMNS)
+    for column in COMPLIANCE_COLUMNS:
+        if column.endswith("(%)"):
+            shown[column] = _figures(shown[column], 1)
+    shown["Agency spend in the month (£)"] = _figures(shown["Agency spend in the month (£)"], 0)
+    return shown
+
+
+def _compliance(filters: Filters, period: str) -> None:
+    st.subheader(f"Compliance with the agency rules, {period}")
+    st.caption(
+        "Per council, over the agency assignments open in the month: the share within the cap, "
+        "breaches with and without sign-off, cooling-off flags, and the shares meeting the "
+        "other rules (at least 3 years' post-qualifying experience at the start, at least 2 "
+        "references, a notice period of at least 4 weeks), each over the assignments whose "
+        "return gives that field (returns before October 2025 may not). The role filter does "
+        "not apply: compliance is per council."
+    )
+    compliance = query("rule_compliance", period, filters.council_codes)
+    if compliance.empty:
+        st.info(f"No agency return in {period} for these councils.")
+    else:
+        table(compliance_table(compliance), f"agency_rule_compliance_{period}")
+    trend = query("rule_compliance_trend", filters.start, filters.end, filters.council_codes)
+    if trend.empty:
+        return
+    long = trend.melt(
+        id_vars=["period"],
+        value_vars=["breaches_not_signed_off", "cooling_off_flags"],
+        var_name="measure",
+        value_name="flagged",
+    ).replace(
+        {
+            "measure": {
+                "breaches_not_signed_off": "Breaches not signed off",
+                "cooling_off_flags": "Cooling-off flags",
+            }
+        }
+    )
+    chart(
+        alt.Chart(long)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=None),
+            y=alt.Y("flagged:Q", title="Assignments", axis=COUNT_AXIS),
+            color=alt.Color("measure:N", title=None),
+            tooltip=[
+                alt.Tooltip("period:O", title="Month"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("flagged:Q", title="Assignments"),
+            ],
+        )
+    )
+    numbers(
+        _labelled(trend, COMPLIANCE_TREND_COLUMNS),
+        f"agency_rule_compliance_{filters.start}_{filters.end}",
+    )
 
 
 def _labelled(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
