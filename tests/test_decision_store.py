@@ -113,3 +113,37 @@ def test_saving_an_earlier_month_keeps_the_later_months_stored(tmp_path, history
     decision_store.save(path, earlier, THRESHOLD, MINIMUM, stored)
     again = decision_store.load(path, THRESHOLD, MINIMUM)
     assert again.status == stored.status
+
+
+def test_a_figure_a_revision_hides_takes_its_totals_with_it(tmp_path, history, audience):
+    """A reader holds the earlier file: a council's vacancy FTE published there, and hidden
+    after a late correction, would come back as the change in the regional totals (the other
+    councils' figures did not change). So every total over it is hidden in the revised month,
+    and what the earlier file showed unchanged stays as it was."""
+    earlier = decide(history, "2025-12", covered, audience, THRESHOLD)
+    code = next(
+        m.council_code
+        for m in MEMBERS
+        if earlier.published[(f"2025-06:{m.council_code}", "vacancy_fte")] not in ("c", "x")
+    )
+    key = (f"2025-06:{code}", "vacancy_fte")
+    _, stored = _store(tmp_path, earlier)
+    revised = history.copy()
+    late = (revised["period"] == "2025-06") & (revised["council_code"] == code)
+    revised.loc[late, "vacancy_fte"] = 2.2  # on 3 workers: below the threshold
+    again = decide(revised, "2025-12", covered, audience, THRESHOLD, stored)
+    assert again.published[key] == CONFIDENTIAL
+    totals = [t for t, members in again.groups if key in members]
+    assert totals
+    assert all(again.published[t] in (CONFIDENTIAL, "x") for t in totals), {
+        t: again.published[t] for t in totals
+    }
+    unchanged = [
+        k
+        for k, cell in again.cells.items()
+        if k[0].startswith("2025-06:")
+        and stored.status.get(k) not in (None, CONFIDENTIAL)
+        and stored.fingerprints.get(k) == suppression.fingerprint(cell)
+    ]
+    assert unchanged
+    assert all(again.published[k] == earlier.published[k] for k in unchanged)

@@ -31,8 +31,9 @@ import pandas as pd
 
 from common.members import Member
 from common.periods import month_range, period_end, window_periods
-from common.rounding import CONFIDENTIAL
+from common.rounding import CONFIDENTIAL, LOW, LOW_RELIABILITY, NOT_APPLICABLE, UNAVAILABLE
 from publish.disclosure import (
+    FIGURE,
     SECONDARY,
     AdditiveGroup,
     Cell,
@@ -166,6 +167,7 @@ def decide(
     cells: dict[Key, Cell] = {}
     status: dict[Key, str] = {}
     views: dict[str, set[Key]] = {a.name: set() for a in audiences}
+    offenders: set[Key] = set()  # published once, c after a revision (see below)
     for month in periods:
         before = set(cells)
         members = tuple(sorted(members_on_month(month), key=lambda m: m.council_name))
@@ -192,22 +194,33 @@ def decide(
             seen = (audience.councils(month) & codes) | {audience.region_row}
             views[audience.name] |= {panel_key(month, row, n) for row in seen for n in NAMES}
         new = [k for k in cells if k not in before]
-        kept, hidden = _from_store(stored, cells, new)
+        kept, earlier = _from_store(stored, cells, new)
         if kept is not None:
             status.update(kept)
             decisions.reasons.update({k: stored.reasons[k] for k in new if k in stored.reasons})
             continue
-        if hidden:
+        if earlier:
             decisions.revised.append(month)
         regional = frozenset(k for k in cells if _row(k).startswith(REGION_ROW))
-        result = suppress(
-            cells,
-            decisions.groups,
-            threshold,
-            views.values(),
-            {**status, **hidden},
-            aggregates=regional,
-        )
+        fixed = {**status, **earlier}
+        while True:
+            result = suppress(
+                cells, decisions.groups, threshold, views.values(), fixed, aggregates=regional
+            )
+            # A cell a reader saw as a figure, now c: with the old file beside the new one,
+            # the change in a total whose other members did not change gives it away. Its
+            # totals (this month's and later 12-month windows) are hidden too.
+            offenders |= {
+                k
+                for k in new
+                if stored is not None
+                and stored.status.get(k) in SHOWN
+                and result.status[k] == CONFIDENTIAL
+            }
+            exposed = _exposed_totals(decisions.groups, offenders, set(new), result.status)
+            if not exposed:
+                break
+            fixed = {**fixed, **dict.fromkeys(exposed, CONFIDENTIAL)}
         status = dict(result.status)
         for key, reason in result.reasons.items():
             decisions.reasons.setdefault(key, reason)
@@ -231,22 +244,43 @@ def fingerprint(cell: Cell) -> str:
     return repr((cell.value, cell.support, cell.kind, cell.flag, cell.places, cell.inputs))
 
 
+SHOWN = frozenset({FIGURE, LOW, LOW_RELIABILITY})  # statuses a file shows a value for
+
+
 def _from_store(
     stored: Stored | None, cells: dict[Key, Cell], new: list[Key]
 ) -> tuple[dict[Key, str] | None, dict[Key, str]]:
-    """(every status of a month's ``new`` cells, when each is stored for the same cell; else
-    None and the stored ``c`` cells that still have a value, kept hidden when the month is
-    decided again)."""
+    """(every status of a month's ``new`` cells, when each is stored for the same cell, and
+    {}; else None and what an earlier publication fixes when the month is decided again:
+    a cell it hid stays ``c`` (while it has a value), and a cell it showed that has not changed
+    keeps its status, because a reader holds its figure from the earlier file and it can
+    protect nothing now)."""
     if stored is None or not new:
         return None, {}
     if all(stored.fingerprints.get(k) == fingerprint(cells[k]) for k in new):
         return {k: stored.status[k] for k in new}, {}
-    hidden = {
-        k: CONFIDENTIAL
-        for k in new
-        if stored.status.get(k) == CONFIDENTIAL and cells[k].value is not None
+    earlier = {}
+    for k in new:
+        was = stored.status.get(k)
+        if was == CONFIDENTIAL and cells[k].value is not None:
+            earlier[k] = CONFIDENTIAL
+        elif was in SHOWN and stored.fingerprints.get(k) == fingerprint(cells[k]):
+            earlier[k] = was
+    return None, earlier
+
+
+def _exposed_totals(
+    groups: list[AdditiveGroup], offenders: set[Key], month: set[Key], status: dict[Key, str]
+) -> set[Key]:
+    """This month's totals still shown over a cell in ``offenders``."""
+    return {
+        total
+        for total, members in groups
+        if total in month
+        and status[total] != CONFIDENTIAL
+        and status[total] not in (UNAVAILABLE, NOT_APPLICABLE)
+        and any(m in offenders for m in members)
     }
-    return None, hidden
 
 
 def _audience_region(
