@@ -28,7 +28,7 @@ from pathlib import Path
 
 from report import ROOT, commit, machine, markdown_row, upsert_rows
 
-from common.settings import load_settings
+from common.settings import DATA_DIR_VARIABLE, load_settings
 from publish.extracts import decision_store, register
 from publish.publish_month import decide_suppression, publish_month, read_month
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
     args = parser.parse_args(argv)
-    source = load_settings({"MOC_DATA_DIR": str(args.data_dir)})
+    source = load_settings({DATA_DIR_VARIABLE: str(args.data_dir)})
     if not source.warehouse_path.exists():
         print(f"No warehouse at {source.warehouse_path}: run make demo first.", file=sys.stderr)
         return 2
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         data = Path(folder) / "data"
         data.mkdir()
         shutil.copy2(source.warehouse_path, data / source.warehouse_path.name)
-        settings = load_settings({"MOC_DATA_DIR": str(data)})
+        settings = load_settings({DATA_DIR_VARIABLE: str(data)})
         month = read_month(settings)
         threshold, minimum = settings.disclosure_threshold, settings.min_councils_for_region
         partners, agreements = register.load_partners(), register.load_register()

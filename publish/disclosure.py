@@ -398,8 +398,25 @@ def _truth(keys, cells) -> tuple[float, ...]:
     return tuple(abs(cells[k].value or 0.0) for k in keys)
 
 
+class _DoNotHold(Exception):
+    """The true values do not satisfy a block's equations (the programme is infeasible)."""
+
+
 @functools.lru_cache(maxsize=1024)
 def _solve_block(keys, rows, rhs, truth, targets) -> tuple[tuple[Key, float, float], ...]:
+    """``_bounds_of_block``; a block whose equations the true values do not satisfy bounds
+    nothing: each target is taken as anywhere from 0 up. That is the case where the marts'
+    12-month figure is not the sum of its months (the regional history before the MoC, built
+    from the DfE's annual figures, has no monthly leavers that add up to it): a reader's
+    equation is then false, so it pins or bounds nothing either, and the exact audit and the
+    group rules still apply."""
+    try:
+        return _bounds_of_block(keys, rows, rhs, truth, targets)
+    except _DoNotHold:
+        return tuple((key, 0.0, math.inf) for key, _, _ in targets)
+
+
+def _bounds_of_block(keys, rows, rhs, truth, targets) -> tuple[tuple[Key, float, float], ...]:
     """(cell, least, greatest) for each target (cell, true value, width wanted) of a block:
     exact for a target with an infinite ``wanted`` and for one narrower than ``wanted``; for
     the others an interval inside the exact one and at least ``wanted`` wide. The truth is a
@@ -453,7 +470,7 @@ def _solve_block(keys, rows, rhs, truth, targets) -> tuple[tuple[Key, float, flo
         if result.status == 3:
             return None
         if result.status != 0:
-            raise ValueError(f"the equations of block {keys[:3]}... do not hold: {result.message}")
+            raise _DoNotHold(result.message)
         np.minimum(low, result.x[index], out=low)
         np.maximum(high, result.x[index], out=high)
         return sign * result.fun

@@ -230,3 +230,23 @@ def test_no_primary_cell_of_18_months_can_be_bounded_too_narrowly():
     primary = [k for k, r in decisions.reasons.items() if r == "primary"]
     assert primary  # the panel has small cells to protect
     assert narrow_cells(reader, decisions.groups, decisions.cells, THRESHOLD) == {}
+
+
+def test_equations_the_figures_do_not_satisfy_bound_nothing_and_do_not_stop_a_publication():
+    """Two totals over the same months that disagree (the regional history before the MoC is
+    built from the DfE's annual figures, so its 12-month figures are not the sums of its
+    months): the programme is infeasible, the block is taken as bounding nothing, and
+    suppression still decides every cell."""
+    months = {(f"m{i}", "leavers"): Cell((f"m{i}", "leavers"), 1.0, 1) for i in range(2)}
+    totals = {
+        ("year", "leavers"): Cell(("year", "leavers"), 40.0, 44),
+        ("annual", "leavers"): Cell(("annual", "leavers"), 46.0, 50),
+    }
+    cells = {**months, **totals}
+    groups = [(total, list(months)) for total in totals]
+    published = {key: "c" for key in months} | {key: f"{c.value}" for key, c in totals.items()}
+    assert bound_intervals(published, groups, cells) == {
+        key: (0.0, float("inf")) for key in sorted(months)
+    }
+    decided = suppress(cells, groups, THRESHOLD).published
+    assert all(decided[key] == "c" for key in months)
