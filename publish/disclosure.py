@@ -218,11 +218,6 @@ def published_text(cell: Cell, status: str) -> str:
     return publish_figure(cell.value, cell.places) if status == FIGURE else status
 
 
-def primary_status(cell: Cell, threshold: float) -> str:
-    """The status rule 1 alone gives ``cell`` (before any secondary suppression)."""
-    return _primary_status(cell, threshold)
-
-
 class _View(Mapping):
     """An audience's knowledge: the live status of the cells it sees; ``c`` for the others."""
 

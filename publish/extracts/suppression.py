@@ -31,9 +31,10 @@ import pandas as pd
 
 from common.members import Member
 from common.periods import month_range, period_end, window_periods
-from common.rounding import CONFIDENTIAL, LOW, LOW_RELIABILITY, NOT_APPLICABLE, UNAVAILABLE
+from common.rounding import CONFIDENTIAL
 from publish.disclosure import (
-    FIGURE,
+    KNOWN,
+    NO_EQUATION,
     SECONDARY,
     AdditiveGroup,
     Cell,
@@ -214,7 +215,7 @@ def decide(
                 k
                 for k in new
                 if stored is not None
-                and stored.status.get(k) in SHOWN
+                and stored.status.get(k) in KNOWN
                 and result.status[k] == CONFIDENTIAL
             }
             exposed = _exposed_totals(decisions.groups, offenders, set(new), result.status)
@@ -244,9 +245,6 @@ def fingerprint(cell: Cell) -> str:
     return repr((cell.value, cell.support, cell.kind, cell.flag, cell.places, cell.inputs))
 
 
-SHOWN = frozenset({FIGURE, LOW, LOW_RELIABILITY})  # statuses a file shows a value for
-
-
 def _from_store(
     stored: Stored | None, cells: dict[Key, Cell], new: list[Key]
 ) -> tuple[dict[Key, str] | None, dict[Key, str]]:
@@ -264,7 +262,7 @@ def _from_store(
         was = stored.status.get(k)
         if was == CONFIDENTIAL and cells[k].value is not None:
             earlier[k] = CONFIDENTIAL
-        elif was in SHOWN and stored.fingerprints.get(k) == fingerprint(cells[k]):
+        elif was in KNOWN and stored.fingerprints.get(k) == fingerprint(cells[k]):
             earlier[k] = was
     return None, earlier
 
@@ -278,7 +276,7 @@ def _exposed_totals(
         for total, members in groups
         if total in month
         and status[total] != CONFIDENTIAL
-        and status[total] not in (UNAVAILABLE, NOT_APPLICABLE)
+        and status[total] not in NO_EQUATION
         and any(m in offenders for m in members)
     }
 
