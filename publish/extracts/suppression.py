@@ -160,8 +160,9 @@ def decide(
     ``stored``: the decisions of earlier publications (publish/extracts/decision_store.py). A
     month whose every cell is as it was when stored keeps its stored statuses without being
     decided again (the cost of a publication is then the new month's, not the history's). A
-    month a late or revised return changed is decided again around the cells it published as
-    ``c``, which stay ``c``: what was hidden is never shown later."""
+    month a late or revised return changed is decided again (``_from_store``): the cells it
+    published as ``c`` stay ``c``, unchanged figures keep their status, and a figure the
+    revision hides takes its totals with it (``_exposed_totals``)."""
     first = min(council_months["period"]) if len(council_months) else period
     periods = month_range(min(first, period), period)
     decisions = Decisions(periods, {})
