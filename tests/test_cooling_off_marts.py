@@ -56,6 +56,19 @@ def _worker_key(worker: str) -> str:
     return keyed_hash(f"SW{910_000 + list(SCENARIO).index(worker)}", SECRET)
 
 
+def _as_received(frame: pd.DataFrame, ledger_id: int, council: str, period: str) -> pd.DataFrame:
+    """A return table's rows with the metadata ingest adds, received two days into the month
+    after its period."""
+    return with_file_metadata(
+        frame,
+        ledger_id=ledger_id,
+        file_key=f"{council}-{period}-{ledger_id}",
+        council_code=council,
+        period=period,
+        received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1, days=2),
+    )
+
+
 def _hashed(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """The sample's clear identifiers replaced by keyed hashes, as ingest does on reading."""
     return frame.assign(
@@ -118,19 +131,7 @@ def warehouse(tmp_path_factory, returns) -> Path:
         else:
             table = AGENCY_ASSIGNMENTS
             council, period = name.split("/")
-        raw.append(
-            (
-                table,
-                with_file_metadata(
-                    frame,
-                    ledger_id=ledger_id,
-                    file_key=f"{council}-{period}-{ledger_id}",
-                    council_code=council,
-                    period=period,
-                    received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1, days=2),
-                ),
-            )
-        )
+        raw.append((table, _as_received(frame, ledger_id, council, period)))
     return build_warehouse(
         tmp_path_factory.mktemp("cooling_off_marts"),
         raw,
@@ -258,19 +259,7 @@ def sample_warehouse(tmp_path_factory) -> Path:
                 "assignment_key",
                 "swe_registration_number",
             )
-        raw.append(
-            (
-                table,
-                with_file_metadata(
-                    frame,
-                    ledger_id=ledger_id,
-                    file_key=f"{council}-{period}-{ledger_id}",
-                    council_code=council,
-                    period=period,
-                    received_at=pd.Timestamp(f"{period}-01") + pd.DateOffset(months=1, days=2),
-                ),
-            )
-        )
+        raw.append((table, _as_received(frame, ledger_id, council, period)))
     return build_warehouse(
         tmp_path_factory.mktemp("cooling_off_samples"),
         raw,

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
+from support.disclosure_attack import knowledge
 from support.sample_marts import agency_marts, sample_frames
 
 from common.members import members_on
@@ -253,21 +254,6 @@ def _agency_equations(periods, members_on_month):
     ]
 
 
-def _knowledge(files, groups) -> dict:
-    known: dict = {}
-    for file in files:
-        for (period, row, name), text in file.items():
-            key = panel_key(period, row, name)
-            if known.get(key, "c") == "c":
-                known[key] = text
-            else:
-                assert text in ("c", known[key]), (key, text)  # files never disagree
-    for total, members in groups:
-        for key in (total, *members):
-            known.setdefault(key, "c")
-    return known
-
-
 def _small_groups(known, groups):
     """For every equation, a new unknown equal to the sum of its suppressed councils: pinned
     when the files give away what a small group (the suppressed councils together) holds."""
@@ -282,7 +268,7 @@ def _small_groups(known, groups):
 
 
 def attack(files, groups) -> set:
-    known = _knowledge(files, groups)
+    known = knowledge(files, groups)
     extra = _small_groups(known, groups)
     return recoverable_cells(known, [*groups, *extra])
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.disclosure_attack import knowledge
 from support.sample_marts import council_months, random_records
 
 from common.members import councils_covered_on, load_members
@@ -108,30 +109,14 @@ def _equations(history, periods, members_on, partners=(), agreements=()):
     return groups
 
 
-def _knowledge(files: list[dict], groups) -> dict:
-    """What the files say together; any cell no file shows is unknown (c)."""
-    known: dict = {}
-    for file in files:
-        for (period, row, name), text in file.items():
-            key = panel_key(period, row, name)
-            if known.get(key, "c") == "c":
-                known[key] = text
-            else:
-                assert text in ("c", known[key]), (key, text, known[key])  # files never disagree
-    for total, members in groups:
-        for key in (total, *members):
-            known.setdefault(key, "c")
-    return known
-
-
 def attack(files: list[dict], groups, everything: list[dict] | None = None) -> set:
     """Cells the files published as c (or left out: a council not sharing with that partner)
     that the equations pin exactly: council cells, and regional cells no file of the whole
     publication (``everything``, default ``files``) shows as a number. A regional total a file
     merely leaves out (another partner's region, the members' region in a partner's file) and
     another file publishes is a sum of council cells, known anyway."""
-    known = _knowledge(files, groups)
-    published = _knowledge(everything or files, groups)
+    known = knowledge(files, groups)
+    published = knowledge(everything or files, groups)
     # a 12-month total that is x says nothing; an x month inside a window makes the total x
     return {
         key
